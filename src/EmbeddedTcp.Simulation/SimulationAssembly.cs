@@ -1,0 +1,1 @@
+namespace EmbeddedTcp.Simulation { internal static class SimulationAssembly { } }
