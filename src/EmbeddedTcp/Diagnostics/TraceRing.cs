@@ -1,0 +1,126 @@
+namespace EmbeddedTcp.Diagnostics
+{
+    /// <summary>What a trace event records.</summary>
+    public enum TraceKind : byte
+    {
+        /// <summary>A connection changed state: A = old state, B = new state, C = <see cref="EmbeddedTcp.Tcp.TcpCause"/>.</summary>
+        StateChange = 1,
+        /// <summary>A segment was dropped: A = <see cref="EmbeddedTcp.Tcp.TcpDropReason"/>, B = sequence number (low 31 bits), C = length.</summary>
+        SegmentDropped = 2,
+        /// <summary>A segment was retransmitted: A = sequence number, B = length, C = 1 for fast retransmit, 0 for a timeout.</summary>
+        Retransmit = 3,
+        /// <summary>A connection ended with an error reported to the user: A = the <see cref="EmbeddedTcp.Tcp.TcpError"/> code.</summary>
+        ConnectionError = 4,
+    }
+
+    /// <summary>One trace record, copied out of the ring.</summary>
+    public struct TraceEvent
+    {
+        /// <summary>Poll time of the event, in milliseconds.</summary>
+        public long TimeMs;
+        /// <summary>What happened.</summary>
+        public TraceKind Kind;
+        /// <summary>Connection table index, or -1.</summary>
+        public int Connection;
+        /// <summary>Kind-specific values (see <see cref="TraceKind"/>).</summary>
+        public int A;
+        /// <summary>Kind-specific value.</summary>
+        public int B;
+        /// <summary>Kind-specific value.</summary>
+        public int C;
+    }
+
+    /// <summary>
+    /// A fixed ring of trace events the host drains at its own pace. When full, the oldest
+    /// event is overwritten and counted in <see cref="Overwritten"/>. Allocation-free.
+    /// </summary>
+    public sealed class TraceRing
+    {
+        private readonly long[] _time;
+        private readonly byte[] _kind;
+        private readonly short[] _conn;
+        private readonly int[] _a;
+        private readonly int[] _b;
+        private readonly int[] _c;
+        private int _head;
+        private int _count;
+
+        /// <summary>Creates a ring of <paramref name="capacity"/> events (0 disables tracing).</summary>
+        public TraceRing(int capacity)
+        {
+            _time = new long[capacity];
+            _kind = new byte[capacity];
+            _conn = new short[capacity];
+            _a = new int[capacity];
+            _b = new int[capacity];
+            _c = new int[capacity];
+        }
+
+        /// <summary>Events lost because the host did not drain in time.</summary>
+        public long Overwritten { get; private set; }
+
+        /// <summary>Events waiting to be read.</summary>
+        public int Count { get { return _count; } }
+
+        /// <summary>Records an event.</summary>
+        public void Add(long timeMs, TraceKind kind, int connection, int a, int b, int c)
+        {
+            int cap = _time.Length;
+            if (cap == 0)
+            {
+                return;
+            }
+
+            int i = _head + _count;
+            if (i >= cap)
+            {
+                i -= cap;
+            }
+
+            if (_count == cap)
+            {
+                _head = _head + 1 == cap ? 0 : _head + 1;
+                Overwritten++;
+            }
+            else
+            {
+                _count++;
+            }
+
+            _time[i] = timeMs;
+            _kind[i] = (byte)kind;
+            _conn[i] = (short)connection;
+            _a[i] = a;
+            _b[i] = b;
+            _c[i] = c;
+        }
+
+        /// <summary>Takes the oldest event; false when the ring is empty.</summary>
+        public bool TryRead(out TraceEvent e)
+        {
+            e = new TraceEvent();
+            if (_count == 0)
+            {
+                return false;
+            }
+
+            int i = _head;
+            e.TimeMs = _time[i];
+            e.Kind = (TraceKind)_kind[i];
+            e.Connection = _conn[i];
+            e.A = _a[i];
+            e.B = _b[i];
+            e.C = _c[i];
+            _head = i + 1 == _time.Length ? 0 : i + 1;
+            _count--;
+            return true;
+        }
+
+        /// <summary>Drops every waiting event.</summary>
+        public void Clear()
+        {
+            _head = 0;
+            _count = 0;
+        }
+    }
+}

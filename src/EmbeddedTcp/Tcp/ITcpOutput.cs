@@ -1,0 +1,21 @@
+namespace EmbeddedTcp.Tcp
+{
+    /// <summary>
+    /// Where TCP's segments go: the IP layer (or a test). TCP asks for a buffer, writes the
+    /// TCP header and payload in place at the given offset (checksum included), then hands it
+    /// back with its length. Nothing is copied or allocated on the way.
+    /// </summary>
+    public interface ITcpOutput
+    {
+        /// <summary>
+        /// Returns a buffer in which a TCP segment from <paramref name="localIp"/> to
+        /// <paramref name="remoteIp"/> may be written at <paramref name="offset"/>, at most
+        /// <paramref name="capacity"/> bytes (header included); or null when no buffer is
+        /// free right now (the segment is then not sent; TCP's timers recover).
+        /// </summary>
+        byte[] BeginSegment(uint localIp, uint remoteIp, out int offset, out int capacity);
+
+        /// <summary>Sends the segment of <paramref name="length"/> bytes written into the buffer BeginSegment returned.</summary>
+        void EndSegment(uint localIp, uint remoteIp, int length);
+    }
+}
