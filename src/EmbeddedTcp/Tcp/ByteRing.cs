@@ -99,10 +99,7 @@ namespace EmbeddedTcp.Tcp
             }
 
             _count -= length;
-            if (_count == 0)
-            {
-                _head = 0; // keeps the next writes contiguous
-            }
+            // The read position is not rewound when the ring empties: out-of-order data may sit past it.
         }
     }
 }
