@@ -44,8 +44,8 @@ namespace EmbeddedTcp.Simulation
             _transmitQueue = new TimedFrameQueue(queueFrames, maxFrameLength);
             _receiveQueue = new TimedFrameQueue(queueFrames, maxFrameLength);
             _scratch = new byte[maxFrameLength];
-            _transmitSink = new QueueSink(this, _transmitQueue);
-            _receiveSink = new QueueSink(this, _receiveQueue);
+            _transmitSink = new QueueSink(this, _transmitQueue, transmit: true);
+            _receiveSink = new QueueSink(this, _receiveQueue, transmit: false);
         }
 
         /// <summary>The wrapped device.</summary>
@@ -95,17 +95,23 @@ namespace EmbeddedTcp.Simulation
             }
         }
 
-        /// <inheritdoc />
+        /// <summary>
+        /// Passes the frame through the transmit injector. Frames that come out undelayed (and
+        /// with nothing delayed ahead of them) go to the inner device at once; the result is
+        /// false if the inner device refused one of them. A frame the injector dropped, held or
+        /// delayed counts as sent (true), as on a real lossy link.
+        /// </summary>
         public bool Send(byte[] frame, int offset, int length)
         {
             long now = NowNs;
             SendDue(now);
             if (_transmitFaults == null && _transmitQueue.Count == 0) return _inner.Send(frame, offset, length);
             _transmitSink.BaseNs = now;
+            _transmitSink.DirectResult = true;
             if (_transmitFaults != null) _transmitFaults.Process(frame, offset, length, _transmitSink);
             else _transmitSink.Accept(frame, offset, length, 0);
-            SendDue(now);
-            return true;
+            SendDue(now); // a zero-delay frame queued behind a delayed one may be due already
+            return _transmitSink.DirectResult;
         }
 
         /// <inheritdoc />
@@ -133,10 +139,17 @@ namespace EmbeddedTcp.Simulation
         {
             private readonly FaultInjectingDevice _owner;
             private readonly TimedFrameQueue _queue;
+            private readonly bool _transmit;
             public long BaseNs;
-            public QueueSink(FaultInjectingDevice owner, TimedFrameQueue queue) { _owner = owner; _queue = queue; }
+            public bool DirectResult;
+            public QueueSink(FaultInjectingDevice owner, TimedFrameQueue queue, bool transmit) { _owner = owner; _queue = queue; _transmit = transmit; }
             public void Accept(byte[] frame, int offset, int length, long extraDelayNs)
             {
+                if (_transmit && extraDelayNs == 0 && _queue.Count == 0)
+                {
+                    if (!_owner._inner.Send(frame, offset, length)) DirectResult = false;
+                    return;
+                }
                 if (!_queue.Enqueue(frame, offset, length, BaseNs + extraDelayNs, 0)) _owner.QueueOverflows++;
             }
         }

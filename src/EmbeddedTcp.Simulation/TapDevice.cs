@@ -87,7 +87,7 @@ namespace EmbeddedTcp.Simulation
                 close(_fd);
                 _fd = -1;
                 string why = errno == EPERM || errno == EACCES
-                    ? "no permission to attach TAP '" + interfaceName + "' (run as root or with CAP_NET_ADMIN, or create it with ip tuntap add ... user YOU)"
+                    ? "no permission to create or attach TAP '" + interfaceName + "' (run as root or with CAP_NET_ADMIN, or create it with ip tuntap add ... user YOU)"
                     : errno == EBUSY
                         ? "TAP '" + interfaceName + "' is busy (another process has it open, or it is a TUN or multi-queue device)"
                         : errno == EINVAL

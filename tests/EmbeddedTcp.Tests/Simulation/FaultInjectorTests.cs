@@ -195,6 +195,22 @@ namespace EmbeddedTcp.Tests.Simulation
         }
 
         [Fact]
+        public void DeviceWrapperPassesTheInnerDevicesRefusalThrough()
+        {
+            var clock = new VirtualClock();
+            var net = new SimulatedWire(clock);
+            var a = net.AddPort(SimFrames.MacA);
+            net.AddPort(SimFrames.MacB);
+            var wrapped = new FaultInjectingDevice(a, new FaultInjector(5, new FaultOptions { DuplicateRate = 1.0 }), null, clock);
+            var f = SimFrames.Make(SimFrames.MacB, SimFrames.MacA, 60);
+            Assert.True(wrapped.Send(f, 0, 60));
+            Assert.Equal(2, a.FramesSent);               // duplicated straight through
+            a.SetLinkUp(false);
+            Assert.False(wrapped.Send(f, 0, 60));        // refusal is reported, not hidden
+            Assert.False(wrapped.LinkUp);
+        }
+
+        [Fact]
         public void Pcg32MatchesTheReferenceSequence()
         {
             // pcg32_srandom(42, 54) reference output from the PCG paper's pcg32-demo.

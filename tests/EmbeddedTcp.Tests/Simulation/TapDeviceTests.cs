@@ -56,6 +56,85 @@ namespace EmbeddedTcp.Tests.Simulation
             }
         }
 
+        [DllImport("libc", SetLastError = true)]
+        private static extern int capset(uint[] header, uint[] data);
+
+        [Fact]
+        public void CreatingATapWithoutCapNetAdminFailsWithAOneLineMessage()
+        {
+            if (!OperatingSystem.IsLinux() || geteuid() != 0 || !File.Exists("/dev/net/tun"))
+            {
+                _output.WriteLine("SKIPPED: needs root (to drop CAP_NET_ADMIN on one thread) and /dev/net/tun");
+                return;
+            }
+            // Linux capabilities belong to a thread: drop all effective ones on a thread of our
+            // own, which then ends, and try to create a TAP from it.
+            Exception caught = null;
+            int capsetResult = 0;
+            var thread = new Thread(() =>
+            {
+                var header = new uint[] { 0x20080522, 0 }; // _LINUX_CAPABILITY_VERSION_3, this thread
+                var data = new uint[6];                     // effective, permitted, inheritable x 2: none
+                capsetResult = capset(header, data);
+                if (capsetResult != 0) return;
+                try { new TapDevice("etcpnp" + (Environment.ProcessId % 100000), BoardMac).Dispose(); }
+                catch (Exception e) { caught = e; }
+            });
+            thread.Start();
+            Assert.True(thread.Join(10_000));
+            Assert.Equal(0, capsetResult);
+            var tapError = Assert.IsType<TapDeviceException>(caught);
+            Assert.Equal(1, tapError.Errno); // EPERM
+            Assert.Contains("no permission", tapError.Message);
+            Assert.DoesNotContain("\n", tapError.Message);
+            _output.WriteLine(tapError.Message);
+        }
+
+        [Fact]
+        public void AttachingToAnInterfaceThatIsNotATapFailsWithAOneLineMessage()
+        {
+            if (!OperatingSystem.IsLinux() || geteuid() != 0 || !File.Exists("/dev/net/tun"))
+            {
+                _output.WriteLine("SKIPPED: needs root and /dev/net/tun");
+                return;
+            }
+            // "lo" exists but is no TAP: TUNSETIFF fails with EINVAL.
+            var e = Assert.Throws<TapDeviceException>(() => new TapDevice("lo", BoardMac));
+            Assert.Equal(22, e.Errno);
+            Assert.Contains("'lo'", e.Message);
+            Assert.DoesNotContain("\n", e.Message);
+            _output.WriteLine(e.Message);
+        }
+
+        [Fact]
+        public void ATapTheDeviceCreatesDisappearsWhenDisposed()
+        {
+            string ip = ExternalTool.Find("ip");
+            if (!OperatingSystem.IsLinux() || geteuid() != 0 || !File.Exists("/dev/net/tun") || ip == null)
+            {
+                _output.WriteLine("SKIPPED: needs root, /dev/net/tun and ip");
+                return;
+            }
+            string name = "etcpx" + (Environment.ProcessId % 100000) + Interlocked.Increment(ref _counter);
+            var tap = new TapDevice(name, BoardMac);
+            try
+            {
+                Assert.Equal(0, ExternalTool.Run(10_000, ip, "link", "show", name).ExitCode);
+                var mac = new byte[8];
+                tap.GetMacAddress(mac, 1);
+                Assert.Equal(BoardMac, mac[1..7]);
+                var frame = new byte[1514];
+                Assert.Equal(0, tap.Receive(frame, 0, frame.Length)); // interface down: nothing, no blocking
+                Assert.False(tap.WaitForFrame(0));
+            }
+            finally
+            {
+                tap.Dispose();
+            }
+            Assert.False(tap.LinkUp);
+            Assert.NotEqual(0, ExternalTool.Run(10_000, ip, "link", "show", name).ExitCode);
+        }
+
         [Fact]
         public void KernelPingsTheTapAndTheTestAnswersByHand()
         {
@@ -78,12 +157,15 @@ namespace EmbeddedTcp.Tests.Simulation
             }
             TapDevice tap = null;
             Process pinger = null;
+            var captureStream = new MemoryStream();
+            var capture = new PcapWriter(captureStream, leaveOpen: true);
             try
             {
                 Must(ExternalTool.Run(10_000, ip, "tuntap", "add", "dev", tapName, "mode", "tap"), "ip tuntap add");
                 tap = new TapDevice(tapName, BoardMac);
                 Assert.Equal(tapName, tap.InterfaceName);
                 Assert.True(tap.LinkUp);
+                var device = new PcapDevice(tap, capture); // composes with the real device too
                 Must(ExternalTool.Run(10_000, ip, "link", "set", tapName, "netns", ns), "ip link set netns");
                 ExternalTool.Run(10_000, ip, "netns", "exec", ns, "sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1");
                 Must(ExternalTool.Run(10_000, ip, "-n", ns, "addr", "add", "192.0.2.1/24", "dev", tapName), "ip addr add");
@@ -99,7 +181,8 @@ namespace EmbeddedTcp.Tests.Simulation
                 {
                     if (!tap.WaitForFrame(100)) continue;
                     int len;
-                    while ((len = tap.Receive(frame, 0, frame.Length)) > 0)
+                    device.Poll(deadline.ElapsedMilliseconds);
+                    while ((len = device.Receive(frame, 0, frame.Length)) > 0)
                     {
                         if (!sawArp && IsArpRequestFor(frame, len, BoardIp))
                         {
@@ -107,14 +190,14 @@ namespace EmbeddedTcp.Tests.Simulation
                             kernelMac = frame[22..28];
                             Assert.Equal(KernelIp, frame[28..32]);
                             byte[] reply = ArpReply(kernelMac);
-                            Assert.True(tap.Send(reply, 0, reply.Length), "TAP write failed, errno " + tap.LastErrno);
+                            Assert.True(device.Send(reply, 0, reply.Length), "TAP write failed, errno " + tap.LastErrno);
                         }
                         else if (sawArp && IsEchoRequestTo(frame, len, BoardMac, BoardIp))
                         {
                             sawEcho = true;
                             Assert.Equal(kernelMac, frame[6..12]);
                             byte[] reply = EchoReply(frame, len);
-                            Assert.True(tap.Send(reply, 0, reply.Length), "TAP write failed, errno " + tap.LastErrno);
+                            Assert.True(device.Send(reply, 0, reply.Length), "TAP write failed, errno " + tap.LastErrno);
                         }
                     }
                 }
@@ -126,6 +209,7 @@ namespace EmbeddedTcp.Tests.Simulation
                 Assert.True(pinger.ExitCode == 0, "ping failed: " + pingOut + pinger.StandardError.ReadToEnd());
                 Assert.Contains("1 received", pingOut);
                 Assert.True(tap.FramesReceived >= 2 && tap.FramesSent == 2);
+                Assert.Equal(tap.FramesReceived + tap.FramesSent, capture.FramesWritten);
             }
             finally
             {
