@@ -51,6 +51,13 @@ namespace EmbeddedTcp.Tcp
         /// <summary>Delayed ACK timer, ms (default 40; at most 200 per RFC 1122). An ACK is sent at least every second full segment.</summary>
         public int DelayedAckMs = 40;
 
+        /// <summary>
+        /// When true (default), a delayed ACK goes out at the first poll after the application
+        /// had a turn to answer (so it rides on the answer when there is one, and a sender held
+        /// by Nagle never waits for the DelayedAckMs timer); DelayedAckMs stays the upper bound.
+        /// </summary>
+        public bool AckAfterApplicationTurn = true;
+
         /// <summary>Out-of-order ranges the receive side can hold per connection (default 4; 8 bytes each).</summary>
         public int ReassemblyRanges = 4;
 

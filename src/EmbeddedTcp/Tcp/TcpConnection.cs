@@ -74,6 +74,7 @@ namespace EmbeddedTcp.Tcp
         public uint Recover;
 
         public bool AckNow;
+        public int AckArmedAtPoll;
         public int SegmentsSinceAck;
         public bool NoDelay;
         public bool Keepalive;

@@ -643,7 +643,7 @@ namespace EmbeddedTcp.Tcp
                 AckNewData(c, ack);
             }
             else if (ack == c.SndUna && _segDataLen == 0 && (_segFlags & (TcpFlags.Syn | TcpFlags.Fin)) == 0
-                && _segWnd == c.SndWnd && c.SndMax != c.SndUna)
+                && _segWnd == c.SndWnd && _segWnd != 0 && c.SndMax != c.SndUna)
             {
                 DuplicateAck(c);
             }
@@ -758,7 +758,10 @@ namespace EmbeddedTcp.Tcp
             }
         }
 
-        /// <summary>RFC 5681 3.2 / RFC 6582: the third duplicate ACK triggers fast retransmit.</summary>
+        /// <summary>
+        /// RFC 5681 3.2 / RFC 6582: the third duplicate ACK triggers fast retransmit. (Answers to
+        /// zero-window probes are not duplicates: the window is closed, nothing was lost.)
+        /// </summary>
         private void DuplicateAck(TcpConnection c)
         {
             c.DupAcks++;
@@ -826,12 +829,26 @@ namespace EmbeddedTcp.Tcp
             {
                 c.AckNow = true; // at least every second full-sized segment (RFC 5681 4.2)
             }
-            else if (c.DelayedAckAt == TcpConnection.Never)
+            else
             {
-                c.DelayedAckAt = _now + _config.DelayedAckMs;
+                ArmDelayedAck(c);
             }
 
             return true;
+        }
+
+        /// <summary>
+        /// Delays the ACK of in-order data so it can ride on the application's answer: until the
+        /// next poll after the application had its turn (when AckAfterApplicationTurn), at most
+        /// DelayedAckMs. This keeps Nagle and delayed ACK from stalling request/response rounds.
+        /// </summary>
+        private void ArmDelayedAck(TcpConnection c)
+        {
+            if (c.DelayedAckAt == TcpConnection.Never)
+            {
+                c.DelayedAckAt = _now + _config.DelayedAckMs;
+                c.AckArmedAtPoll = _pollCount;
+            }
         }
 
         /// <summary>An in-order FIN (3.10.7.4, eighth).</summary>

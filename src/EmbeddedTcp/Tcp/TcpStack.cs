@@ -34,6 +34,7 @@ namespace EmbeddedTcp.Tcp
 
         private long _now;
         private long _order;
+        private int _pollCount;
         private long _challengeWindowStart;
         private int _challengeCount;
 
@@ -563,6 +564,7 @@ namespace EmbeddedTcp.Tcp
         public void Poll(long nowMs)
         {
             _now = nowMs;
+            _pollCount++;
             for (int i = 0; i < _conns.Length; i++)
             {
                 TcpConnection c = _conns[i];
@@ -608,7 +610,7 @@ namespace EmbeddedTcp.Tcp
                     }
                 }
 
-                if (c.DelayedAckAt <= nowMs)
+                if (c.DelayedAckAt <= nowMs || (c.DelayedAckAt != TcpConnection.Never && _config.AckAfterApplicationTurn && c.AckArmedAtPoll != _pollCount))
                 {
                     c.DelayedAckAt = TcpConnection.Never;
                     c.AckNow = true;
@@ -632,7 +634,7 @@ namespace EmbeddedTcp.Tcp
 
                 if (c.RetransmitAt < next) next = c.RetransmitAt;
                 if (c.TimeWaitAt < next) next = c.TimeWaitAt;
-                if (c.DelayedAckAt < next) next = c.DelayedAckAt;
+                if (c.DelayedAckAt < next) next = _config.AckAfterApplicationTurn && c.AckArmedAtPoll == _pollCount ? _now : c.DelayedAckAt;
                 if (c.PersistAt < next) next = c.PersistAt;
                 if (c.KeepaliveAt < next) next = c.KeepaliveAt;
                 if (c.FinWait2At < next) next = c.FinWait2At;
@@ -838,6 +840,7 @@ namespace EmbeddedTcp.Tcp
             c.SndNxt = iss;
             c.SndMax = iss;
             c.SndBufSeq = iss + 1;
+            c.Recover = iss; // RFC 6582: "recover" starts at the ISS
             c.SendMss = 536; // RFC 9293 3.7.1 default until the peer's MSS option says otherwise
             c.Rtt.Reset(_config.InitialRtoMs, _config.MinRtoMs, _config.MaxRtoMs);
             c.Ssthresh = 65535;
@@ -847,10 +850,10 @@ namespace EmbeddedTcp.Tcp
         private void InitCongestion(TcpConnection c)
         {
             int mss = c.SendMss;
-            int iw = 4 * mss < 14600 ? 4 * mss : 14600;
-            if (iw < 2 * mss)
+            int iw = 2 * mss > 14600 ? 2 * mss : 14600; // min(10*MSS, max(2*MSS, 14600))
+            if (iw > 10 * mss)
             {
-                iw = 2 * mss;
+                iw = 10 * mss;
             }
 
             int cap = _config.SendBufferSize > mss ? _config.SendBufferSize : mss;
