@@ -11,6 +11,8 @@ namespace EmbeddedTcp.Simulation.Enc28j60
     {
         /// <summary>Frame length measured (bytes without FCS).</summary>
         public int FrameLength { get; private set; }
+        /// <summary>True when the driver had the INT pin.</summary>
+        public bool InterruptPin { get; private set; }
         /// <summary>Transactions per received frame when it is the only one pending.</summary>
         public double ReceiveTransactions { get; private set; }
         /// <summary>SPI bytes per received frame when it is the only one pending.</summary>
@@ -27,9 +29,15 @@ namespace EmbeddedTcp.Simulation.Enc28j60
         /// <summary>Runs <paramref name="frames"/> frames of <paramref name="frameLength"/> bytes each way through a fresh model and driver.</summary>
         public static Enc28j60SpiCost Measure(int frameLength, int frames)
         {
+            return Measure(frameLength, frames, false);
+        }
+
+        /// <summary>As <see cref="Measure(int, int)"/>, with the chip's INT pin wired to the driver when <paramref name="useInterruptPin"/>.</summary>
+        public static Enc28j60SpiCost Measure(int frameLength, int frames, bool useInterruptPin)
+        {
             byte[] mac = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x01 };
             var chip = new Enc28j60Model();
-            var driver = new Enc28j60Driver(chip, mac, 0, null, null, chip);
+            var driver = new Enc28j60Driver(chip, mac, 0, useInterruptPin ? chip : null, null, chip);
             if (!driver.Initialize())
             {
                 throw new InvalidOperationException("driver did not initialise on the model");
@@ -39,7 +47,7 @@ namespace EmbeddedTcp.Simulation.Enc28j60
             Array.Copy(mac, frame, 6);
             byte[] rx = new byte[1514];
             byte[] wire = new byte[1536];
-            var cost = new Enc28j60SpiCost { FrameLength = frameLength };
+            var cost = new Enc28j60SpiCost { FrameLength = frameLength, InterruptPin = useInterruptPin };
 
             for (int i = 0; i < 3; i++) { chip.InjectFrame(frame, 0, frameLength); driver.Receive(rx, 0, rx.Length); }
             long t0 = chip.Transactions, b0 = chip.BytesTransferred;
@@ -93,11 +101,11 @@ namespace EmbeddedTcp.Simulation.Enc28j60
         /// <summary>The figures as text, one per line.</summary>
         public override string ToString()
         {
-            return "ENC28J60 SPI cost per " + FrameLength + "-byte frame (+FCS):\n"
+            return "ENC28J60 SPI cost per " + FrameLength + "-byte frame (+FCS), " + (InterruptPin ? "INT pin wired" : "no INT pin") + ":\n"
                 + "  receive, one pending:     " + ReceiveTransactions.ToString("0.00") + " transactions, " + ReceiveBytes.ToString("0.0") + " bytes\n"
                 + "  receive, bursts of four:  " + ReceiveBurstTransactions.ToString("0.00") + " transactions (8 for the first, 5 for the others)\n"
                 + "  transmit, back to back:   " + TransmitTransactions.ToString("0.00") + " transactions, " + TransmitBytes.ToString("0.0") + " bytes\n"
-                + "  empty Receive + transmit: " + PollAndTransmitTransactions.ToString("0.00") + " transactions (2 for the poll, 1 bank switch, 6 for the frame)";
+                + "  empty Receive + transmit: " + PollAndTransmitTransactions.ToString("0.00") + " transactions (2 for the poll, 1 bank switch, the frame)";
         }
     }
 }

@@ -23,10 +23,11 @@ namespace EmbeddedTcp.Drivers.Enc28j60
     /// MAC address and touches nothing above the driver, so the stack's connections survive.</para>
     /// <para>SPI cost in steady state: a received frame takes 8 transactions when it is the only
     /// one pending (bank 1, EPKTCNT, header, frame, bank 0, ERXRDPTL, ERXRDPTH, PKTDEC) and 5
-    /// when more are pending; a transmitted frame takes 6 (EIR, clear TXIF, EWRPTL, EWRPTH, WBM,
-    /// TXRTS) plus the ETXND bytes that changed and one bank switch when the previous call left
-    /// another bank selected. Frames go between the chip and the caller's buffer in one
-    /// transaction each, with no copy.</para>
+    /// when more are pending; a transmitted frame takes 6 without an INT pin (EIR, clear TXIF,
+    /// EWRPTL, EWRPTH, WBM, TXRTS) and 5 with one (ECON1, EWRPTL, EWRPTH, WBM, TXRTS; EIR only
+    /// when the pin reports an abort), plus the ETXND bytes that changed and one bank switch
+    /// when the previous call left another bank selected. Frames go between the chip and the
+    /// caller's buffer in one transaction each, with no copy.</para>
     /// </remarks>
     public sealed class Enc28j60Driver : INetworkDevice
     {
@@ -234,7 +235,9 @@ namespace EmbeddedTcp.Drivers.Enc28j60
             }
 
             BitClear(Enc28j60Registers.EIR, (byte)(Enc28j60Bits.EIR_DMAIF | Enc28j60Bits.EIR_TXIF | Enc28j60Bits.EIR_TXERIF | Enc28j60Bits.EIR_RXERIF));
-            WriteRegister(Enc28j60Registers.EIE, (byte)(Enc28j60Bits.EIE_INTIE | Enc28j60Bits.EIE_PKTIE | Enc28j60Bits.EIE_LINKIE | Enc28j60Bits.EIE_TXERIE | Enc28j60Bits.EIE_RXERIE));
+            // PKTIE stays off (errata: PKTIF is unreliable; EPKTCNT is polled), so the INT pin means
+            // "link change, receive overflow or transmit abort": a reason to read EIR.
+            WriteRegister(Enc28j60Registers.EIE, (byte)(Enc28j60Bits.EIE_INTIE | Enc28j60Bits.EIE_LINKIE | Enc28j60Bits.EIE_TXERIE | Enc28j60Bits.EIE_RXERIE));
             BitSet(Enc28j60Registers.ECON2, Enc28j60Bits.ECON2_AUTOINC);
             bool up = (PhyRead(Enc28j60Phy.PHSTAT2) & Enc28j60Phy.PHSTAT2_LSTAT) != 0;
             if (up != _linkUp)
@@ -335,11 +338,21 @@ namespace EmbeddedTcp.Drivers.Enc28j60
             {
                 // Outcome of the previous frame decides only counters and recovery; the new
                 // frame goes out either way.
-                CompletePreviousTransmit();
+                if (_interrupt != null)
+                {
+                    CompletePreviousTransmitWithInterruptPin();
+                }
+                else
+                {
+                    CompletePreviousTransmit();
+                }
             }
 
-            // TXIF/TXERIF clear so the end of this frame can be seen.
-            BitClear(Enc28j60Registers.EIR, (byte)(Enc28j60Bits.EIR_TXIF | Enc28j60Bits.EIR_TXERIF));
+            if (_interrupt == null)
+            {
+                // Completion is seen through EIR.TXIF, so clear it (and TXERIF) for this frame.
+                BitClear(Enc28j60Registers.EIR, (byte)(Enc28j60Bits.EIR_TXIF | Enc28j60Bits.EIR_TXERIF));
+            }
             SetWritePointer(TransmitStart);
             int end = TransmitStart + length; // last byte of the frame
             if ((end & 0xFF) != (_transmitEnd & 0xFF))
@@ -474,20 +487,11 @@ namespace EmbeddedTcp.Drivers.Enc28j60
                 int eir = ReadRegister(Enc28j60Registers.EIR);
                 if ((eir & Enc28j60Bits.EIR_TXERIF) != 0)
                 {
-                    _counters.TransmitErrors++;
-                    bool late = (ReadRegister(Enc28j60Registers.ESTAT) & Enc28j60Bits.ESTAT_LATECOL) != 0;
-                    // Errata: an abort may stall the transmit logic; reset it before the next TXRTS.
-                    ResetTransmitLogic();
-                    if (late && _lateCollisionRetries < MaxLateCollisionRetries)
+                    if (HandleTransmitAbort())
                     {
-                        // The frame is still in the transmit area: send it again.
-                        _lateCollisionRetries++;
-                        _counters.LateCollisionRetries++;
-                        BitSet(Enc28j60Registers.ECON1, Enc28j60Bits.ECON1_TXRTS);
                         polls = 0;
                         continue;
                     }
-                    _transmitInFlight = false;
                     return false;
                 }
                 if ((eir & Enc28j60Bits.EIR_TXIF) != 0)
@@ -504,6 +508,60 @@ namespace EmbeddedTcp.Drivers.Enc28j60
                     return false;
                 }
             }
+        }
+
+        /// <summary>
+        /// With the INT pin wired, an abort raises the pin (EIE.TXERIE), so EIR is read only
+        /// then and completion is ECON1.TXRTS clearing: one read per frame, no flag to clear.
+        /// </summary>
+        private bool CompletePreviousTransmitWithInterruptPin()
+        {
+            int polls = 0;
+            while (true)
+            {
+                if ((ReadRegister(Enc28j60Registers.ECON1) & Enc28j60Bits.ECON1_TXRTS) == 0)
+                {
+                    // Ended. An abort would have raised the pin; only then is EIR worth a read.
+                    if (_interrupt.IsAsserted && (ReadRegister(Enc28j60Registers.EIR) & Enc28j60Bits.EIR_TXERIF) != 0)
+                    {
+                        if (HandleTransmitAbort())
+                        {
+                            polls = 0;
+                            continue;
+                        }
+                        return false;
+                    }
+                    _transmitInFlight = false;
+                    return true;
+                }
+                if (++polls >= TransmitWaitPolls)
+                {
+                    // Stalled transmit logic (errata): TXRTS never clears by itself.
+                    _counters.TransmitTimeouts++;
+                    ResetTransmitLogic();
+                    _transmitInFlight = false;
+                    return false;
+                }
+            }
+        }
+
+        /// <summary>Counts an abort, resets the transmit logic (errata) and retries a late collision. True when retrying.</summary>
+        private bool HandleTransmitAbort()
+        {
+            _counters.TransmitErrors++;
+            bool late = (ReadRegister(Enc28j60Registers.ESTAT) & Enc28j60Bits.ESTAT_LATECOL) != 0;
+            // Errata: an abort may stall the transmit logic; reset it before the next TXRTS.
+            ResetTransmitLogic();
+            if (late && _lateCollisionRetries < MaxLateCollisionRetries)
+            {
+                // The frame is still in the transmit area: send it again.
+                _lateCollisionRetries++;
+                _counters.LateCollisionRetries++;
+                BitSet(Enc28j60Registers.ECON1, Enc28j60Bits.ECON1_TXRTS);
+                return true;
+            }
+            _transmitInFlight = false;
+            return false;
         }
 
         private void ResetTransmitLogic()
