@@ -1,0 +1,748 @@
+using EmbeddedTcp.Hal;
+
+namespace EmbeddedTcp.Drivers.Enc28j60
+{
+    /// <summary>
+    /// Driver for Microchip's ENC28J60 10BASE-T controller over SPI (datasheet DS39662,
+    /// silicon errata DS80349), implementing <see cref="INetworkDevice"/>.
+    /// </summary>
+    /// <remarks>
+    /// <para>Buffer layout: receive ring 0x0000..0x19FF (errata: the ring must start at 0),
+    /// transmit area 0x1A00..0x1FFF (control byte + 1514-byte frame + 7-byte status vector).</para>
+    /// <para>Errata handled: the ring at address 0; ERXRDPT always written odd (next packet
+    /// pointer - 1, or ERXND); EPKTCNT, never PKTIF, decides whether frames are pending; the
+    /// transmit logic is reset after every abort and clearing TXRST is followed by clearing
+    /// TXERIF; late collisions are retried; a 1 ms wait follows the SPI reset because CLKRDY
+    /// is not cleared by it.</para>
+    /// <para>Self-healing: every next-packet pointer is checked against the byte count it
+    /// should follow from, and a mismatch resets the receive logic; receive overflows are
+    /// counted; <see cref="Poll"/> reads EIR (or only when the interrupt pin says so), runs a
+    /// health check each <see cref="HealthCheckIntervalMs"/> (RXEN still set, link state) and
+    /// re-initialises the chip when RXEN was lost or nothing arrived for
+    /// <see cref="ReceiveSilenceTimeoutMs"/> while the link was up. Re-initialisation keeps the
+    /// MAC address and touches nothing above the driver, so the stack's connections survive.</para>
+    /// <para>SPI cost in steady state: a received frame takes 8 transactions when it is the only
+    /// one pending (bank 1, EPKTCNT, header, frame, bank 0, ERXRDPTL, ERXRDPTH, PKTDEC) and 5
+    /// when more are pending; a transmitted frame takes 6 without an INT pin (EIR, clear TXIF,
+    /// EWRPTL, EWRPTH, WBM, TXRTS) and 5 with one (ECON1, EWRPTL, EWRPTH, WBM, TXRTS; EIR only
+    /// when the pin reports an abort), plus the ETXND bytes that changed and one bank switch
+    /// when the previous call left another bank selected. Frames go between the chip and the
+    /// caller's buffer in one transaction each, with no copy.</para>
+    /// </remarks>
+    public sealed class Enc28j60Driver : INetworkDevice
+    {
+        /// <summary>First byte of the receive ring (errata: must be 0).</summary>
+        public const int ReceiveStart = 0x0000;
+        /// <summary>Last byte of the receive ring (odd, so ERXND is a valid odd ERXRDPT value).</summary>
+        public const int ReceiveEnd = 0x19FF;
+        /// <summary>Start of the transmit area: the per-packet control byte.</summary>
+        public const int TransmitStart = 0x1A00;
+        /// <summary>Largest frame on the wire including the FCS (MAMXFL).</summary>
+        public const int MaxWireFrameLength = 1518;
+        /// <summary>Largest frame accepted by <see cref="Send"/> (no FCS).</summary>
+        public const int MaxFrameLength = 1514;
+
+        private const int RingSize = ReceiveEnd - ReceiveStart + 1;
+        private const int HeaderScratch = 16;
+        private const int ClockReadyPolls = 1000;
+        private const int MiiBusyPolls = 200;
+
+        private readonly ISpiBus _spi;
+        private readonly IInterruptPin _interrupt;
+        private readonly IDigitalOutput _resetPin;
+        private readonly IDelay _delay;
+        private readonly byte[] _mac = new byte[6];
+        private readonly byte[] _cmd = new byte[4];
+        private readonly byte[] _reply = new byte[4];
+        private readonly byte[] _header = new byte[HeaderScratch];
+        private readonly byte[] _txHeader = new byte[] { Enc28j60Opcodes.WriteBufferMemory, 0x00 };
+        private readonly Enc28j60Counters _counters = new Enc28j60Counters();
+
+        private bool _initialized;
+        private bool _linkUp;
+        private int _bank = -1;
+        private int _nextPacket;
+        private int _readPointer = -1;
+        private int _pending;
+        private int _writePointer = -1;
+        private int _transmitEnd = -1;
+        private bool _transmitInFlight;
+        private int _lateCollisionRetries;
+        private long _nowMs;
+        private long _lastReceiveMs;
+        private long _nextHealthCheckMs;
+        private long _nextInitAttemptMs;
+        private int _revision;
+
+        /// <summary>
+        /// Creates the driver. Nothing is sent to the chip until <see cref="Initialize"/> or the
+        /// first <see cref="Poll"/>.
+        /// </summary>
+        /// <param name="spi">The chip's SPI device (mode 0, up to 20 MHz). Not owned.</param>
+        /// <param name="macAddress">6 bytes at <paramref name="macOffset"/>; copied.</param>
+        /// <param name="macOffset">Offset of the MAC address in <paramref name="macAddress"/>.</param>
+        /// <param name="interrupt">Optional INT pin; when given, Poll reads EIR only while it is asserted.</param>
+        /// <param name="resetPin">Optional RESET output (active low), pulsed before every initialisation.</param>
+        /// <param name="delay">Optional delay used for reset timing; without it the driver polls CLKRDY only.</param>
+        public Enc28j60Driver(ISpiBus spi, byte[] macAddress, int macOffset, IInterruptPin interrupt, IDigitalOutput resetPin, IDelay delay)
+        {
+            _spi = spi;
+            _interrupt = interrupt;
+            _resetPin = resetPin;
+            _delay = delay;
+            for (int i = 0; i < 6; i++)
+            {
+                _mac[i] = macAddress[macOffset + i];
+            }
+            TransmitWaitPolls = 2000;
+            MaxLateCollisionRetries = 16;
+            HealthCheckIntervalMs = 1000;
+            ReceiveSilenceTimeoutMs = 60000;
+        }
+
+        /// <summary>Creates the driver with no interrupt pin, reset pin or delay.</summary>
+        public Enc28j60Driver(ISpiBus spi, byte[] macAddress) : this(spi, macAddress, 0, null, null, null)
+        {
+        }
+
+        /// <summary>Counters of traffic, drops, recoveries and SPI work.</summary>
+        public Enc28j60Counters Counters { get { return _counters; } }
+
+        /// <summary>True after a successful initialisation (false again while a failed re-initialisation waits for retry).</summary>
+        public bool IsInitialized { get { return _initialized; } }
+
+        /// <summary>Silicon revision read from EREVID at the last initialisation (6 is rev. B7).</summary>
+        public int Revision { get { return _revision; } }
+
+        /// <summary>Reads of EIR allowed while waiting for the previous frame to leave (default 2000; a 1518-byte frame takes 1.2 ms at 10 Mb/s).</summary>
+        public int TransmitWaitPolls { get; set; }
+
+        /// <summary>Retransmissions after a late collision before the frame is given up (default 16).</summary>
+        public int MaxLateCollisionRetries { get; set; }
+
+        /// <summary>Milliseconds between health checks in <see cref="Poll"/> (RXEN, link); default 1000.</summary>
+        public long HealthCheckIntervalMs { get; set; }
+
+        /// <summary>Re-initialise when nothing was received for this long while the link is up (default 60000 ms; 0 disables).</summary>
+        public long ReceiveSilenceTimeoutMs { get; set; }
+
+        /// <summary>Also accept multicast frames (ERXFCON.MCEN); applied at the next initialisation. Default false.</summary>
+        public bool AcceptMulticast { get; set; }
+
+        /// <inheritdoc />
+        public bool LinkUp { get { return _linkUp; } }
+
+        /// <inheritdoc />
+        public void GetMacAddress(byte[] destination, int offset)
+        {
+            for (int i = 0; i < 6; i++)
+            {
+                destination[offset + i] = _mac[i];
+            }
+        }
+
+        /// <summary>
+        /// Resets and configures the chip (DS39662 section 6), then enables reception. Returns
+        /// false, counted, when the chip does not come out of reset or does not answer.
+        /// </summary>
+        public bool Initialize()
+        {
+            _initialized = false;
+            _transmitInFlight = false;
+            if (_resetPin != null)
+            {
+                _resetPin.Write(false);
+                Delay(1);
+                _resetPin.Write(true);
+            }
+
+            _cmd[0] = Enc28j60Opcodes.SystemReset;
+            Transfer(1, null, 0, 0);
+            _bank = 0; // ECON1 resets to 0
+            // Errata: CLKRDY is not cleared by the SPI reset, so wait before trusting it.
+            Delay(2);
+            bool ready = false;
+            for (int i = 0; i < ClockReadyPolls; i++)
+            {
+                if ((ReadRegister(Enc28j60Registers.ESTAT) & Enc28j60Bits.ESTAT_CLKRDY) != 0)
+                {
+                    ready = true;
+                    break;
+                }
+            }
+            _revision = ReadRegister(Enc28j60Registers.EREVID);
+            if (!ready || _revision == 0 || _revision == 0xFF)
+            {
+                _counters.InitializationFailures++;
+                return false;
+            }
+
+            // Receive ring at 0 (errata) and transmit area after it. ERXRDPT odd: ERXND.
+            WriteRegister(Enc28j60Registers.ERXSTL, (byte)(ReceiveStart & 0xFF));
+            WriteRegister(Enc28j60Registers.ERXSTH, (byte)(ReceiveStart >> 8));
+            WriteRegister(Enc28j60Registers.ERXNDL, (byte)(ReceiveEnd & 0xFF));
+            WriteRegister(Enc28j60Registers.ERXNDH, (byte)(ReceiveEnd >> 8));
+            WriteRegister(Enc28j60Registers.ERXRDPTL, (byte)(ReceiveEnd & 0xFF));
+            WriteRegister(Enc28j60Registers.ERXRDPTH, (byte)(ReceiveEnd >> 8));
+            WriteRegister(Enc28j60Registers.ERDPTL, (byte)(ReceiveStart & 0xFF));
+            WriteRegister(Enc28j60Registers.ERDPTH, (byte)(ReceiveStart >> 8));
+            WriteRegister(Enc28j60Registers.ETXSTL, (byte)(TransmitStart & 0xFF));
+            WriteRegister(Enc28j60Registers.ETXSTH, (byte)(TransmitStart >> 8));
+            WriteRegister(Enc28j60Registers.ETXNDL, (byte)(TransmitStart & 0xFF));
+            WriteRegister(Enc28j60Registers.ETXNDH, (byte)(TransmitStart >> 8));
+            WriteRegister(Enc28j60Registers.EWRPTL, (byte)(TransmitStart & 0xFF));
+            WriteRegister(Enc28j60Registers.EWRPTH, (byte)(TransmitStart >> 8));
+            _nextPacket = ReceiveStart;
+            _readPointer = ReceiveStart;
+            _pending = 0;
+            _writePointer = TransmitStart;
+            _transmitEnd = TransmitStart;
+
+            // Filters: unicast to us, broadcast, CRC must be valid (OR of the enabled filters).
+            byte filter = (byte)(Enc28j60Bits.ERXFCON_UCEN | Enc28j60Bits.ERXFCON_CRCEN | Enc28j60Bits.ERXFCON_BCEN);
+            if (AcceptMulticast)
+            {
+                filter |= Enc28j60Bits.ERXFCON_MCEN;
+            }
+            WriteRegister(Enc28j60Registers.ERXFCON, filter);
+
+            // MAC: receive on, pause frames both ways, pad to 60 + CRC, length check, full duplex.
+            WriteRegister(Enc28j60Registers.MACON1, (byte)(Enc28j60Bits.MACON1_MARXEN | Enc28j60Bits.MACON1_TXPAUS | Enc28j60Bits.MACON1_RXPAUS));
+            WriteRegister(Enc28j60Registers.MACON3, (byte)(Enc28j60Bits.MACON3_PADCFG0 | Enc28j60Bits.MACON3_TXCRCEN | Enc28j60Bits.MACON3_FRMLNEN | Enc28j60Bits.MACON3_FULDPX));
+            WriteRegister(Enc28j60Registers.MACON4, Enc28j60Bits.MACON4_DEFER);
+            WriteRegister(Enc28j60Registers.MAMXFLL, (byte)(MaxWireFrameLength & 0xFF));
+            WriteRegister(Enc28j60Registers.MAMXFLH, (byte)(MaxWireFrameLength >> 8));
+            WriteRegister(Enc28j60Registers.MABBIPG, 0x15); // full duplex back-to-back gap (9.6 us)
+            WriteRegister(Enc28j60Registers.MAIPGL, 0x12);  // non-back-to-back gap
+            WriteRegister(Enc28j60Registers.MAIPGH, 0x0C);  // (half duplex only)
+            WriteRegister(Enc28j60Registers.MAADR1, _mac[0]);
+            WriteRegister(Enc28j60Registers.MAADR2, _mac[1]);
+            WriteRegister(Enc28j60Registers.MAADR3, _mac[2]);
+            WriteRegister(Enc28j60Registers.MAADR4, _mac[3]);
+            WriteRegister(Enc28j60Registers.MAADR5, _mac[4]);
+            WriteRegister(Enc28j60Registers.MAADR6, _mac[5]);
+
+            // PHY to match the MAC: full duplex, no half-duplex loopback, LEDs, link interrupt.
+            bool phyOk = PhyWrite(Enc28j60Phy.PHCON1, Enc28j60Phy.PHCON1_PDPXMD);
+            phyOk &= PhyWrite(Enc28j60Phy.PHCON2, Enc28j60Phy.PHCON2_HDLDIS);
+            phyOk &= PhyWrite(Enc28j60Phy.PHLCON, Enc28j60Phy.PHLCON_LEDS);
+            phyOk &= PhyWrite(Enc28j60Phy.PHIE, (ushort)(Enc28j60Phy.PHIE_PGEIE | Enc28j60Phy.PHIE_PLNKIE));
+            PhyRead(Enc28j60Phy.PHIR); // clears a stale link interrupt
+            if (!phyOk)
+            {
+                _counters.InitializationFailures++;
+                return false;
+            }
+
+            BitClear(Enc28j60Registers.EIR, (byte)(Enc28j60Bits.EIR_DMAIF | Enc28j60Bits.EIR_TXIF | Enc28j60Bits.EIR_TXERIF | Enc28j60Bits.EIR_RXERIF));
+            // PKTIE stays off (errata: PKTIF is unreliable; EPKTCNT is polled), so the INT pin means
+            // "link change, receive overflow or transmit abort": a reason to read EIR.
+            WriteRegister(Enc28j60Registers.EIE, (byte)(Enc28j60Bits.EIE_INTIE | Enc28j60Bits.EIE_LINKIE | Enc28j60Bits.EIE_TXERIE | Enc28j60Bits.EIE_RXERIE));
+            BitSet(Enc28j60Registers.ECON2, Enc28j60Bits.ECON2_AUTOINC);
+            bool up = (PhyRead(Enc28j60Phy.PHSTAT2) & Enc28j60Phy.PHSTAT2_LSTAT) != 0;
+            if (up != _linkUp)
+            {
+                _counters.LinkChanges++;
+                _linkUp = up;
+            }
+            BitSet(Enc28j60Registers.ECON1, Enc28j60Bits.ECON1_RXEN);
+
+            _lastReceiveMs = _nowMs;
+            _nextHealthCheckMs = _nowMs + HealthCheckIntervalMs;
+            _initialized = true;
+            return true;
+        }
+
+        /// <inheritdoc />
+        public int Receive(byte[] buffer, int offset, int capacity)
+        {
+            if (!_initialized)
+            {
+                return 0;
+            }
+            // Bounded by the number of frames the chip can hold (EPKTCNT is 8 bits).
+            for (int guard = 0; guard < 256; guard++)
+            {
+                if (_pending == 0)
+                {
+                    // Errata: EIR.PKTIF is unreliable; EPKTCNT is the truth.
+                    _pending = ReadRegister(Enc28j60Registers.EPKTCNT);
+                    if (_pending == 0)
+                    {
+                        return 0;
+                    }
+                }
+
+                // Read the 6-byte header. When ERDPT sits just behind it (the previous frame's
+                // CRC and pad byte), read through that gap instead of rewriting ERDPT.
+                int skip = _readPointer < 0 ? -1 : RingDistance(_readPointer, _nextPacket);
+                if (skip < 0 || skip > HeaderScratch - 6)
+                {
+                    SetReadPointer(_nextPacket);
+                    skip = 0;
+                }
+                ReadBuffer(_header, 0, skip + 6);
+                int next = _header[skip] | (_header[skip + 1] << 8);
+                int byteCount = _header[skip + 2] | (_header[skip + 3] << 8);
+                int status = _header[skip + 4] | (_header[skip + 5] << 8);
+                _readPointer = RingAdvance(_nextPacket, 6);
+
+                int expectedNext = RingAdvance(_nextPacket, (6 + byteCount + 1) & ~1);
+                if (next != expectedNext || next > ReceiveEnd || byteCount > MaxWireFrameLength + 4 || byteCount < 4)
+                {
+                    // Corrupt ring (the "deaf" failure): never follow a bad pointer.
+                    ResetReceiveLogic();
+                    return 0;
+                }
+
+                int length = byteCount - 4;
+                int result = 0;
+                if ((status & Enc28j60Bits.RSV_RECEIVED_OK) == 0 || length > capacity || length < 14)
+                {
+                    _counters.ReceiveDrops++;
+                }
+                else
+                {
+                    ReadBuffer(buffer, offset, length);
+                    _readPointer = RingAdvance(_readPointer, length);
+                    _counters.FramesReceived++;
+                    _counters.BytesReceived += length;
+                    result = length;
+                }
+
+                // Free the frame. Errata: ERXRDPT must be odd, so write next - 1 (or ERXND).
+                int freeTo = next == ReceiveStart ? ReceiveEnd : next - 1;
+                WriteRegister(Enc28j60Registers.ERXRDPTL, (byte)(freeTo & 0xFF));
+                WriteRegister(Enc28j60Registers.ERXRDPTH, (byte)(freeTo >> 8));
+                BitSet(Enc28j60Registers.ECON2, Enc28j60Bits.ECON2_PKTDEC);
+                _nextPacket = next;
+                _pending--;
+                _lastReceiveMs = _nowMs;
+                if (result != 0)
+                {
+                    return result;
+                }
+            }
+            return 0;
+        }
+
+        /// <inheritdoc />
+        public bool Send(byte[] frame, int offset, int length)
+        {
+            if (!_initialized || length < 14 || length > MaxFrameLength || !_linkUp)
+            {
+                _counters.TransmitDrops++;
+                return false;
+            }
+            if (_transmitInFlight)
+            {
+                // Outcome of the previous frame decides only counters and recovery; the new
+                // frame goes out either way.
+                if (_interrupt != null)
+                {
+                    CompletePreviousTransmitWithInterruptPin();
+                }
+                else
+                {
+                    CompletePreviousTransmit();
+                }
+            }
+
+            if (_interrupt == null)
+            {
+                // Completion is seen through EIR.TXIF, so clear it (and TXERIF) for this frame.
+                BitClear(Enc28j60Registers.EIR, (byte)(Enc28j60Bits.EIR_TXIF | Enc28j60Bits.EIR_TXERIF));
+            }
+            SetWritePointer(TransmitStart);
+            int end = TransmitStart + length; // last byte of the frame
+            if ((end & 0xFF) != (_transmitEnd & 0xFF))
+            {
+                WriteRegister(Enc28j60Registers.ETXNDL, (byte)(end & 0xFF));
+            }
+            if ((end >> 8) != (_transmitEnd >> 8))
+            {
+                WriteRegister(Enc28j60Registers.ETXNDH, (byte)(end >> 8));
+            }
+            _transmitEnd = end;
+
+            // One transaction: WBM opcode, per-packet control byte (0: use MACON3), the frame.
+            _spi.Write(_txHeader, 0, 2, frame, offset, length);
+            _counters.SpiTransactions++;
+            _counters.SpiBytes += 2 + length;
+            _writePointer = TransmitStart + 1 + length;
+
+            BitSet(Enc28j60Registers.ECON1, Enc28j60Bits.ECON1_TXRTS);
+            _transmitInFlight = true;
+            _lateCollisionRetries = 0;
+            _counters.FramesSent++;
+            _counters.BytesSent += length;
+            return true;
+        }
+
+        /// <inheritdoc />
+        public void Poll(long nowMs)
+        {
+            _nowMs = nowMs;
+            if (!_initialized)
+            {
+                if (nowMs >= _nextInitAttemptMs && !Initialize())
+                {
+                    _nextInitAttemptMs = nowMs + 1000;
+                }
+                return;
+            }
+
+            if (_interrupt == null || _interrupt.IsAsserted)
+            {
+                int eir = ReadRegister(Enc28j60Registers.EIR);
+                if ((eir & Enc28j60Bits.EIR_LINKIF) != 0)
+                {
+                    PhyRead(Enc28j60Phy.PHIR); // reading PHIR clears LINKIF
+                    UpdateLink();
+                }
+                if ((eir & Enc28j60Bits.EIR_RXERIF) != 0)
+                {
+                    HandleReceiveOverflow();
+                }
+                if ((eir & Enc28j60Bits.EIR_TXERIF) != 0 && !_transmitInFlight)
+                {
+                    _counters.TransmitErrors++;
+                    ResetTransmitLogic();
+                }
+            }
+
+            if (nowMs >= _nextHealthCheckMs)
+            {
+                _nextHealthCheckMs = nowMs + HealthCheckIntervalMs;
+                int econ1 = ReadRegister(Enc28j60Registers.ECON1);
+                _bank = econ1 & 0x03; // resynchronise the bank cache with the chip
+                if ((econ1 & Enc28j60Bits.ECON1_RXEN) == 0)
+                {
+                    _counters.ReceiveEnableLost++;
+                    Reinitialize();
+                    return;
+                }
+                UpdateLink();
+            }
+
+            if (ReceiveSilenceTimeoutMs > 0 && _linkUp && nowMs - _lastReceiveMs >= ReceiveSilenceTimeoutMs)
+            {
+                _counters.SilenceRecoveries++;
+                Reinitialize();
+            }
+        }
+
+        /// <summary>Re-initialises the chip now (counted). Frames held by the chip are lost; the stack is not touched.</summary>
+        public void Reinitialize()
+        {
+            _counters.Reinitializations++;
+            if (!Initialize())
+            {
+                _nextInitAttemptMs = _nowMs + 1000;
+            }
+        }
+
+        private void HandleReceiveOverflow()
+        {
+            _counters.ReceiveOverflows++;
+            BitClear(Enc28j60Registers.EIR, Enc28j60Bits.EIR_RXERIF);
+            // A full ring normally holds frames; a "full" ring with no frame is corrupt.
+            if (_pending == 0 && ReadRegister(Enc28j60Registers.EPKTCNT) == 0)
+            {
+                ResetReceiveLogic();
+            }
+        }
+
+        private void ResetReceiveLogic()
+        {
+            _counters.ReceiveResets++;
+            BitClear(Enc28j60Registers.ECON1, Enc28j60Bits.ECON1_RXEN);
+            BitSet(Enc28j60Registers.ECON1, Enc28j60Bits.ECON1_RXRST);
+            BitClear(Enc28j60Registers.ECON1, Enc28j60Bits.ECON1_RXRST);
+            // Rewriting ERXST/ERXND also moves the hardware write pointer back to the start.
+            WriteRegister(Enc28j60Registers.ERXSTL, (byte)(ReceiveStart & 0xFF));
+            WriteRegister(Enc28j60Registers.ERXSTH, (byte)(ReceiveStart >> 8));
+            WriteRegister(Enc28j60Registers.ERXNDL, (byte)(ReceiveEnd & 0xFF));
+            WriteRegister(Enc28j60Registers.ERXNDH, (byte)(ReceiveEnd >> 8));
+            WriteRegister(Enc28j60Registers.ERXRDPTL, (byte)(ReceiveEnd & 0xFF));
+            WriteRegister(Enc28j60Registers.ERXRDPTH, (byte)(ReceiveEnd >> 8));
+            // Forget frames still counted by EPKTCNT (bounded: the counter is 8 bits).
+            int stale = ReadRegister(Enc28j60Registers.EPKTCNT);
+            for (int i = 0; i < stale; i++)
+            {
+                BitSet(Enc28j60Registers.ECON2, Enc28j60Bits.ECON2_PKTDEC);
+            }
+            BitClear(Enc28j60Registers.EIR, Enc28j60Bits.EIR_RXERIF);
+            _nextPacket = ReceiveStart;
+            _pending = 0;
+            SetReadPointer(ReceiveStart);
+            BitSet(Enc28j60Registers.ECON1, Enc28j60Bits.ECON1_RXEN);
+        }
+
+        private bool CompletePreviousTransmit()
+        {
+            int polls = 0;
+            while (true)
+            {
+                int eir = ReadRegister(Enc28j60Registers.EIR);
+                if ((eir & Enc28j60Bits.EIR_TXERIF) != 0)
+                {
+                    if (HandleTransmitAbort())
+                    {
+                        polls = 0;
+                        continue;
+                    }
+                    return false;
+                }
+                if ((eir & Enc28j60Bits.EIR_TXIF) != 0)
+                {
+                    _transmitInFlight = false;
+                    return true;
+                }
+                if (++polls >= TransmitWaitPolls)
+                {
+                    // Stalled transmit logic (errata): TXRTS never clears by itself.
+                    _counters.TransmitTimeouts++;
+                    ResetTransmitLogic();
+                    _transmitInFlight = false;
+                    return false;
+                }
+            }
+        }
+
+        /// <summary>
+        /// With the INT pin wired, an abort raises the pin (EIE.TXERIE), so EIR is read only
+        /// then and completion is ECON1.TXRTS clearing: one read per frame, no flag to clear.
+        /// </summary>
+        private bool CompletePreviousTransmitWithInterruptPin()
+        {
+            int polls = 0;
+            while (true)
+            {
+                if ((ReadRegister(Enc28j60Registers.ECON1) & Enc28j60Bits.ECON1_TXRTS) == 0)
+                {
+                    // Ended. An abort would have raised the pin; only then is EIR worth a read.
+                    if (_interrupt.IsAsserted && (ReadRegister(Enc28j60Registers.EIR) & Enc28j60Bits.EIR_TXERIF) != 0)
+                    {
+                        if (HandleTransmitAbort())
+                        {
+                            polls = 0;
+                            continue;
+                        }
+                        return false;
+                    }
+                    _transmitInFlight = false;
+                    return true;
+                }
+                if (++polls >= TransmitWaitPolls)
+                {
+                    // Stalled transmit logic (errata): TXRTS never clears by itself.
+                    _counters.TransmitTimeouts++;
+                    ResetTransmitLogic();
+                    _transmitInFlight = false;
+                    return false;
+                }
+            }
+        }
+
+        /// <summary>Counts an abort, resets the transmit logic (errata) and retries a late collision. True when retrying.</summary>
+        private bool HandleTransmitAbort()
+        {
+            _counters.TransmitErrors++;
+            bool late = (ReadRegister(Enc28j60Registers.ESTAT) & Enc28j60Bits.ESTAT_LATECOL) != 0;
+            // Errata: an abort may stall the transmit logic; reset it before the next TXRTS.
+            ResetTransmitLogic();
+            if (late && _lateCollisionRetries < MaxLateCollisionRetries)
+            {
+                // The frame is still in the transmit area: send it again.
+                _lateCollisionRetries++;
+                _counters.LateCollisionRetries++;
+                BitSet(Enc28j60Registers.ECON1, Enc28j60Bits.ECON1_TXRTS);
+                return true;
+            }
+            _transmitInFlight = false;
+            return false;
+        }
+
+        private void ResetTransmitLogic()
+        {
+            _counters.TransmitResets++;
+            BitSet(Enc28j60Registers.ECON1, Enc28j60Bits.ECON1_TXRST);
+            BitClear(Enc28j60Registers.ECON1, (byte)(Enc28j60Bits.ECON1_TXRST | Enc28j60Bits.ECON1_TXRTS));
+            // Errata: clearing TXRST may raise TXERIF again, so clear the flags afterwards.
+            BitClear(Enc28j60Registers.EIR, (byte)(Enc28j60Bits.EIR_TXERIF | Enc28j60Bits.EIR_TXIF));
+            BitClear(Enc28j60Registers.ESTAT, (byte)(Enc28j60Bits.ESTAT_TXABRT | Enc28j60Bits.ESTAT_LATECOL));
+        }
+
+        private void UpdateLink()
+        {
+            bool up = (PhyRead(Enc28j60Phy.PHSTAT2) & Enc28j60Phy.PHSTAT2_LSTAT) != 0;
+            if (up != _linkUp)
+            {
+                _counters.LinkChanges++;
+                _linkUp = up;
+                _lastReceiveMs = _nowMs; // the silence watchdog starts again with the link
+            }
+        }
+
+        private void Delay(int milliseconds)
+        {
+            if (_delay != null)
+            {
+                _delay.DelayMilliseconds(milliseconds);
+            }
+        }
+
+        // ---- ring arithmetic ----
+
+        private static int RingAdvance(int pointer, int count)
+        {
+            int p = pointer + count;
+            if (p > ReceiveEnd)
+            {
+                p -= RingSize;
+            }
+            return p;
+        }
+
+        private static int RingDistance(int from, int to)
+        {
+            int d = to - from;
+            if (d < 0)
+            {
+                d += RingSize;
+            }
+            return d;
+        }
+
+        private void SetReadPointer(int address)
+        {
+            WriteRegister(Enc28j60Registers.ERDPTL, (byte)(address & 0xFF));
+            WriteRegister(Enc28j60Registers.ERDPTH, (byte)(address >> 8));
+            _readPointer = address;
+        }
+
+        private void SetWritePointer(int address)
+        {
+            // Only the bytes that differ from what the chip holds.
+            if (_writePointer < 0 || (_writePointer & 0xFF) != (address & 0xFF))
+            {
+                WriteRegister(Enc28j60Registers.EWRPTL, (byte)(address & 0xFF));
+            }
+            if (_writePointer < 0 || (_writePointer >> 8) != (address >> 8))
+            {
+                WriteRegister(Enc28j60Registers.EWRPTH, (byte)(address >> 8));
+            }
+            _writePointer = address;
+        }
+
+        // ---- SPI primitives ----
+
+        private void Transfer(int writeLength, byte[] readBuffer, int readOffset, int readLength)
+        {
+            _spi.Transfer(_cmd, 0, writeLength, readBuffer, readOffset, readLength);
+            _counters.SpiTransactions++;
+            _counters.SpiBytes += writeLength + readLength;
+        }
+
+        private void ReadBuffer(byte[] destination, int offset, int length)
+        {
+            _cmd[0] = Enc28j60Opcodes.ReadBufferMemory;
+            Transfer(1, destination, offset, length);
+        }
+
+        private void SelectBank(byte register)
+        {
+            if ((register & Enc28j60Registers.AddressMask) >= Enc28j60Registers.FirstCommon)
+            {
+                return;
+            }
+            int bank = (register >> 5) & 0x03;
+            if (bank == _bank)
+            {
+                return;
+            }
+            // BFC/BFS only: a WCR of ECON1 could start or abort a transmission.
+            int clear = _bank < 0 ? 0x03 : (_bank & ~bank);
+            int set = _bank < 0 ? bank : (bank & ~_bank);
+            if (clear != 0)
+            {
+                _cmd[0] = (byte)(Enc28j60Opcodes.BitFieldClear | Enc28j60Registers.ECON1);
+                _cmd[1] = (byte)clear;
+                Transfer(2, null, 0, 0);
+            }
+            if (set != 0)
+            {
+                _cmd[0] = (byte)(Enc28j60Opcodes.BitFieldSet | Enc28j60Registers.ECON1);
+                _cmd[1] = (byte)set;
+                Transfer(2, null, 0, 0);
+            }
+            _bank = bank;
+        }
+
+        private int ReadRegister(byte register)
+        {
+            SelectBank(register);
+            _cmd[0] = (byte)(Enc28j60Opcodes.ReadControlRegister | (register & Enc28j60Registers.AddressMask));
+            // MAC and MII registers shift out a dummy byte first.
+            int n = (register & Enc28j60Registers.MacMiiFlag) != 0 ? 2 : 1;
+            Transfer(1, _reply, 0, n);
+            return _reply[n - 1];
+        }
+
+        private void WriteRegister(byte register, byte value)
+        {
+            SelectBank(register);
+            _cmd[0] = (byte)(Enc28j60Opcodes.WriteControlRegister | (register & Enc28j60Registers.AddressMask));
+            _cmd[1] = value;
+            Transfer(2, null, 0, 0);
+        }
+
+        private void BitSet(byte register, byte mask)
+        {
+            SelectBank(register);
+            _cmd[0] = (byte)(Enc28j60Opcodes.BitFieldSet | (register & Enc28j60Registers.AddressMask));
+            _cmd[1] = mask;
+            Transfer(2, null, 0, 0);
+        }
+
+        private void BitClear(byte register, byte mask)
+        {
+            SelectBank(register);
+            _cmd[0] = (byte)(Enc28j60Opcodes.BitFieldClear | (register & Enc28j60Registers.AddressMask));
+            _cmd[1] = mask;
+            Transfer(2, null, 0, 0);
+        }
+
+        private bool WaitMii()
+        {
+            for (int i = 0; i < MiiBusyPolls; i++)
+            {
+                if ((ReadRegister(Enc28j60Registers.MISTAT) & Enc28j60Bits.MISTAT_BUSY) == 0)
+                {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private int PhyRead(byte phyRegister)
+        {
+            WriteRegister(Enc28j60Registers.MIREGADR, phyRegister);
+            WriteRegister(Enc28j60Registers.MICMD, Enc28j60Bits.MICMD_MIIRD);
+            WaitMii();
+            WriteRegister(Enc28j60Registers.MICMD, 0);
+            int low = ReadRegister(Enc28j60Registers.MIRDL);
+            int high = ReadRegister(Enc28j60Registers.MIRDH);
+            return low | (high << 8);
+        }
+
+        private bool PhyWrite(byte phyRegister, ushort value)
+        {
+            WriteRegister(Enc28j60Registers.MIREGADR, phyRegister);
+            WriteRegister(Enc28j60Registers.MIWRL, (byte)(value & 0xFF));
+            WriteRegister(Enc28j60Registers.MIWRH, (byte)(value >> 8));
+            return WaitMii();
+        }
+    }
+}
