@@ -26,6 +26,7 @@ namespace EmbeddedTcp.Tests.Tcp
         public long Duplicated;
         public long Reordered;
         public long Corrupted;
+        public long Blackholed;
 
         private readonly Side _toB;
         private readonly Side _toA;
@@ -160,6 +161,12 @@ namespace EmbeddedTcp.Tests.Tcp
 
             public void EndSegment(uint localIp, uint remoteIp, int length)
             {
+                if (remoteIp != _to)
+                {
+                    _link.Blackholed++; // addressed to a host that is not on this link (e.g. a spoofed source)
+                    return;
+                }
+
                 if (_link.Chance(_link.LossPercent))
                 {
                     _link.Lost++;

@@ -157,6 +157,15 @@ namespace EmbeddedTcp.Tests.Tcp
             _log.WriteLine("1 MB in " + r.TimeMs + " ms virtual, segments A->B " + link.A.Counters.SegmentsOut + ", B->A " + link.B.Counters.SegmentsOut);
         }
 
+        [Fact]
+        public void DefaultConfig_CleanLink_NoStalls()
+        {
+            var link = new TcpLink(new TcpConfig { MslMs = 1000 }, new TcpConfig { MslMs = 1000 }, 1) { DelayMs = 2 };
+            var r = Transfer(link, 1 << 20, 600000);
+            Assert.Equal(1L << 20, r.Received);
+            _log.WriteLine("1 MB default config in " + r.TimeMs + " ms virtual, timeouts " + link.A.Counters.RetransmitTimeouts + " probes " + link.A.Counters.ZeroWindowProbes + " segs " + link.A.Counters.SegmentsOut);
+        }
+
         [Theory]
         [InlineData(1u)]
         [InlineData(2u)]
