@@ -61,6 +61,8 @@ namespace EmbeddedTcp.Tests.Tcp
         public int RcvWnd;
         public Seg Fed;
         public int? Result;
+        /// <summary>How many times the event fed its segment.</summary>
+        public int FedCount;
         public readonly List<TraceEvent> Trace = new List<TraceEvent>();
 
         public TcpStack S { get { return F.Stack; } }
@@ -141,6 +143,7 @@ namespace EmbeddedTcp.Tests.Tcp
         public readonly ConformanceEvent Event;
         public string Label;
         public string Incoming;
+        public int Times = 1;
         public Action<ConformanceContext> Call;
         public Func<TcpConfig, long> Delay;
         public TcpState Next;
@@ -164,6 +167,7 @@ namespace EmbeddedTcp.Tests.Tcp
 
         public ConformanceRow In(string incoming) { Incoming = incoming; return this; }
         public ConformanceRow As(string label) { Label = label; return this; }
+        public ConformanceRow Repeated(int times) { Times = times; return this; }
         public ConformanceRow Do(string label, Action<ConformanceContext> call) { Label = label; Call = call; return this; }
         public ConformanceRow After(Func<TcpConfig, long> delay) { Delay = delay; return this; }
         public ConformanceRow To(TcpState next) { Next = next; NextSet = true; return this; }
@@ -185,6 +189,10 @@ namespace EmbeddedTcp.Tests.Tcp
             get
             {
                 string ev = Label ?? ConformanceHarness.ColumnLabel(Event);
+                if (Times > 1)
+                {
+                    ev = Times + " × " + ev + " at once";
+                }
                 if (IsSegmentEvent && Incoming != null)
                 {
                     ev += " <" + Incoming + ">";
@@ -568,7 +576,11 @@ namespace EmbeddedTcp.Tests.Tcp
             if (r.IsSegmentEvent)
             {
                 c.Fed = Incoming(r.Incoming ?? DefaultIncoming(r.Event), c);
-                c.F.Feed(c.Fed);
+                for (int i = 0; i < r.Times; i++)
+                {
+                    c.F.Feed(c.Fed);
+                    c.FedCount++;
+                }
             }
             else if (r.IsTimerEvent)
             {
@@ -621,6 +633,7 @@ namespace EmbeddedTcp.Tests.Tcp
 
             if (r.Next == TcpState.Listen)
             {
+                Assert.True(c.S.ActiveCount == 0, name + ": the half-open entry was not freed");
                 // The listener keeps listening: a new SYN from another port gets its SYN-ACK.
                 c.F.Feed(new Seg { Flags = TcpFlags.Syn, SeqNo = 7000, Mss = 1460, SrcPort = TcpFixture.RemotePort + 1 });
                 Seg synAck = c.F.Out.Single();

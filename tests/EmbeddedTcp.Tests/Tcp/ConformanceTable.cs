@@ -87,6 +87,20 @@ namespace EmbeddedTcp.Tests.Tcp
             return R(o, E.OpenActive).To(o.State).Silent().Returns(TcpError.AddressInUse, "AddressInUse (error: connection already exists)").Ref(Rfc9293Open);
         }
 
+        /// <summary>Time until the n-th retransmission timeout: RTO doubles each time, capped (RFC 6298 5.5).</summary>
+        private static long BackoffTotal(int initialRto, int maxRto, int timeouts)
+        {
+            long total = 0;
+            long rto = initialRto;
+            for (int i = 0; i < timeouts; i++)
+            {
+                total += rto;
+                rto = Math.Min(rto * 2, maxRto);
+            }
+
+            return total;
+        }
+
         private static void ExpectThen(ConformanceContext c, string spec, string what)
         {
             ConformanceHarness.ExpectSegments(spec, c.F.Out.Take(), c, what);
@@ -187,6 +201,9 @@ namespace EmbeddedTcp.Tests.Tcp
             R(O.SynReceived, E.DataInWindow).As("data in window, acking our SYN").In("ACK seq=RCV.NXT ack=SND.NXT len=10").To(St.Established).Silent().Ref(Rfc9293Text),
             R(O.SynReceived, E.DataOutsideWindow).To(St.SynReceived).Emits(AckOnly).Ref(Rfc9293SeqCheck),
             R(O.SynReceived, E.RetransmissionTimer).To(St.SynReceived).Emits("SYN,ACK seq=ISS ack=RCV.NXT").Ref(Rfc9293Timeouts),
+            R(O.SynReceived, E.RetransmissionTimer).As("retransmission timer, SYN-ACK retries exhausted")
+                .After(cfg => BackoffTotal(cfg.InitialRtoMs, cfg.MaxRtoMs, cfg.MaxSynAckRetries + 1))
+                .To(St.Listen).Emits("4× SYN,ACK seq=ISS ack=RCV.NXT").Ref(Rfc9293Timeouts + ", RFC 9293 3.8.3"),
             R(O.SynReceived, E.Abort).Do("ABORT (the listener stops)", StopListeningCall).To(St.Closed).Emits(AbortReset).Returns(TcpError.Ok).Ref(Rfc9293Abort),
 
             // ============================================================== SYN_RECEIVED (simultaneous open: the user holds the handle)
@@ -212,6 +229,7 @@ namespace EmbeddedTcp.Tests.Tcp
 
             // ============================================================== ESTABLISHED
             R(O.Established, E.Syn).As("SYN in window").To(St.Established).Emits(ChallengeAck).Ref(Rfc5961Syn),
+            R(O.Established, E.Syn).As("old SYN (SEG.SEQ = IRS)").In("SYN seq=IRS").To(St.Established).Emits(ChallengeAck).Ref(Rfc5961Syn),
             R(O.EstablishedActive, E.SynAck).As("retransmitted SYN-ACK").To(St.Established).Emits(AckOnly).Ref(Rfc9293SeqCheck),
             R(O.Established, E.AcceptableAck).To(St.Established).Silent().Ref(Rfc9293Ack),
             R(O.EstablishedInFlight, E.AcceptableAck).As("ACK of the data").To(St.Established).Silent().Ref(Rfc9293Ack)
@@ -223,6 +241,13 @@ namespace EmbeddedTcp.Tests.Tcp
             R(O.Established, E.RstExact).To(St.Closed).Silent().Error(TcpError.ConnectionReset).Ref(Rfc5961Rst),
             R(O.Established, E.RstInWindow).To(St.Established).Emits(ChallengeAck).Ref(Rfc5961Rst),
             R(O.Established, E.RstOutsideWindow).To(St.Established).Silent().Ref(Rfc5961Rst),
+            R(O.Established, E.RstInWindow).Repeated(11).To(St.Established).Emits("10× " + ChallengeAck).Ref("RFC 5961 7: at most 10 challenge ACKs per second")
+                .Then("a second later a challenge ACK is sent again", c =>
+                {
+                    c.F.Advance(1000);
+                    c.F.Feed(c.Fed);
+                    ExpectThen(c, ChallengeAck, "challenge ACK after one second");
+                }),
             R(O.Established, E.DataInWindow).To(St.Established).Silent().Ref(Rfc9293Text + ", RFC 1122 4.2.3.2")
                 .Then("the 10 bytes are readable", c => Assert.Equal(10, c.S.BytesToRead(c.Handle))),
             R(O.Established, E.DataOutsideWindow).To(St.Established).Emits(AckOnly).Ref(Rfc9293SeqCheck),
@@ -450,6 +475,19 @@ namespace EmbeddedTcp.Tests.Tcp
                     Assert.True(Rows.Any(r => r.Origin.State == s && r.Event == e), "no row " + TcpStateNames.Of(s) + " + " + ConformanceHarness.ColumnLabel(e));
                 }
             }
+        }
+
+        [Fact]
+        public void SynSent_RetransmitsTheSynForAtLeastThreeMinutes_Rfc9293_3_8_3_Must23()
+        {
+            // RFC 9293 3.8.3 (MUST-23, from RFC 1122 4.2.3.5): "R2 for a SYN segment MUST be set large enough to
+            // provide retransmission of the segment for at least 3 minutes." (The application may give up sooner.)
+            var f = TcpFixture.SynSent();
+            f.Advance(3L * 60 * 1000 - 1);
+            int syns = f.Out.Take().Count(s => s.Has(TcpFlags.Syn));
+            Assert.True(f.State == St.SynSent, "SYN_SENT gave up before 3 minutes (InitialRtoMs " + f.Config.InitialRtoMs + ", MaxSynRetries "
+                + f.Config.MaxSynRetries + ", " + syns + " SYNs retransmitted): state " + TcpStateNames.Of(f.State) + ", error "
+                + ConformanceHarness.ErrorName(f.Stack.GetError(f.Handle)));
         }
 
         [Fact]
