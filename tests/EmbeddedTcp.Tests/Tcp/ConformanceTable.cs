@@ -491,6 +491,19 @@ namespace EmbeddedTcp.Tests.Tcp
         }
 
         [Fact]
+        public void Established_RetransmitsDataForAtLeast100Seconds_Rfc9293_3_8_3()
+        {
+            // RFC 9293 3.8.3 (from RFC 1122 4.2.3.5): the threshold R2 for data SHOULD correspond to at least 100 seconds.
+            var f = TcpFixture.Established();
+            Assert.Equal(10, f.Stack.Send(f.Handle, new byte[10], 0, 10));
+            f.Out.Take();
+            f.Advance(100L * 1000 - 1);
+            int retransmissions = f.Out.Take().Count(s => s.Len == 10);
+            Assert.True(f.State == St.Established, "gave up before 100 s after " + retransmissions + " retransmissions: " + TcpStateNames.Of(f.State));
+            Assert.True(retransmissions >= 3, "R1: at least 3 retransmissions expected, got " + retransmissions);
+        }
+
+        [Fact]
         public void Harness_DetectsAWrongExpectation()
         {
             // The table cannot pass vacuously: a row with a wrong segment, a wrong state or a wrong ack fails.
