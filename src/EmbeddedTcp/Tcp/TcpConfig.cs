@@ -39,8 +39,8 @@ namespace EmbeddedTcp.Tcp
         /// <summary>Retransmissions of data or FIN before the connection is aborted with TimedOut (default 8).</summary>
         public int MaxRetransmissions = 8;
 
-        /// <summary>Retransmissions of our SYN before a connect fails with TimedOut (default 5).</summary>
-        public int MaxSynRetries = 5;
+        /// <summary>Retransmissions of our SYN before a connect fails with TimedOut (default 7: 1+2+4+...+60+60 s = 183 s, RFC 9293 MUST-23's 3 minutes).</summary>
+        public int MaxSynRetries = 7;
 
         /// <summary>Retransmissions of a SYN-ACK before the half-open entry is freed (default 4).</summary>
         public int MaxSynAckRetries = 4;

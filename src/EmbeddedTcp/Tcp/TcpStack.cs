@@ -394,7 +394,8 @@ namespace EmbeddedTcp.Tcp
             c.UserHolds = false;
             if (c.State != TcpState.Closed)
             {
-                if (c.State != TcpState.SynSent && c.State != TcpState.TimeWait)
+                // RFC 9293 3.10.5: no RST from SYN_SENT, nor once our FIN was acknowledged-or-crossed (CLOSING, LAST_ACK, TIME_WAIT).
+                if (c.State != TcpState.SynSent && c.State != TcpState.TimeWait && c.State != TcpState.Closing && c.State != TcpState.LastAck)
                 {
                     SendReset(c);
                 }
@@ -550,8 +551,12 @@ namespace EmbeddedTcp.Tcp
                     return TcpError.Ok;
                 case TcpState.Closed:
                     return c.Error != 0 ? c.Error : TcpError.InvalidState;
+                case TcpState.Closing:
+                case TcpState.LastAck:
+                case TcpState.TimeWait:
+                    return TcpError.InvalidState; // RFC 9293 3.10.4: "error: connection closing"
                 default:
-                    return TcpError.Ok; // already closing
+                    return TcpError.Ok; // FIN_WAIT_1/2: already closing (the RFC accepts "ok")
             }
         }
 

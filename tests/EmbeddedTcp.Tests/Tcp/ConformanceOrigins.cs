@@ -145,7 +145,8 @@ namespace EmbeddedTcp.Tests.Tcp
 
         public static readonly ConformanceOrigin EstablishedReceived = new ConformanceOrigin("ESTABLISHED (10 bytes received, unread, ACK delayed)", TcpState.Established, () =>
         {
-            var f = TcpFixture.Established();
+            // The pure timer of RFC 1122 (the application-turn ACK is tested in DataTransferSegmentTests).
+            var f = TcpFixture.Established(new TcpConfig { AckAfterApplicationTurn = false });
             Receive10(f, f.Iss + 1);
             var c = Model(f, f.Handle, f.Iss + 1, f.Iss + 1);
             c.RcvWnd -= 10;
@@ -204,7 +205,7 @@ namespace EmbeddedTcp.Tests.Tcp
 
         public static readonly ConformanceOrigin FinWait2Received = new ConformanceOrigin("FIN_WAIT_2 (10 bytes received, ACK delayed)", TcpState.FinWait2, () =>
         {
-            var f = TcpFixture.FinWait2();
+            var f = TcpFixture.FinWait2(new TcpConfig { AckAfterApplicationTurn = false });
             Receive10(f, f.Iss + 2);
             var c = Model(f, f.Handle, f.Iss + 2, f.Iss + 2);
             c.RcvWnd -= 10;
