@@ -21,7 +21,7 @@ namespace EmbeddedTcp.Tests.Wire
     /// <summary>Builds random but valid frames with our emitters (fixed seeds by the caller).</summary>
     internal static class RandomFrames
     {
-        public static FrameSpec Build(Random rng, byte[] buf, int kind)
+        public static FrameSpec Build(Random rng, byte[] buf, int kind, int maxPayload = 600)
         {
             var s = new FrameSpec { Kind = kind };
             rng.NextBytes(s.Dst);
@@ -42,7 +42,7 @@ namespace EmbeddedTcp.Tests.Wire
             s.Tos = (byte)rng.Next(256);
             s.Df = rng.Next(2) == 0;
             s.IpOptionsLength = rng.Next(4) == 0 ? 4 * rng.Next(1, 11) : 0;
-            s.PayloadLength = rng.Next(4) == 0 ? 0 : rng.Next(1, 600);
+            s.PayloadLength = rng.Next(4) == 0 ? 0 : rng.Next(1, maxPayload);
             int transportHeader;
             byte proto;
             if (kind == 0)
