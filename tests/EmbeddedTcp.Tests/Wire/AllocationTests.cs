@@ -7,6 +7,10 @@ namespace EmbeddedTcp.Tests.Wire
     /// <summary>Emitting and parsing whole frames allocates nothing.</summary>
     public class AllocationTests
     {
+        private readonly Xunit.Abstractions.ITestOutputHelper _output;
+
+        public AllocationTests(Xunit.Abstractions.ITestOutputHelper output) { _output = output; }
+
         private static readonly byte[] LocalMac = { 0x02, 0, 0, 0, 0, 1 };
         private static readonly byte[] PeerMac = { 0x02, 0, 0, 0, 0, 2 };
         private const uint LocalIp = 0xC0000201, PeerIp = 0xC0000202;
@@ -79,6 +83,7 @@ namespace EmbeddedTcp.Tests.Wire
             long before = GC.GetAllocatedBytesForCurrentThread();
             for (uint i = 0; i < 100_000; i++) acc += Round(frame, edges, i);
             long after = GC.GetAllocatedBytesForCurrentThread();
+            _output.WriteLine("allocated " + (after - before) + " bytes over 100000 rounds (each: TCP+options, UDP, ICMP, ARP frame emitted and parsed)");
             Assert.Equal(0, after - before);
             // Every round parsed all four frames (the sum proves the parses succeeded, so the loop did the work).
             long expected = 0;

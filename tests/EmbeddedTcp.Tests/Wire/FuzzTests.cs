@@ -12,6 +12,10 @@ namespace EmbeddedTcp.Tests.Wire
     /// </summary>
     public class FuzzTests
     {
+        private readonly Xunit.Abstractions.ITestOutputHelper _output;
+
+        public FuzzTests(Xunit.Abstractions.ITestOutputHelper output) { _output = output; }
+
         private const int Iterations = 1_000_000;
 
         private sealed class Tally
@@ -60,6 +64,11 @@ namespace EmbeddedTcp.Tests.Wire
                 if (rng.Next(4) == 0) FixTransportChecksum(work, off, len);
                 ParseEverything(work, off, len, tally, rng);
             }
+
+            string[] names = { "Ethernet", "ARP", "IPv4", "TCP", "UDP", "ICMP", "TCP options", "TCP at random offset" };
+            _output.WriteLine(Iterations + " mutated buffers; outcomes per parser (Ok, Truncated, Malformed, BadChecksum, Unsupported):");
+            for (int p = 0; p < names.Length; p++)
+                _output.WriteLine(names[p] + ": " + tally.Counts[p, 0] + ", " + tally.Counts[p, 1] + ", " + tally.Counts[p, 2] + ", " + tally.Counts[p, 3] + ", " + tally.Counts[p, 4]);
 
             // The fuzz must have reached every outcome that matters, or it proves little.
             Assert.True(tally.Counts[PEth, (int)WireResult.Ok] > 0 && tally.Counts[PEth, (int)WireResult.Truncated] > 0);
