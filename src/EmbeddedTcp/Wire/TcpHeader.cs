@@ -151,7 +151,7 @@ namespace EmbeddedTcp.Wire
             get
             {
                 int f = Buffer[Offset + 13];
-                return Length - ((Buffer[Offset + 12] >> 4) << 2) + (f & TcpFlags.Syn) / TcpFlags.Syn + (f & TcpFlags.Fin);
+                return Length - ((Buffer[Offset + 12] >> 4) << 2) + ((f >> 1) & 1) + (f & 1); // + SYN + FIN
             }
         }
 
