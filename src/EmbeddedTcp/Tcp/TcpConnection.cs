@@ -25,6 +25,8 @@ namespace EmbeddedTcp.Tcp
         /// <summary>Creation order, for "oldest" choices (half-open recycling, TIME_WAIT reuse, accept order).</summary>
         public long Order;
         public int Error;
+        /// <summary>The last soft ICMP error (reported with TimedOut when the connection gives up).</summary>
+        public int SoftError;
 
         public uint LocalIp;
         public uint RemoteIp;
@@ -113,6 +115,7 @@ namespace EmbeddedTcp.Tcp
             Listener = -1;
             Accepted = false;
             Error = 0;
+            SoftError = 0;
             Iss = SndUna = SndNxt = SndMax = SndWl1 = SndWl2 = SndBufSeq = 0;
             SndWnd = MaxSndWnd = 0;
             FinQueued = false;

@@ -111,6 +111,10 @@ namespace EmbeddedTcp.Tcp
         public long ConnectionErrors;
         /// <summary>Segments the output layer could not take (no frame buffer).</summary>
         public long OutputFailures;
+        /// <summary>ICMP errors that matched a connection and were acted on.</summary>
+        public long IcmpErrors;
+        /// <summary>ICMP errors for no connection or quoting a sequence number outside the flight (RFC 5927).</summary>
+        public long IcmpIgnored;
         /// <summary>Dropped segments, total.</summary>
         public long Dropped;
         /// <summary>Dropped segments by <see cref="TcpDropReason"/>.</summary>

@@ -919,5 +919,48 @@ namespace EmbeddedTcp.Tcp
             Counters.ChallengeAcks++;
             SendAck(c);
         }
+
+        /// <summary>
+        /// An ICMP error about a segment we sent (RFC 1122 4.2.3.9, RFC 5927): destination
+        /// unreachable with code 2-4 in SYN_SENT ends the attempt (hard error); in synchronized
+        /// states errors are soft (recorded, the connection goes on); fragmentation needed lowers
+        /// the MSS to the path MTU and resends. The quoted sequence number must lie in
+        /// [SND.UNA, SND.MAX), so a blind attacker cannot use ICMP to reset or slow connections.
+        /// </summary>
+        public void IcmpError(uint localIp, uint remoteIp, ushort localPort, ushort remotePort, uint seq, byte type, byte code, int nextHopMtu)
+        {
+            TcpConnection c = Find(localIp, localPort, remoteIp, remotePort);
+            if (c == null || Seq.Lt(seq, c.SndUna) || Seq.Ge(seq, c.SndMax))
+            {
+                Counters.IcmpIgnored++;
+                return;
+            }
+
+            Counters.IcmpErrors++;
+            if (type == 3 && code == 4)
+            {
+                // Path MTU discovery (RFC 1191): the segment was too big for a hop.
+                int mss = nextHopMtu - 40;
+                if (nextHopMtu >= 68 && mss < c.SendMss)
+                {
+                    c.SendMss = mss < 88 ? 88 : mss;
+                    if (c.IsSynchronized && c.SndNxt != c.SndUna)
+                    {
+                        c.SndNxt = c.SndUna; // resend what was lost at the smaller size
+                        Output(c);
+                    }
+                }
+
+                return;
+            }
+
+            if (c.State == TcpState.SynSent && type == 3 && (code == 2 || code == 3 || code == 4))
+            {
+                Fail(c, TcpError.Unreachable, TcpCause.IcmpError);
+                return;
+            }
+
+            c.SoftError = type == 3 ? TcpError.Unreachable : TcpError.TimedOut;
+        }
     }
 }

@@ -1,0 +1,63 @@
+using EmbeddedTcp.Tcp;
+
+namespace EmbeddedTcp.Ip
+{
+    /// <summary>
+    /// Every tunable of the stack below TCP, with its default and memory cost, in one place
+    /// (like lwIP's opt.h). TCP's own tunables are in <see cref="Tcp"/>. The stack reads this
+    /// once, at construction, and allocates everything then.
+    /// </summary>
+    public sealed class NetworkConfig
+    {
+        /// <summary>TCP tunables (connections, buffers, timers).</summary>
+        public TcpConfig Tcp = new TcpConfig();
+
+        /// <summary>IP MTU in bytes (default 1500). The receive and transmit frame buffers are MTU + 14 bytes each.</summary>
+        public int Mtu = 1500;
+
+        /// <summary>Static address (host order); 0 = none yet (use DHCP, or call SetAddress later).</summary>
+        public uint Address;
+
+        /// <summary>Static subnet mask (default 255.255.255.0).</summary>
+        public uint Netmask = 0xFFFFFF00;
+
+        /// <summary>Static default router; 0 = on-link traffic only.</summary>
+        public uint Gateway;
+
+        /// <summary>Static DNS server; 0 = none.</summary>
+        public uint DnsServer;
+
+        /// <summary>ARP cache entries (default 8; 24 bytes each).</summary>
+        public int ArpCacheEntries = 8;
+
+        /// <summary>How long a learned neighbour stays valid, ms (default 300,000 = 5 min); refreshed with a unicast request when in use.</summary>
+        public int ArpEntryLifetimeMs = 300000;
+
+        /// <summary>First ARP retry interval, ms (default 1000; doubles on each retry).</summary>
+        public int ArpRetryMs = 1000;
+
+        /// <summary>ARP requests per resolution before giving up (default 3).</summary>
+        public int ArpMaxRequests = 3;
+
+        /// <summary>Frames held while their next hop is being resolved (default 4; MTU + 14 bytes each).</summary>
+        public int ArpQueueFrames = 4;
+
+        /// <summary>UDP sockets (default 4).</summary>
+        public int UdpSockets = 4;
+
+        /// <summary>Per-socket UDP receive queue, bytes (default 2048; each datagram also costs 8 bytes of bookkeeping).</summary>
+        public int UdpReceiveBufferSize = 2048;
+
+        /// <summary>ICMP errors (port unreachable...) sent per second at most (default 10).</summary>
+        public int IcmpErrorsPerSecond = 10;
+
+        /// <summary>Frames taken from the device per poll at most (default 16), so a flood cannot starve the timers.</summary>
+        public int MaxFramesPerPoll = 16;
+
+        /// <summary>Longest time between two polls the stack asks for, ms (default 1000: the device's housekeeping).</summary>
+        public int MaxPollIntervalMs = 1000;
+
+        /// <summary>Time to live of IPv4 packets we send (default 64).</summary>
+        public int Ttl = 64;
+    }
+}

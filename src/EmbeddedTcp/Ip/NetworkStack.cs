@@ -1,0 +1,372 @@
+using System;
+using EmbeddedTcp.Hal;
+using EmbeddedTcp.Tcp;
+using EmbeddedTcp.Wire;
+
+namespace EmbeddedTcp.Ip
+{
+    /// <summary>
+    /// The whole stack over one Ethernet device: ARP, IPv4, ICMP, UDP and TCP, driven by one
+    /// <see cref="Poll"/>. Built once from a <see cref="NetworkConfig"/>; nothing is allocated
+    /// afterwards. Files follow the data: this one holds the poll loop, frame input and IPv4;
+    /// NetworkStack.Arp.cs, .Icmp.cs and .Udp.cs the protocols beside it.
+    /// </summary>
+    public sealed partial class NetworkStack
+    {
+        private readonly NetworkConfig _config;
+        private readonly INetworkDevice _device;
+        private readonly IRandomSource _random;
+        private readonly byte[] _mac = new byte[6];
+        private readonly byte[] _rx;
+        private readonly byte[] _tx;
+        private readonly TcpStack _tcp;
+
+        private uint _address;
+        private uint _netmask;
+        private uint _gateway;
+        private uint _dnsServer;
+        private ushort _ipId;
+        private long _now;
+        private long _lastPoll;
+        private bool _linkUp;
+        private long _allocated;
+
+        /// <summary>Counters of everything below TCP (TCP's own are in <see cref="TcpStack.Counters"/>).</summary>
+        public readonly NetworkCounters Counters = new NetworkCounters();
+
+        /// <summary>
+        /// Builds the stack over <paramref name="device"/>, allocating every table and buffer it
+        /// will use. <paramref name="random"/> seeds the ISN secret, ephemeral ports and DHCP/DNS ids.
+        /// </summary>
+        public NetworkStack(NetworkConfig config, INetworkDevice device, IRandomSource random)
+        {
+            _config = config;
+            _device = device;
+            _random = random;
+            device.GetMacAddress(_mac, 0);
+            int frame = config.Mtu + EthernetFrame.HeaderLength;
+            _rx = new byte[frame];
+            _tx = new byte[frame];
+            _allocated += 2L * frame;
+            _tcp = new TcpStack(config.Tcp, new TcpOutput(this), random);
+            _allocated += TcpFootprint(config.Tcp);
+            InitArp(config);
+            InitUdp(config);
+            _ipId = (ushort)random.NextUInt32();
+            _linkUp = device.LinkUp;
+            if (config.Address != 0)
+            {
+                _address = config.Address;
+                _netmask = config.Netmask;
+                _gateway = config.Gateway;
+                _dnsServer = config.DnsServer;
+            }
+        }
+
+        /// <summary>The TCP layer: listeners and connections (see <see cref="TcpStack"/> for the calls).</summary>
+        public TcpStack Tcp { get { return _tcp; } }
+
+        /// <summary>The configuration the stack was built from.</summary>
+        public NetworkConfig Config { get { return _config; } }
+
+        /// <summary>Our IPv4 address (host order); 0 while none is configured.</summary>
+        public uint Address { get { return _address; } }
+
+        /// <summary>Subnet mask.</summary>
+        public uint Netmask { get { return _netmask; } }
+
+        /// <summary>Default router; 0 when none.</summary>
+        public uint Gateway { get { return _gateway; } }
+
+        /// <summary>DNS server; 0 when none.</summary>
+        public uint DnsServer { get { return _dnsServer; } }
+
+        /// <summary>The poll time last seen, ms.</summary>
+        public long Now { get { return _now; } }
+
+        /// <summary>True while the device reports its link up.</summary>
+        public bool LinkUp { get { return _linkUp; } }
+
+        /// <summary>
+        /// Bytes of tables, rings and frame buffers the stack allocated at construction (arrays'
+        /// payloads; object headers add a few percent). The configuration summary's figure.
+        /// </summary>
+        public long AllocatedBytes { get { return _allocated; } }
+
+        /// <summary>Copies our MAC address into <paramref name="destination"/>.</summary>
+        public void GetMacAddress(byte[] destination, int offset)
+        {
+            Array.Copy(_mac, 0, destination, offset, 6);
+        }
+
+        /// <summary>
+        /// Sets (or, with address 0, clears) the interface address. A new address is announced
+        /// with a gratuitous ARP. DHCP calls this; static configurations may too.
+        /// </summary>
+        public void SetAddress(uint address, uint netmask, uint gateway, uint dnsServer)
+        {
+            bool changed = address != _address;
+            _address = address;
+            _netmask = netmask;
+            _gateway = gateway;
+            _dnsServer = dnsServer;
+            if (changed && address != 0)
+            {
+                SendGratuitousArp();
+            }
+        }
+
+        /// <summary>
+        /// Does all the work that is due at <paramref name="nowMs"/>: TCP timers (so delayed ACKs
+        /// go out after the application's turn), the device's housekeeping, the frames waiting in
+        /// the device (at most <see cref="NetworkConfig.MaxFramesPerPoll"/>), ARP, DHCP and DNS timers.
+        /// </summary>
+        public void Poll(long nowMs)
+        {
+            _now = nowMs;
+            _lastPoll = nowMs;
+            _tcp.Poll(nowMs);
+            _device.Poll(nowMs);
+            bool up = _device.LinkUp;
+            if (up != _linkUp)
+            {
+                _linkUp = up;
+                Counters.LinkChanges++;
+                if (up && _address != 0)
+                {
+                    SendGratuitousArp();
+                }
+            }
+
+            for (int i = 0; i < _config.MaxFramesPerPoll; i++)
+            {
+                int length = _device.Receive(_rx, 0, _rx.Length);
+                if (length <= 0)
+                {
+                    break;
+                }
+
+                Input(_rx, length);
+            }
+
+            PollArp();
+            PollClients(nowMs);
+        }
+
+        /// <summary>The latest time by which <see cref="Poll"/> must be called again (ms).</summary>
+        public long NextDeadline()
+        {
+            long next = _lastPoll + _config.MaxPollIntervalMs;
+            long t = _tcp.NextDeadline();
+            if (t < next) next = t;
+            t = ArpDeadline();
+            if (t < next) next = t;
+            t = ClientsDeadline();
+            if (t < next) next = t;
+            return next;
+        }
+
+        // ------------------------------------------------------------------ input
+
+        /// <summary>One received Ethernet frame (exposed for tests and fuzzing; Poll calls it for each frame).</summary>
+        public void Input(byte[] frame, int length)
+        {
+            Counters.FramesIn++;
+            EthernetFrame eth;
+            if (EthernetFrame.TryParse(frame, 0, length, out eth) != WireResult.Ok)
+            {
+                Counters.FramesMalformed++;
+                return;
+            }
+
+            if (!eth.IsBroadcast && !EthernetFrame.MacEquals(frame, eth.DestinationOffset, _mac, 0))
+            {
+                Counters.FramesNotForUs++;
+                return;
+            }
+
+            ushort type = eth.EtherType;
+            if (type == EtherType.Ipv4)
+            {
+                Ipv4Input(frame, eth.PayloadOffset, eth.PayloadLength, eth.IsBroadcast);
+            }
+            else if (type == EtherType.Arp)
+            {
+                ArpInput(frame, eth.PayloadOffset, eth.PayloadLength);
+            }
+            else
+            {
+                Counters.FramesUnknownType++;
+            }
+        }
+
+        private void Ipv4Input(byte[] frame, int offset, int length, bool linkBroadcast)
+        {
+            Ipv4Packet ip;
+            WireResult r = Ipv4Packet.TryParse(frame, offset, length, out ip);
+            if (r != WireResult.Ok)
+            {
+                if (r == WireResult.BadChecksum)
+                {
+                    Counters.IpBadChecksum++;
+                }
+                else
+                {
+                    Counters.IpMalformed++;
+                }
+
+                return;
+            }
+
+            Counters.IpIn++;
+            if (ip.IsFragment)
+            {
+                // Documented: no reassembly. Peers use PMTU discovery (DF) for TCP; we drop and count.
+                Counters.IpFragmentsDropped++;
+                return;
+            }
+
+            uint dst = ip.DestinationAddress;
+            uint src = ip.SourceAddress;
+            byte protocol = ip.Protocol;
+            bool unicastToUs = _address != 0 && dst == _address && !linkBroadcast;
+            bool broadcast = dst == Ipv4Address.Broadcast || (_address != 0 && _netmask != 0xFFFFFFFF && dst == (_address | ~_netmask));
+            if (!unicastToUs && !broadcast)
+            {
+                // Before we have an address, DHCP's answers may be unicast to the offered address.
+                if (!(_address == 0 && protocol == IpProtocol.Udp))
+                {
+                    Counters.IpNotForUs++;
+                    return;
+                }
+            }
+
+            if (src == Ipv4Address.Broadcast || (src >> 28) == 0xE)
+            {
+                Counters.IpMalformed++; // a broadcast or multicast source is never legitimate
+                return;
+            }
+
+            int payload = ip.PayloadOffset;
+            int payloadLength = ip.PayloadLength;
+            if (protocol == IpProtocol.Tcp)
+            {
+                if (!unicastToUs)
+                {
+                    Counters.IpNotForUs++;
+                    return;
+                }
+
+                _tcp.Input(src, dst, frame, payload, payloadLength, _now);
+            }
+            else if (protocol == IpProtocol.Udp)
+            {
+                UdpInput(frame, offset, src, dst, payload, payloadLength, unicastToUs);
+            }
+            else if (protocol == IpProtocol.Icmp)
+            {
+                IcmpInput(frame, offset, src, dst, payload, payloadLength, unicastToUs);
+            }
+            else
+            {
+                Counters.IpUnknownProtocol++;
+                if (unicastToUs)
+                {
+                    SendIcmpError(frame, offset, ip.TotalLength, IcmpType.DestinationUnreachable, IcmpCode.ProtocolUnreachable, 0);
+                }
+            }
+        }
+
+        // ------------------------------------------------------------------ output
+
+        /// <summary>
+        /// Sends the transport payload of <paramref name="payloadLength"/> bytes already written at
+        /// offset 34 of the transmit buffer: adds the IPv4 header (TTL, DF) and the Ethernet
+        /// header, pads to 60 bytes, routes on-link or via the gateway, and resolves the next hop.
+        /// </summary>
+        private bool SendIpv4(uint source, uint destination, byte protocol, int payloadLength)
+        {
+            uint nextHop;
+            bool broadcast = destination == Ipv4Address.Broadcast
+                || (_address != 0 && _netmask != 0xFFFFFFFF && destination == (_address | ~_netmask));
+            if (broadcast)
+            {
+                nextHop = Ipv4Address.Broadcast;
+            }
+            else if (_address != 0 && (destination & _netmask) == (_address & _netmask))
+            {
+                nextHop = destination;
+            }
+            else if (_gateway != 0)
+            {
+                nextHop = _gateway;
+            }
+            else
+            {
+                Counters.IpNoRoute++;
+                return false;
+            }
+
+            const int ipOffset = EthernetFrame.HeaderLength;
+            Ipv4Packet.Emit(_tx, ipOffset, source, destination, protocol, payloadLength, ++_ipId, (byte)_config.Ttl, true);
+            int length = ipOffset + Ipv4Packet.MinimumHeaderLength + payloadLength;
+            NetOrder.WriteU16(_tx, 12, EtherType.Ipv4);
+            EthernetFrame.CopyMac(_mac, 0, _tx, 6);
+            if (length < EthernetFrame.MinimumFrameLength)
+            {
+                Array.Clear(_tx, length, EthernetFrame.MinimumFrameLength - length);
+                length = EthernetFrame.MinimumFrameLength;
+            }
+
+            Counters.IpOut++;
+            if (nextHop == Ipv4Address.Broadcast)
+            {
+                EthernetFrame.WriteBroadcastMac(_tx, 0);
+                return Transmit(_tx, length);
+            }
+
+            return SendToNeighbour(nextHop, length);
+        }
+
+        private bool Transmit(byte[] frame, int length)
+        {
+            if (_device.Send(frame, 0, length))
+            {
+                Counters.FramesOut++;
+                return true;
+            }
+
+            Counters.FramesOutFailed++;
+            return false;
+        }
+
+        private static long TcpFootprint(TcpConfig c)
+        {
+            long perConnection = c.SendBufferSize + c.ReceiveBufferSize + 8L * c.ReassemblyRanges + 200;
+            return c.MaxConnections * perConnection + 16L * c.MaxListeners + 24L * c.TraceCapacity;
+        }
+
+        /// <summary>TCP's segments enter IP here: a buffer at offset 34 of the transmit frame.</summary>
+        private sealed class TcpOutput : ITcpOutput
+        {
+            private readonly NetworkStack _stack;
+
+            public TcpOutput(NetworkStack stack)
+            {
+                _stack = stack;
+            }
+
+            public byte[] BeginSegment(uint localIp, uint remoteIp, out int offset, out int capacity)
+            {
+                offset = EthernetFrame.HeaderLength + Ipv4Packet.MinimumHeaderLength;
+                capacity = _stack._config.Mtu - Ipv4Packet.MinimumHeaderLength;
+                return _stack._tx;
+            }
+
+            public void EndSegment(uint localIp, uint remoteIp, int length)
+            {
+                _stack.SendIpv4(localIp, remoteIp, IpProtocol.Tcp, length);
+            }
+        }
+    }
+}
