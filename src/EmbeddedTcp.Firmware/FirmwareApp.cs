@@ -298,7 +298,7 @@ namespace EmbeddedTcp.Firmware
                 }
 
                 w.Text("tcp");
-                w.IntPadded(_entry.ReceiveQueued, 10);
+                w.IntPadded(_entry.ReceiveQueued, 9);
                 w.IntPadded(_entry.SendQueued, 7);
                 w.Byte((byte)' ');
                 int col = w.Position;
@@ -473,7 +473,7 @@ namespace EmbeddedTcp.Firmware
             }
 
             Counters.ClientAttempts++;
-            int h = _tcp.Connect(0, _options.ConnectToAddress, _options.ConnectToPort, 0);
+            int h = _tcp.Connect(_stack.Address, _options.ConnectToAddress, _options.ConnectToPort, 0);
             if (h <= 0)
             {
                 Counters.ConnectionErrors++;
