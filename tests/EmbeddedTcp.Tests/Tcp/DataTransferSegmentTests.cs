@@ -464,7 +464,9 @@ namespace EmbeddedTcp.Tests.Tcp
             f.Advance(9999);
             f.Out.None();
             f.Advance(1 + 3 * 1000);
-            Assert.Equal(3, f.Out.Take().Count);
+            var probes = f.Out.Take();
+            Assert.Equal(4, probes.Count); // three probes, then the RST that ends it
+            Assert.True(probes[3].Has(TcpFlags.Rst));
             Assert.Equal(TcpState.Closed, f.State);
             Assert.Equal(TcpError.TimedOut, f.Stack.GetError(f.Handle));
         }
