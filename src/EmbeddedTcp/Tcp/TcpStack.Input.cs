@@ -827,7 +827,17 @@ namespace EmbeddedTcp.Tcp
             }
             else if (_segDataLen >= c.SendMss && ++c.SegmentsSinceAck >= 2)
             {
-                c.AckNow = true; // at least every second full-sized segment (RFC 5681 4.2)
+                // At least every second full-sized segment (RFC 5681 4.2). With the application-turn
+                // rule the ACK leaves at the next poll, after the application read: it then opens the window.
+                if (_config.AckAfterApplicationTurn)
+                {
+                    c.DelayedAckAt = _now;
+                    c.AckArmedAtPoll = _pollCount;
+                }
+                else
+                {
+                    c.AckNow = true;
+                }
             }
             else
             {
