@@ -19,8 +19,8 @@ namespace EmbeddedTcp.Boards.Esp32Enc28j60
     /// <see cref="ISpiBus"/> call is therefore exactly one transaction, as the interface requires.</para>
     /// <para><b>No allocation per frame.</b> <see cref="SpanByte"/> is a struct over the caller's
     /// array, offset and length, so a whole 1514-byte frame goes straight from/to the stack's
-    /// buffer. <c>SpiDevice.Read</c> clocks out zeros while reading (the ENC28J60 ignores SI
-    /// during a read).</para>
+    /// buffer. Whatever <c>SpiDevice.Read</c> clocks out while reading is ignored by the ENC28J60
+    /// (SI is don't-care after a read opcode).</para>
     /// </remarks>
     public sealed class SpiBusAdapter : ISpiBus
     {
