@@ -272,22 +272,7 @@ namespace EmbeddedTcp.Tcp
             ApplyPeerMss(c);
             if (ack)
             {
-                c.SndUna = _segAck;
-                c.SndWnd = _segWnd;
-                c.MaxSndWnd = _segWnd;
-                c.SndWl1 = _segSeq;
-                c.SndWl2 = _segAck;
-                c.RetransmitAt = TcpConnection.Never;
-                if (c.RttTiming)
-                {
-                    c.Rtt.Sample((int)(_now - c.RttStart));
-                    c.RttTiming = false;
-                }
-
-                c.Retries = 0;
-                InitCongestion(c);
-                SetState(c, TcpState.Established, TcpCause.ReceivedSynAck);
-                EnterEstablished(c);
+                EnterEstablished(c, TcpCause.ReceivedSynAck);
                 c.AckNow = true;
                 Output(c);
                 return;
@@ -302,8 +287,27 @@ namespace EmbeddedTcp.Tcp
             SendSyn(c);
         }
 
-        private void EnterEstablished(TcpConnection c)
+        /// <summary>
+        /// The segment acknowledged our SYN: take its window, sample the handshake's RTT, open
+        /// the congestion window and enter ESTABLISHED (or FIN_WAIT_1 if the user already closed).
+        /// </summary>
+        private void EnterEstablished(TcpConnection c, TcpCause cause)
         {
+            c.SndUna = _segAck;
+            c.SndWnd = _segWnd;
+            c.MaxSndWnd = _segWnd;
+            c.SndWl1 = _segSeq;
+            c.SndWl2 = _segAck;
+            c.RetransmitAt = TcpConnection.Never;
+            c.Retries = 0;
+            if (c.RttTiming)
+            {
+                c.Rtt.Sample((int)(_now - c.RttStart));
+                c.RttTiming = false;
+            }
+
+            InitCongestion(c);
+            SetState(c, TcpState.Established, cause);
             if (c.Keepalive)
             {
                 c.KeepaliveAt = _now + _config.KeepaliveIdleMs;
@@ -497,22 +501,7 @@ namespace EmbeddedTcp.Tcp
             {
                 if (Seq.Lt(c.SndUna, _segAck) && Seq.Le(_segAck, c.SndMax))
                 {
-                    c.SndUna = _segAck;
-                    c.SndWnd = _segWnd;
-                    c.MaxSndWnd = _segWnd;
-                    c.SndWl1 = _segSeq;
-                    c.SndWl2 = _segAck;
-                    c.RetransmitAt = TcpConnection.Never;
-                    c.Retries = 0;
-                    if (c.RttTiming)
-                    {
-                        c.Rtt.Sample((int)(_now - c.RttStart));
-                        c.RttTiming = false;
-                    }
-
-                    InitCongestion(c);
-                    SetState(c, TcpState.Established, TcpCause.ReceivedAck);
-                    EnterEstablished(c);
+                    EnterEstablished(c, TcpCause.ReceivedAck);
                     state = c.State;
                 }
                 else
