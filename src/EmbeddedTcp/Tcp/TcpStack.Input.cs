@@ -761,6 +761,11 @@ namespace EmbeddedTcp.Tcp
                 return;
             }
 
+            if (c.DupAcks < 3)
+            {
+                return; // limited transmit (RFC 3042): the Output that ends segment arrival may send one new segment
+            }
+
             if (c.DupAcks == 3 && Seq.Gt(c.SndUna, c.Recover))
             {
                 int half = c.FlightSize / 2;
