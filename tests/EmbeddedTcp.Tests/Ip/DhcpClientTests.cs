@@ -441,6 +441,39 @@ namespace EmbeddedTcp.Tests.Ip
         }
 
         [Fact]
+        public void HostileInput_AllocatesNothing()
+        {
+            var d = new DhcpLan(s => s.Silent = true);
+            DhcpClient c = d.C.Dhcp;
+            uint xid = c.TransactionId;
+            byte[] mac = DhcpLan.ClientMac;
+            uint sv = DhcpLan.ServerIp;
+            byte[][] bad =
+            {
+                new byte[100],
+                Message(2, xid + 1, mac, Offered, Opt(53, 1, 2), Addr(54, sv), End),
+                Message(2, xid, mac, Offered, Opt(53, 1, 2), Addr(54, sv), Opt(51, 200, 1)),
+                Message(2, xid, mac, Offered, Opt(53, 2, 2, 2), Addr(54, sv), End),
+                Message(2, xid, mac, 0, Opt(53, 1, 2), Addr(54, sv), End),
+                Message(2, xid, mac, Offered, Opt(53, 1, 5), Addr(54, sv), End),
+            };
+            bad[0][0] = 2;
+            int[] lengths = { 100, 300, 253, 300, 300, 300 };
+            for (int i = 0; i < bad.Length; i++) Assert.False(c.Input(bad[i], lengths[i], sv, 0));
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int r = 0; r < 1000; r++)
+            {
+                for (int i = 0; i < bad.Length; i++) c.Input(bad[i], lengths[i], sv, 0);
+            }
+
+            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            Assert.Equal(DhcpState.Selecting, c.State);
+            Assert.Equal(1001, c.Counters.DroppedWrongXid);
+            Assert.Equal(1001, c.Counters.DroppedTruncated);
+            Assert.Equal(0, allocated);
+        }
+
+        [Fact]
         public void Fuzz_MutatedOffersAndAcks_NeverThrow()
         {
             var rng = new Random(5);

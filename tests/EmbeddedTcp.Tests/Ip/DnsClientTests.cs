@@ -360,6 +360,35 @@ namespace EmbeddedTcp.Tests.Ip
         }
 
         [Fact]
+        public void HostileAnswers_AllocateNothing()
+        {
+            DnsLan d = Pending(out int q, out int id);
+            DnsClient c = d.A.Dns;
+            int rr = 12 + Question.Length;
+            byte[][] bad =
+            {
+                Response(id ^ 1, 0x8180, 1, 1, Rr(ToQuestion, 1, AddressRdata)),
+                Response(id, 0x8180, 1, 65535, Rr(ToQuestion, 1, AddressRdata)),
+                Response(id, 0x8180, 1, 1, Rr(new byte[] { 0xC0, (byte)(rr + 2) }, 1, AddressRdata)),
+                Response(id, 0x8180, 1, 1, Rr(new byte[] { 1, (byte)'a', 0xC0, (byte)rr }, 1, AddressRdata)),
+                Response(id, 0x8180, 2, 1, Rr(ToQuestion, 1, AddressRdata)),
+                new byte[5],
+            };
+            for (int i = 0; i < bad.Length; i++) Assert.False(c.Input(bad[i], bad[i].Length, LanFixture.IpB, 0));
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int r = 0; r < 1000; r++)
+            {
+                for (int i = 0; i < bad.Length; i++) c.Input(bad[i], bad[i].Length, LanFixture.IpB, 0);
+            }
+
+            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            Assert.True(c.GetResult(q, out _) == DnsStatus.Pending);
+            Assert.Equal(1001, c.Counters.DroppedWrongId);
+            Assert.Equal(4004, c.Counters.DroppedMalformed);
+            Assert.Equal(0, allocated);
+        }
+
+        [Fact]
         public void LoopingCnames_EndNotFound_WithoutHanging()
         {
             DnsLan d = Pending(out int q, out int id);
