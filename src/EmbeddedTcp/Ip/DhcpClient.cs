@@ -54,6 +54,7 @@ namespace EmbeddedTcp.Ip
         private long _requestSentMs;
         private int _tries;
         private int _naks;
+        private bool _linkUp;
 
         private uint _server;
         private uint _offered;
@@ -164,6 +165,7 @@ namespace EmbeddedTcp.Ip
             }
 
             _naks = 0;
+            _linkUp = _stack.LinkUp;
             EnterInit(_stack.Now);
             return true;
         }
@@ -232,6 +234,17 @@ namespace EmbeddedTcp.Ip
                 Input(_rx, n, source, nowMs);
             }
 
+            // The link came up while we were still looking for a server (a board boots before its
+            // PHY has link): start over now rather than wait out the backoff.
+            bool up = _stack.LinkUp;
+            if (up && !_linkUp && (_state == DhcpState.Selecting || _state == DhcpState.Requesting))
+            {
+                Counters.LinkRestarts++;
+                _naks = 0;
+                EnterInit(nowMs);
+            }
+
+            _linkUp = up;
             if (nowMs >= _next)
             {
                 Timer(nowMs);
@@ -310,6 +323,7 @@ namespace EmbeddedTcp.Ip
             _requestSentMs = now;
             bool renewing = _state == DhcpState.Renewing;
             int n = Build(TypeRequest, _address, 0, 0);
+            SetSecs(now);
             Send(renewing ? _server : Ipv4Address.Broadcast, n);
             Counters.RequestsSent++;
 

@@ -46,6 +46,8 @@ namespace EmbeddedTcp.Ip
         public long LeasesExpired;
         /// <summary>Requesting gave up after its retransmissions (back to Init).</summary>
         public long RequestTimeouts;
+        /// <summary>Acquisition restarted at once because the link came up while selecting or requesting.</summary>
+        public long LinkRestarts;
         /// <summary>Dropped: too short, not a BOOTREPLY, not Ethernet/6, not from port 67, no message type, bad yiaddr.</summary>
         public long DroppedMalformed;
         /// <summary>Dropped: an option ran past the end of the message.</summary>

@@ -169,7 +169,7 @@ namespace EmbeddedTcp.Ip
 
         /// <summary>
         /// Starts resolving <paramref name="name"/> (ASCII, at most 64 bytes, a trailing dot allowed)
-        /// to an IPv4 address. Returns a query handle (&gt; 0) for <see cref="GetResult"/>, or
+        /// to an IPv4 address; a dotted-quad literal resolves at once, without a server. Returns a query handle (&gt; 0) for <see cref="GetResult"/>, or
         /// <see cref="TcpError.InvalidArgument"/> (bad name), <see cref="TcpError.NoResources"/>
         /// (all query slots busy, or no free UDP socket), <see cref="TcpError.InvalidState"/> (no DNS
         /// server known). The string is only read: nothing is allocated.
@@ -260,6 +260,15 @@ namespace EmbeddedTcp.Ip
             _qAddress[slot] = 0;
             long now = _stack.Now;
             int handle = QueryTag | (_qGeneration[slot] << 8) | slot;
+            uint literal;
+            if (TryParseLiteral(name, offset, length, out literal))
+            {
+                _qAddress[slot] = literal; // "192.0.2.7" needs no server
+                _qStatus[slot] = DnsStatus.Resolved;
+                _qState[slot] = SlotDone;
+                return handle;
+            }
+
             int hit = CacheFind(slot, now);
             if (hit >= 0)
             {
@@ -403,6 +412,38 @@ namespace EmbeddedTcp.Ip
         }
 
         // ------------------------------------------------------------------ queries
+
+        /// <summary>Parses exactly four dot-separated decimal parts 0..255.</summary>
+        private static bool TryParseLiteral(byte[] name, int offset, int length, out uint address)
+        {
+            address = 0;
+            uint result = 0;
+            int parts = 0;
+            int value = 0;
+            int digits = 0;
+            for (int i = 0; i <= length; i++)
+            {
+                if (i == length || name[offset + i] == '.')
+                {
+                    if (digits == 0 || parts == 4) return false;
+                    result = (result << 8) | (uint)value;
+                    parts++;
+                    value = 0;
+                    digits = 0;
+                    continue;
+                }
+
+                int c = name[offset + i];
+                if (c < '0' || c > '9' || digits == 3) return false;
+                value = value * 10 + (c - '0');
+                if (value > 255) return false;
+                digits++;
+            }
+
+            if (parts != 4) return false;
+            address = result;
+            return true;
+        }
 
         private int Index(int handle)
         {

@@ -214,6 +214,20 @@ namespace EmbeddedTcp.Tests.Ip
         }
 
         [Fact]
+        public void LinkComingUp_WhileSelecting_RestartsDiscoveryAtOnce()
+        {
+            var d = new DhcpLan(null, null, clientLinkUp: false);
+            d.RunTo(10000); // DISCOVERs at 0 s and ~4 s are lost: no link
+            Assert.Equal(0, d.Server.Discovers);
+            Assert.Equal(DhcpState.Selecting, d.C.Dhcp.State);
+            d.ClientPort.SetLinkUp(true);
+            long up = d.Lan.NowMs;
+            Assert.True(d.RunUntil(() => Bound(d), 20000));
+            Assert.InRange(d.Lan.NowMs - up, 0, 1100); // at the next poll, not at the ~12 s retransmission
+            Assert.Equal(1, d.C.Dhcp.Counters.LinkRestarts);
+        }
+
+        [Fact]
         public void RequestRetransmission_GivesUp_AfterFourTries_AndRediscovers()
         {
             var d = new DhcpLan();

@@ -21,8 +21,9 @@ namespace EmbeddedTcp.Tests.Ip
         public readonly NetworkStack C;
         public readonly DhcpTestServer Server;
         public readonly DhcpTestServer Observer;
+        public readonly SimulatedPort ClientPort;
 
-        public DhcpLan(Action<DhcpTestServer> setup = null, NetworkConfig clientConfig = null)
+        public DhcpLan(Action<DhcpTestServer> setup = null, NetworkConfig clientConfig = null, bool clientLinkUp = true)
         {
             S = Lan.AddHost(LanFixture.MacB, new NetworkConfig { Address = ServerIp }, 2);
             O = Lan.AddHost(LanFixture.MacC, new NetworkConfig { Address = ObserverIp }, 3);
@@ -31,7 +32,9 @@ namespace EmbeddedTcp.Tests.Ip
             setup?.Invoke(Server);
             clientConfig = clientConfig ?? new NetworkConfig();
             clientConfig.UseDhcp = true;
-            C = Lan.AddHost(ClientMac, clientConfig, 12);
+            ClientPort = Lan.AddPort(ClientMac);
+            ClientPort.SetLinkUp(clientLinkUp);
+            C = Lan.AddStack(ClientPort, clientConfig, 12, ClientPort);
         }
 
         /// <summary>One LAN event, then the servers' turn. False when nothing happens before <paramref name="limitMs"/>.</summary>

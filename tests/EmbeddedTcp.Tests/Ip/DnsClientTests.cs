@@ -169,6 +169,16 @@ namespace EmbeddedTcp.Tests.Ip
         }
 
         [Fact]
+        public void DottedQuadLiterals_ResolveWithoutAServer()
+        {
+            var d = new DnsLan(0, 0);
+            Assert.Equal(DnsStatus.Resolved, d.A.Dns.GetResult(d.A.Dns.Resolve("192.0.2.77"), out uint address));
+            Assert.Equal(0xC000024Du, address);
+            Assert.Equal(TcpError.InvalidState, d.A.Dns.Resolve("192.0.2.256")); // a name, and no server to ask
+            Assert.Equal(TcpError.InvalidState, d.A.Dns.Resolve("1.2.3"));
+        }
+
+        [Fact]
         public void UsesTheDnsServers_LearnedByDhcp()
         {
             var d = new DhcpLan(s => { s.Dns0 = DhcpLan.ObserverIp; s.Dns1 = DhcpLan.ServerIp; });
