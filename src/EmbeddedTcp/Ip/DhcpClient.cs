@@ -29,6 +29,7 @@ namespace EmbeddedTcp.Ip
         private const int MaxHostNameLength = 32;
         private const int RequestTries = 4; // REQUESTs in Requesting before starting over (4+8+16+32 s)
         private const long RenewRetryMinimumMs = 60000; // RFC 2131 4.4.5
+        private const uint MinimumLeaseSeconds = 60; // shorter leases are taken as 60 s: no renew storm
 
         private const byte TypeDiscover = 1;
         private const byte TypeOffer = 2;
@@ -132,7 +133,7 @@ namespace EmbeddedTcp.Ip
         /// <summary>The server identifier (option 54) of the current offer or lease.</summary>
         public uint Server { get { return _server; } }
 
-        /// <summary>Lease duration granted, seconds (0xFFFFFFFF = infinite); 0 when none.</summary>
+        /// <summary>Lease duration granted, seconds (0xFFFFFFFF = infinite; under 60 s is used as 60 s); 0 when none.</summary>
         public uint LeaseSeconds { get { return _leaseSeconds; } }
 
         /// <summary>When renewing starts (T1), ms of the poll clock; long.MaxValue when none.</summary>
@@ -615,7 +616,7 @@ namespace EmbeddedTcp.Ip
             }
             else
             {
-                long lease = _oLease * 1000L;
+                long lease = (_oLease < MinimumLeaseSeconds ? MinimumLeaseSeconds : _oLease) * 1000L;
                 long t1 = _hasT1 && _oT1 != 0xFFFFFFFF ? _oT1 * 1000L : lease / 2;
                 long t2 = _hasT2 && _oT2 != 0xFFFFFFFF ? _oT2 * 1000L : lease * 7 / 8;
                 if (t2 > lease)

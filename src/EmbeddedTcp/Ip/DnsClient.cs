@@ -298,7 +298,7 @@ namespace EmbeddedTcp.Ip
                 _socket = h;
             }
 
-            _qId[slot] = (ushort)_random.NextUInt32();
+            _qId[slot] = NewId(slot);
             _qStatus[slot] = DnsStatus.Pending;
             _qState[slot] = SlotPending;
             Counters.QueriesSent++;
@@ -412,6 +412,28 @@ namespace EmbeddedTcp.Ip
         }
 
         // ------------------------------------------------------------------ queries
+
+        /// <summary>A random id no other pending query uses (answers are matched by id first).</summary>
+        private ushort NewId(int slot)
+        {
+            while (true)
+            {
+                ushort id = (ushort)_random.NextUInt32();
+                bool used = false;
+                for (int i = 0; i < _qState.Length; i++)
+                {
+                    if (i != slot && _qState[i] == SlotPending && _qId[i] == id)
+                    {
+                        used = true;
+                    }
+                }
+
+                if (!used)
+                {
+                    return id;
+                }
+            }
+        }
 
         /// <summary>Parses exactly four dot-separated decimal parts 0..255.</summary>
         private static bool TryParseLiteral(byte[] name, int offset, int length, out uint address)

@@ -77,6 +77,24 @@ namespace EmbeddedTcp.Tests.Ip
         }
 
         [Fact]
+        public void ZeroLease_IsTakenAsSixtySeconds_InfiniteLease_NeverRenews()
+        {
+            var d = new DhcpLan(s => s.LeaseSeconds = 0);
+            Assert.True(d.RunUntil(() => Bound(d), 10000));
+            Assert.InRange(d.C.Dhcp.ExpiresAtMs - d.Server.LastRequestMs, 60000 - 10, 60000);
+            d.RunTo(d.Lan.NowMs + 20000);
+            Assert.Equal(1, d.Server.Requests); // no storm of renewals
+
+            var e = new DhcpLan(s => s.LeaseSeconds = 0xFFFFFFFF);
+            Assert.True(e.RunUntil(() => Bound(e), 10000));
+            Assert.Equal(long.MaxValue, e.C.Dhcp.Deadline());
+            Assert.Equal(long.MaxValue, e.C.Dhcp.ExpiresAtMs);
+            e.RunTo(e.Lan.NowMs + 24L * 3600 * 1000);
+            Assert.Equal(DhcpState.Bound, e.C.Dhcp.State);
+            Assert.Equal(1, e.Server.Requests);
+        }
+
+        [Fact]
         public void Renews_AtT1_WithUnicastRequest_ToTheServer()
         {
             var d = new DhcpLan(s => s.LeaseSeconds = 100);
