@@ -149,11 +149,17 @@ namespace EmbeddedTcp.Ip
         public uint TransactionId { get { return _xid; } }
 
         /// <summary>
-        /// Starts (or restarts) address acquisition: opens UDP port 68 and sends a DHCPDISCOVER on the
-        /// next poll. Returns false when the port cannot be opened (no free UDP socket, port taken).
+        /// Starts address acquisition when stopped: opens UDP port 68 and sends a DHCPDISCOVER on the
+        /// next poll. A running client is left as it is (true). Returns false when the port cannot be
+        /// opened (no free UDP socket, port taken).
         /// </summary>
         public bool Start()
         {
+            if (_state != DhcpState.Stopped)
+            {
+                return true;
+            }
+
             if (_socket <= 0)
             {
                 int h = _stack.UdpOpen(ClientPort);

@@ -289,6 +289,18 @@ namespace EmbeddedTcp.Tests.Ip
             lan.RunFor(10000);
             Assert.Equal(0, s.Dhcp.Counters.DiscoversSent);
             Assert.Equal(LanFixture.IpA, s.Address);
+
+            int taken = s.UdpOpen(DhcpClient.ClientPort);
+            Assert.False(s.Dhcp.Start()); // port 68 in use
+            Assert.Equal(DhcpState.Stopped, s.Dhcp.State);
+            s.UdpClose(taken);
+            Assert.True(s.Dhcp.Start());
+            lan.RunFor(100);
+            Assert.Equal(DhcpState.Selecting, s.Dhcp.State);
+            uint xid = s.Dhcp.TransactionId;
+            Assert.True(s.Dhcp.Start()); // already running: unchanged
+            Assert.Equal(xid, s.Dhcp.TransactionId);
+            Assert.Equal(DhcpState.Selecting, s.Dhcp.State);
         }
 
         [Fact]
