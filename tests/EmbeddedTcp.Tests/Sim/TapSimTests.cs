@@ -116,6 +116,84 @@ namespace EmbeddedTcp.Tests.Sim
         }
 
         [Fact]
+        public void DhcpLeaseAndDnsAnswerFromDnsmasqInTheNamespace()
+        {
+            string ip = ExternalTool.Find("ip");
+            string ping = ExternalTool.Find("ping");
+            string dnsmasq = ExternalTool.Find("dnsmasq");
+            string why = !OperatingSystem.IsLinux() ? "not Linux"
+                : geteuid() != 0 ? "not root (needs CAP_NET_ADMIN for ip netns / ip tuntap)"
+                : !File.Exists("/dev/net/tun") ? "/dev/net/tun does not exist"
+                : ip == null ? "ip (iproute2) is not installed"
+                : ping == null ? "ping (iputils-ping) is not installed"
+                : dnsmasq == null ? "dnsmasq is not installed (dnsmasq-base, listed in .ci/debian-packages.txt)"
+                : null;
+            if (why != null)
+            {
+                _output.WriteLine("SKIPPED: " + why);
+                return;
+            }
+            int n = Interlocked.Increment(ref _counter);
+            string tapName = "etcpd" + (Environment.ProcessId % 100000) + n;
+            string ns = "etcp-dhcp-" + Environment.ProcessId + "-" + n;
+            var probe = ExternalTool.Run(10_000, ip, "netns", "add", ns);
+            if (probe.ExitCode != 0)
+            {
+                _output.WriteLine("SKIPPED: ip netns add does not work here: " + probe);
+                return;
+            }
+            string leases = System.IO.Path.Combine(System.IO.Path.GetTempPath(), ns + ".leases");
+            var stdout = new LockedWriter();
+            var stderr = new LockedWriter();
+            using var cts = new CancellationTokenSource();
+            using var opened = new ManualResetEventSlim();
+            int exit = -1;
+            Thread runner = null;
+            System.Diagnostics.Process server = null;
+            try
+            {
+                Must(ExternalTool.Run(10_000, ip, "tuntap", "add", "dev", tapName, "mode", "tap"), "ip tuntap add");
+                var options = new TapOptions { Interface = tapName, Dhcp = true, Resolve = "board.test", Seconds = 60, Opened = () => opened.Set() };
+                runner = new Thread(() => exit = TapRunner.Run(options, stdout, stderr, cts.Token)) { IsBackground = true };
+                runner.Start();
+                Assert.True(opened.Wait(10_000), "the runner did not open the TAP: " + stderr);
+                Must(ExternalTool.Run(10_000, ip, "link", "set", tapName, "netns", ns), "ip link set netns");
+                ExternalTool.Run(10_000, ip, "netns", "exec", ns, "sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1");
+                Must(ExternalTool.Run(10_000, ip, "-n", ns, "addr", "add", "192.0.2.1/24", "dev", tapName), "ip addr add");
+                Must(ExternalTool.Run(10_000, ip, "-n", ns, "link", "set", tapName, "up"), "ip link set up");
+                server = ExternalTool.Start(ip, "netns", "exec", ns, dnsmasq, "--no-daemon", "--conf-file=/dev/null", "--interface=" + tapName,
+                    "--bind-interfaces", "--except-interface=lo", "--dhcp-range=192.0.2.50,192.0.2.59,255.255.255.0,1h", "--dhcp-option=option:router,192.0.2.1",
+                    "--address=/board.test/192.0.2.77", "--no-resolv", "--no-hosts", "--dhcp-leasefile=" + leases, "--pid-file=");
+                Assert.True(SpinWait.SpinUntil(() => stdout.ToString().Contains("resolved board.test"), 30_000),
+                    "no lease or no answer:\n" + stdout + stderr);
+                string text = stdout.ToString();
+                Assert.Contains("dhcp Bound", text);
+                Assert.Matches(@"address 192\.0\.2\.5\d/24 gateway 192\.0\.2\.1 dns 192\.0\.2\.1", text);
+                Assert.Contains("resolved board.test 192.0.2.77", text);
+                string leased = System.Text.RegularExpressions.Regex.Match(text, @"address (192\.0\.2\.5\d)/").Groups[1].Value;
+                var pinged = ExternalTool.Run(15_000, ip, "netns", "exec", ns, ping, "-c", "1", "-W", "3", leased);
+                Assert.True(pinged.ExitCode == 0, "ping of the leased address failed: " + pinged);
+            }
+            finally
+            {
+                cts.Cancel();
+                if (runner != null) Assert.True(runner.Join(10_000), "the runner did not stop");
+                if (server != null)
+                {
+                    if (!server.HasExited) { try { server.Kill(true); } catch (InvalidOperationException) { } server.WaitForExit(2000); }
+                    server.Dispose();
+                }
+                _output.WriteLine(stdout.ToString());
+                _output.WriteLine(stderr.ToString());
+                ExternalTool.Run(10_000, ip, "-n", ns, "link", "del", tapName);
+                ExternalTool.Run(10_000, ip, "netns", "del", ns);
+                ExternalTool.Run(10_000, ip, "link", "del", tapName);
+                File.Delete(leases);
+            }
+            Assert.Equal(0, exit);
+        }
+
+        [Fact]
         public void BadArgumentsAreOneLineAndNonZero()
         {
             foreach (string[] args in new[]
