@@ -12,7 +12,23 @@ namespace EmbeddedTcp.Sim
     {
         public static int Main(string[] args)
         {
-            return BuildCommand(Console.Out, Console.Error).Parse(args).Invoke();
+            return Run(args, Console.Out, Console.Error);
+        }
+
+        /// <summary>
+        /// Runs a command line in-process (tests call this): parse errors are one line on
+        /// <paramref name="stderr"/> and exit code 2; otherwise the command's own exit code.
+        /// </summary>
+        public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+        {
+            ParseResult parse = BuildCommand(stdout, stderr).Parse(args);
+            if (parse.Errors.Count > 0)
+            {
+                stderr.WriteLine("error: " + parse.Errors[0].Message + " (--help shows the options)");
+                return 2;
+            }
+
+            return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
         }
 
         /// <summary>The command tree (public so tests can parse command lines in-process).</summary>

@@ -12,7 +12,7 @@ namespace EmbeddedTcp.Tests.Sim
             var o = new StringWriter();
             var e = new StringWriter();
             // Exactly what `dotnet run --project tools/EmbeddedTcp.Sim` does, with a smaller bulk transfer.
-            int code = Program.BuildCommand(o, e).Parse(new[] { "--bulk-kib", "256" }).Invoke();
+            int code = Program.Run(new[] { "--bulk-kib", "256" }, o, e);
             string text = o.ToString();
             Assert.True(code == 0, text + e);
             Assert.Contains("HTTP/1.0 200 OK", text);

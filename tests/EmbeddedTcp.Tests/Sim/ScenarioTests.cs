@@ -92,7 +92,7 @@ namespace EmbeddedTcp.Tests.Sim
         {
             var o = new StringWriter();
             var e = new StringWriter();
-            int code = Program.BuildCommand(o, e).Parse(args).Invoke();
+            int code = Program.Run(args, o, e);
             return (code, o.ToString(), e.ToString());
         }
 

@@ -204,12 +204,16 @@ namespace EmbeddedTcp.Tests.Sim
                 new[] { "tap", "--tap", "etcpbad0", "--ip", "192.0.2.2/24", "--connect", "192.0.2.1" },
                 new[] { "tap", "--tap", "etcpbad0", "--ip", "192.0.2.2/24", "--mac", "zz" },
                 new[] { "tap", "--tap", "an-interface-name-too-long", "--ip", "192.0.2.2/24", "--seconds", "1" },
+                new[] { "tap", "--ip", "192.0.2.2/24" },
+                new[] { "tap", "--tap", "etcpbad0", "--ip", "192.0.2.2/24", "--seconds", "soon" },
+                new[] { "scenario", "list", "--bogus" },
             })
             {
                 var o = new StringWriter();
                 var e = new StringWriter();
-                int code = Program.BuildCommand(o, e).Parse(args).Invoke();
+                int code = Program.Run(args, o, e);
                 Assert.NotEqual(0, code);
+                Assert.Equal("", o.ToString());
                 string err = e.ToString().Trim();
                 Assert.Single(err.Split('\n'));
                 Assert.StartsWith("error: ", err);
