@@ -296,3 +296,41 @@ namespace EmbeddedTcp.Tests.Firmware
         }
     }
 }
+
+namespace EmbeddedTcp.Tests.Firmware
+{
+    public class FirmwareLossyLinkTests
+    {
+        [Theory]
+        [InlineData(1UL)]
+        [InlineData(2UL)]
+        public void EchoAndHttpSurviveALossyReorderingLink(ulong seed)
+        {
+            var f = new FirmwareFixture(seed: seed);
+            var faults = new EmbeddedTcp.Simulation.FaultOptions { LossRate = 0.03, ReorderRate = 0.02, DuplicateRate = 0.01 };
+            f.Board.Port.TransmitFaults = new EmbeddedTcp.Simulation.FaultInjector(seed * 10 + 1, faults);
+            f.Board.Port.ReceiveFaults = new EmbeddedTcp.Simulation.FaultInjector(seed * 10 + 2, faults);
+            int h = f.Connect(7);
+            var data = new byte[50000];
+            new System.Random((int)seed).NextBytes(data);
+            var back = new byte[data.Length];
+            int sent = 0, got = 0;
+            Assert.True(f.RunUntil(() =>
+            {
+                if (sent < data.Length) sent += f.Tcp.Send(h, data, sent, data.Length - sent);
+                int n;
+                while (got < back.Length && (n = f.Tcp.Receive(h, back, got, back.Length - got)) > 0) got += n;
+                return got == data.Length;
+            }, 300000), "echoed " + got);
+            Assert.Equal(data, back);
+            Assert.True(f.Board.Stack.Tcp.Counters.Retransmissions + f.Tcp.Counters.Retransmissions > 0, "the link really lost segments");
+            f.Tcp.Close(h);
+            int web = f.Connect(80);
+            byte[] get = System.Text.Encoding.ASCII.GetBytes("GET / HTTP/1.0\r\n\r\n");
+            f.SendAll(web, get, get.Length);
+            int len = f.ReadUntil(web, f.Buffer.Length, untilEnd: true, maxMs: 120000);
+            Assert.StartsWith("HTTP/1.0 200 OK", System.Text.Encoding.ASCII.GetString(f.Buffer, 0, len));
+            Assert.Equal(0, f.App.Counters.ConnectionErrors);
+        }
+    }
+}
