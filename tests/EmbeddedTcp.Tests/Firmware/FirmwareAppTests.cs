@@ -256,9 +256,13 @@ namespace EmbeddedTcp.Tests.Firmware
             Assert.Equal(40 * 2, served);
             Assert.Equal(0, after - before);
             Assert.Equal(45, f.App.Counters.HttpOk);
+            Assert.Equal(45 * data.Length, f.App.Counters.DiscardBytes);
+            Assert.True(f.App.Counters.ChargenBytes >= 45 * data.Length);
+            Assert.Equal(45, f.App.Counters.ChargenConnections);
         }
 
-        // One HTTP request and one echo exchange per round, written without lambdas or strings.
+        // One HTTP request, one echo exchange, 3000 bytes to discard and 3000 from chargen per
+        // round, written without lambdas or strings.
         private static int RunRequests(FirmwareFixture f, byte[] get, byte[] data, byte[] buf, int rounds)
         {
             int served = 0;
@@ -266,10 +270,12 @@ namespace EmbeddedTcp.Tests.Firmware
             {
                 int http = f.Tcp.Connect(FirmwareFixture.ClientIp, FirmwareFixture.BoardIp, 80, 0);
                 int echo = f.Tcp.Connect(FirmwareFixture.ClientIp, FirmwareFixture.BoardIp, 7, 0);
+                int discard = f.Tcp.Connect(FirmwareFixture.ClientIp, FirmwareFixture.BoardIp, 9, 0);
+                int chargen = f.Tcp.Connect(FirmwareFixture.ClientIp, FirmwareFixture.BoardIp, 19, 0);
                 bool httpSent = false, httpDone = false;
-                int echoSent = 0, echoGot = 0;
+                int echoSent = 0, echoGot = 0, discardSent = 0, chargenGot = 0;
                 long end = f.Lan.NowMs + 20000;
-                while (!(httpDone && echoGot == data.Length) && f.Step(end))
+                while (!(httpDone && echoGot == data.Length && discardSent == data.Length && chargenGot >= data.Length) && f.Step(end))
                 {
                     if (!httpSent && f.Tcp.GetState(http) == TcpState.Established)
                     {
@@ -286,9 +292,14 @@ namespace EmbeddedTcp.Tests.Firmware
                         echoSent += f.Tcp.Send(echo, data, echoSent, data.Length - echoSent);
                     int m;
                     while (echoGot < data.Length && (m = f.Tcp.Receive(echo, buf, 0, buf.Length)) > 0) echoGot += m;
+                    if (discardSent < data.Length && f.Tcp.GetState(discard) == TcpState.Established)
+                        discardSent += f.Tcp.Send(discard, data, discardSent, data.Length - discardSent);
+                    while (chargenGot < data.Length && (m = f.Tcp.Receive(chargen, buf, 0, buf.Length)) > 0) chargenGot += m;
                 }
                 if (echoGot == data.Length) served++;
                 f.Tcp.Close(echo);
+                f.Tcp.Close(discard);
+                f.Tcp.Abort(chargen); // chargen never stops on its own: the client resets it
                 long settle = f.Lan.NowMs + 500;
                 while (f.Step(settle)) { }
             }
