@@ -46,9 +46,11 @@ namespace EmbeddedTcp.Sim
         private SimulatedBoard _board;
         private NetworkStack _host;
         private long _phaseStartNs;
+        private readonly double _loss;
 
-        public Demo(TextWriter output, ulong seed = 1, int bulkKib = 1024)
+        public Demo(TextWriter output, ulong seed = 1, int bulkKib = 1024, double loss = 0)
         {
+            _loss = loss;
             _out = output;
             _seed = seed;
             _bulkBytes = Math.Max(1, bulkKib) * 1024;
@@ -72,11 +74,19 @@ namespace EmbeddedTcp.Sim
             _host = _lan.AddHost(HostMac, hostConfig, (uint)(_seed * 2 + 1));
             _board = new SimulatedBoard(_lan, BoardMac, boardConfig, (uint)(_seed * 2 + 2), new FirmwareOptions { DeviceName = "EmbeddedTcp (simulated board)" });
 
+            if (_loss > 0)
+            {
+                var faults = new FaultOptions { LossRate = _loss };
+                _board.Port.TransmitFaults = new FaultInjector(_seed * 2 + 11, faults);
+                _board.Port.ReceiveFaults = new FaultInjector(_seed * 2 + 12, faults);
+            }
+
             _out.WriteLine("EmbeddedTcp simulator: the firmware on a simulated board, exercised by a simulated host");
             _out.WriteLine("  board  192.0.2.2  stack + ENC28J60 driver + FirmwareApp (as flashed) over a register-level ENC28J60 model, SPI "
                 + (_board.SpiClockHz / 1_000_000) + " MHz");
             _out.WriteLine("  host   192.0.2.1  a plain NetworkStack");
-            _out.WriteLine("  wire   10 Mbit/s switch, virtual time, seed " + _seed);
+            _out.WriteLine("  wire   10 Mbit/s switch, virtual time, seed " + _seed
+                + (_loss > 0 ? ", " + (_loss * 100).ToString("F1", CultureInfo.InvariantCulture) + "% of the board's frames lost each way" : ""));
             _out.WriteLine("  services on the board: echo 7, discard 9, chargen 19, http 80");
             _out.WriteLine();
 

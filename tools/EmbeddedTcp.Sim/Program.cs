@@ -37,9 +37,11 @@ namespace EmbeddedTcp.Sim
             var root = new RootCommand("EmbeddedTcp simulator: the firmware (stack + ENC28J60 driver + application) on a simulated board, TCP scenarios, and a Linux TAP bridge.");
             var demoSeed = new Option<ulong>("--seed") { Description = "Seed of the simulated network and stacks.", DefaultValueFactory = _ => 1 };
             var demoBytes = new Option<int>("--bulk-kib") { Description = "KiB sent to discard and read from chargen.", DefaultValueFactory = _ => 1024 };
+            var demoLoss = new Option<double>("--loss") { Description = "Fraction of the board's frames lost in each direction (e.g. 0.02)." };
+            root.Options.Add(demoLoss);
             root.Options.Add(demoSeed);
             root.Options.Add(demoBytes);
-            root.SetAction(p => Guard(stderr, () => new Demo(stdout, p.GetValue(demoSeed), p.GetValue(demoBytes)).Run()));
+            root.SetAction(p => Guard(stderr, () => RunDemo(stdout, stderr, p.GetValue(demoSeed), p.GetValue(demoBytes), p.GetValue(demoLoss))));
 
             // scenario list | scenario NAME [--pcap F] [--svg F] [--events-json F] [--seed N]
             var scenario = new Command("scenario", "TCP stories between two simulated stacks, printed as ladder diagrams. 'scenario list' names them.");
@@ -72,6 +74,17 @@ namespace EmbeddedTcp.Sim
                 stderr.WriteLine("error: " + e.Message.Split('\n')[0]);
                 return 1;
             }
+        }
+
+        private static int RunDemo(TextWriter stdout, TextWriter stderr, ulong seed, int bulkKib, double loss)
+        {
+            if (loss < 0 || loss >= 1)
+            {
+                stderr.WriteLine("error: --loss is a fraction between 0 and 1");
+                return 2;
+            }
+
+            return new Demo(stdout, seed, bulkKib, loss).Run();
         }
 
         private static int RunScenario(TextWriter stdout, TextWriter stderr, string name, ulong seed, string pcap, string svg, string json)

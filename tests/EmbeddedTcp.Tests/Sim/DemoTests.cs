@@ -43,6 +43,15 @@ namespace EmbeddedTcp.Tests.Sim
         }
 
         [Fact]
+        public void TheDemoCompletesOverALossyLink()
+        {
+            var demo = new Demo(TextWriter.Null, 2, 128, loss: 0.02);
+            Assert.Equal(0, demo.Run());
+            Assert.All(demo.Phases, p => Assert.True(p.Ok, p.Name));
+            Assert.True(demo.Board.Port.TransmitFaults.Dropped + demo.Board.Port.ReceiveFaults.Dropped > 0);
+        }
+
+        [Fact]
         public void TheSameSeedGivesTheSameDemoOutputInSimulatedTime()
         {
             string Run()
