@@ -8,8 +8,16 @@ namespace EmbeddedTcp.Bench
         {
             if (args.Length > 0 && args[0] == "micro")
             {
-                var rest = new string[args.Length - 1];
-                Array.Copy(args, 1, rest, 0, rest.Length);
+                // artifacts under bin/ (ignored by git) unless --artifacts is given
+                bool hasArtifacts = Array.IndexOf(args, "--artifacts") >= 0;
+                var rest = new string[args.Length - 1 + (hasArtifacts ? 0 : 2)];
+                Array.Copy(args, 1, rest, 0, args.Length - 1);
+                if (!hasArtifacts)
+                {
+                    rest[rest.Length - 2] = "--artifacts";
+                    rest[rest.Length - 1] = System.IO.Path.Combine(AppContext.BaseDirectory, "BenchmarkDotNet.Artifacts");
+                }
+
                 BenchmarkDotNet.Running.BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(rest);
                 return 0;
             }

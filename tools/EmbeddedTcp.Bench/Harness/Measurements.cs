@@ -30,6 +30,8 @@ namespace EmbeddedTcp.Bench.Harness
         public double NsPerSegmentRx;
         /// <summary>ns the sending stack spends per data segment.</summary>
         public double NsPerSegmentTx;
+        /// <summary>ns the receiving application spends per segment copying data out of the ring (Receive).</summary>
+        public double NsPerSegmentDrain;
         /// <summary>Share of the data segments that were full size (1460 bytes of payload).</summary>
         public double FullSizeShare;
         /// <summary>Retransmissions during the measurement (should be 0 on a lossless link).</summary>
@@ -109,6 +111,7 @@ namespace EmbeddedTcp.Bench.Harness
                 {
                     best.NsPerSegmentRx = rx;
                     best.NsPerSegmentTx = tx;
+                    best.NsPerSegmentDrain = TicksToNs(bulk.DrainTicks) / segments;
                     best.FullSizeShare = (pair.PortA.FullFramesSent - f0) / (double)segments;
                 }
             }
