@@ -116,10 +116,10 @@ namespace EmbeddedTcp.Bench
 
         private static void CostAndGoodput()
         {
-            _one = Measurements.Cost(1, 64 << 20, 5);
+            _one = Measurements.Cost(1, 8 << 20, 15);
             Set("ns_per_segment_rx", _one.NsPerSegmentRx);
             Set("ns_per_segment_tx", _one.NsPerSegmentTx);
-            string note = "best of 5 × 64 MiB, " + F(_one.FullSizeShare * 100, "0") + "% full-size segments, " + _one.Retransmissions + " retransmissions; 16 KiB rings";
+            string note = "best of 15 × 8 MiB, " + F(_one.FullSizeShare * 100, "0") + "% full-size segments, " + _one.Retransmissions + " retransmissions; 16 KiB rings";
             Add("2 cost", "ns per received segment", F(_one.NsPerSegmentRx, "0"), "frame in → IP → TCP → ring, ACKs out (Poll); " + note);
             Add("2 cost", "ns per sent segment", F(_one.NsPerSegmentTx, "0"), "Send → TCP → IP → frame out, ACKs in (Send, Poll); " + note);
             Add("2 cost", "ns per segment, application Receive", F(_one.NsPerSegmentDrain, "0"), "copy out of the receive ring; not in JSON");
@@ -133,20 +133,20 @@ namespace EmbeddedTcp.Bench
 
         private static void Scale()
         {
-            if (_one == null) _one = Measurements.Cost(1);
-            double baseNs = _one.NsPerSegment;
-            Add("4 scale", "ns per segment (rx + tx, without Receive), 1 connection", F(baseNs, "0"), "ratio 1");
-            int[] counts = { 8, 64, 256 };
-            foreach (int n in counts)
+            int[] counts = { 1, 8, 64, 256 };
+            CostResult[] c = Measurements.CostInterleaved(counts, 8 << 20, 8);
+            double baseNs = c[0].NsPerSegment;
+            Add("4 scale", "ns per segment (rx + tx, without Receive), 1 connection", F(baseNs, "0"), "ratio 1; counts measured in 8 interleaved rounds of 8 MiB, best per count");
+            for (int i = 1; i < counts.Length; i++)
             {
-                CostResult c = Measurements.Cost(n, 32 << 20, 5);
-                double ratio = c.NsPerSegment / baseNs;
+                int n = counts[i];
+                double ratio = c[i].NsPerSegment / baseNs;
                 Set("scale_ratio_" + n, ratio);
-                Add("4 scale", "cost ratio, " + n + " open connections", F(ratio, "0.00"), F(c.NsPerSegment, "0") + " ns (" + (n - 1) + " idle ESTABLISHED + the bulk one)");
+                Add("4 scale", "cost ratio, " + n + " open connections", F(ratio, "0.00"), F(c[i].NsPerSegment, "0") + " ns (" + (n - 1) + " idle ESTABLISHED + the bulk one)");
             }
 
             double h0 = Measurements.HoleCostNs(0, 2000);
-            Add("4 scale", "ns per received segment, 0 holes", F(h0, "0"), "in-order segment into the ring, one Input timed, mean of 2000");
+            Add("4 scale", "ns per received segment, 0 holes", F(h0, "0"), "in-order segment into the ring, one Input timed, median of 2000");
             foreach (int h in new[] { 4, 16 })
             {
                 double ns = Measurements.HoleCostNs(h, 2000);

@@ -71,7 +71,7 @@ namespace EmbeddedTcp.Bench
                 add("8 TAP", "our chargen → kernel (TAP), MB/s", Fmt(oursTx), how);
                 add("8 TAP", "kernel → lwIP discard (TAP), MB/s", Fmt(lwipRx), "lwIP 2.1.3 (Debian), /work/shared/peers/lwip, 64 KiB windows");
                 add("8 TAP", "lwIP chargen → kernel (TAP), MB/s", Fmt(lwipTx), null);
-                add("8 TAP", "kernel → kernel discard (veth), MB/s", Fmt(vethRx), "Python server in a second namespace");
+                add("8 TAP", "kernel → kernel discard (veth), MB/s", Fmt(vethRx), "Python server in a second namespace; JSON kernel_veth_mb_s");
                 add("8 TAP", "kernel chargen → kernel (veth), MB/s", Fmt(vethTx), "not in JSON");
                 add("8 TAP", "ours / lwIP, receive (discard)", Fmt(Ratio(oursRx, lwipRx), "0.00"), "same run");
                 add("8 TAP", "ours / lwIP, send (chargen)", Fmt(Ratio(oursTx, lwipTx), "0.00"), "same run");

@@ -85,38 +85,27 @@ namespace EmbeddedTcp.Bench.Harness
         /// </summary>
         public static CostResult Cost(int connections, long bytes = 32 << 20, int repeats = 3)
         {
-            int entries = Math.Max(8, connections + 4);
-            var pair = new StackPair(StackPair.Config(entries, BenchBufferSize), StackPair.Config(entries, BenchBufferSize));
-            int idleListener = pair.B.Tcp.Listen(0, 5002, 8);
-            for (int i = 1; i < connections; i++)
+            var scenario = new CostScenario(connections);
+            CostResult best = null;
+            for (int r = 0; r < repeats; r++) best = CostScenario.Better(best, scenario.Measure(bytes));
+            return best;
+        }
+
+        /// <summary>
+        /// Cost with each of <paramref name="connections"/> open, measured in interleaved rounds
+        /// (1, 8, 64, 256, 1, 8, ...) so that a noisy spell on a shared machine hits every count
+        /// alike; best of <paramref name="rounds"/> per count.
+        /// </summary>
+        public static CostResult[] CostInterleaved(int[] connections, long bytes, int rounds)
+        {
+            var scenarios = new CostScenario[connections.Length];
+            var best = new CostResult[connections.Length];
+            for (int i = 0; i < connections.Length; i++) scenarios[i] = new CostScenario(connections[i]);
+            for (int r = 0; r < rounds; r++)
             {
-                int server;
-                pair.Connect(idleListener, 5002, out server);
+                for (int i = 0; i < connections.Length; i++) best[i] = CostScenario.Better(best[i], scenarios[i].Measure(bytes));
             }
 
-            var bulk = new BulkTransfer(pair);
-            bulk.Run(4 << 20);
-            var best = new CostResult { Connections = connections, NsPerSegmentRx = double.MaxValue, NsPerSegmentTx = double.MaxValue };
-            long retransmissions0 = pair.A.Tcp.Counters.Retransmissions;
-            for (int r = 0; r < repeats; r++)
-            {
-                bulk.ResetCounters();
-                long s0 = bulk.Segments;
-                long f0 = pair.PortA.FullFramesSent;
-                bulk.Run(bytes);
-                long segments = bulk.Segments - s0;
-                double rx = TicksToNs(bulk.RxTicks) / segments;
-                double tx = TicksToNs(bulk.TxTicks) / segments;
-                if (rx + tx < best.NsPerSegment)
-                {
-                    best.NsPerSegmentRx = rx;
-                    best.NsPerSegmentTx = tx;
-                    best.NsPerSegmentDrain = TicksToNs(bulk.DrainTicks) / segments;
-                    best.FullSizeShare = (pair.PortA.FullFramesSent - f0) / (double)segments;
-                }
-            }
-
-            best.Retransmissions = pair.A.Tcp.Counters.Retransmissions - retransmissions0;
             return best;
         }
 
@@ -143,71 +132,20 @@ namespace EmbeddedTcp.Bench.Harness
 
         /// <summary>
         /// ns the receiving stack spends on one segment that arrives while <paramref name="holes"/>
-        /// holes are open in its reassembly queue (0 = an in-order segment). Per iteration the sender
-        /// puts 2H+1 full segments on the link; the odd ones are delivered first (H holes), then the
-        /// last one is timed, then the holes are filled. Mean of <paramref name="iterations"/>.
+        /// holes are open in its reassembly queue (0 = an in-order segment); median of
+        /// <paramref name="iterations"/> (robust against preemption on a shared machine; see
+        /// <see cref="HoleScenario"/>).
         /// </summary>
         public static double HoleCostNs(int holes, int iterations = 300)
         {
-            var cfg = StackPair.Config(8, 65535);
-            cfg.Tcp.ReassemblyRanges = 20;
-            var pair = new StackPair(StackPair.Config(8, 65535), cfg);
-            var bulk = new BulkTransfer(pair);
-            bulk.Run(2 << 20); // opens the congestion window
-            var sink = new byte[65536];
-            for (int i = 0; i < 200 && (pair.A.Tcp.BytesQueued(bulk.Sender) > 0 || pair.B.Tcp.BytesToRead(bulk.Receiver) > 0 || i < 50); i++)
-            {
-                pair.Pump();
-                while (pair.B.Tcp.Receive(bulk.Receiver, sink, 0, sink.Length) > 0) { }
-            }
-
-            if (pair.A.Tcp.BytesQueued(bulk.Sender) > 0) throw new InvalidOperationException("warm-up data did not drain");
-            int k = 2 * holes + 1;
-            var held = new byte[k][];
-            var lengths = new int[k];
-            for (int i = 0; i < k; i++) held[i] = new byte[1514];
-            var source = new byte[k * 1460];
-            var drop = new byte[1514];
-            long ticks = 0;
-            for (int it = 0; it < iterations + 20; it++)
-            {
-                long now = pair.NowMs;
-                if (pair.A.Tcp.Send(bulk.Sender, source, 0, source.Length) != source.Length) throw new InvalidOperationException("send buffer not empty");
-                for (int i = 0; i < 4; i++) pair.A.Poll(now);
-                int got = 0;
-                while (pair.PortB.Queued > 0)
-                {
-                    if (got == k) throw new InvalidOperationException("more frames than segments");
-                    lengths[got] = pair.PortB.Receive(held[got], 0, 1514);
-                    got++;
-                }
-
-                if (got != k) throw new InvalidOperationException("sender put " + got + " of " + k + " segments on the link (congestion window)");
-                for (int i = 1; i < k - 1; i += 2) pair.B.Input(held[i], lengths[i]);
-                long t0 = Stopwatch.GetTimestamp();
-                pair.B.Input(held[k - 1], lengths[k - 1]);
-                long t1 = Stopwatch.GetTimestamp();
-                if (it >= 20) ticks += t1 - t0;
-                for (int i = 0; i < k - 1; i += 2)
-                {
-                    if (i == k - 3)
-                    {
-                        while (pair.PortA.Queued > 0) pair.PortA.Receive(drop, 0, drop.Length); // the dup ACKs: A sees one cumulative ACK
-                    }
-
-                    pair.B.Input(held[i], lengths[i]);
-                }
-
-                pair.B.Poll(now);
-                int total = 0, n;
-                while ((n = pair.B.Tcp.Receive(bulk.Receiver, sink, 0, sink.Length)) > 0) total += n;
-                if (total != source.Length) throw new InvalidOperationException("reassembly delivered " + total + " of " + source.Length);
-                for (int i = 0; i < 100 && pair.A.Tcp.BytesQueued(bulk.Sender) > 0; i++) pair.Pump();
-                for (int i = 0; i < 3; i++) pair.Pump();
-            }
-
-            if (pair.B.Tcp.Counters.OutOfOrderSegments < (long)holes * iterations) throw new InvalidOperationException("segments were not out of order");
-            return TicksToNs(ticks) / iterations;
+            var scenario = new HoleScenario(holes);
+            for (int i = 0; i < 20; i++) scenario.Iterate();
+            var ticks = new long[iterations];
+            long ooo0 = scenario.OutOfOrderSegments;
+            for (int i = 0; i < iterations; i++) ticks[i] = scenario.Iterate();
+            if (scenario.OutOfOrderSegments - ooo0 < (long)holes * iterations) throw new InvalidOperationException("segments were not out of order");
+            Array.Sort(ticks);
+            return TicksToNs(ticks[iterations / 2]);
         }
 
         /// <summary>
@@ -246,6 +184,144 @@ namespace EmbeddedTcp.Bench.Harness
 
         /// <summary>Stopwatch ticks to ns.</summary>
         public static double TicksToNs(long ticks) { return ticks * (1e9 / Stopwatch.Frequency); }
+    }
+
+    /// <summary>A bulk transfer with n - 1 idle ESTABLISHED connections beside it, warmed up.</summary>
+    public sealed class CostScenario
+    {
+        private readonly StackPair _pair;
+        private readonly BulkTransfer _bulk;
+        private readonly int _connections;
+
+        /// <summary>Opens <paramref name="connections"/> - 1 idle connections and the bulk one.</summary>
+        public CostScenario(int connections)
+        {
+            _connections = connections;
+            int entries = Math.Max(8, connections + 4);
+            _pair = new StackPair(StackPair.Config(entries, Measurements.BenchBufferSize), StackPair.Config(entries, Measurements.BenchBufferSize));
+            int idleListener = _pair.B.Tcp.Listen(0, 5002, 8);
+            for (int i = 1; i < connections; i++)
+            {
+                int server;
+                _pair.Connect(idleListener, 5002, out server);
+            }
+
+            _bulk = new BulkTransfer(_pair);
+            _bulk.Run(4 << 20);
+        }
+
+        /// <summary>One run of <paramref name="bytes"/>.</summary>
+        public CostResult Measure(long bytes)
+        {
+            long retx0 = _pair.A.Tcp.Counters.Retransmissions;
+            _bulk.ResetCounters();
+            long s0 = _bulk.Segments;
+            long f0 = _pair.PortA.FullFramesSent;
+            _bulk.Run(bytes);
+            long segments = _bulk.Segments - s0;
+            return new CostResult
+            {
+                Connections = _connections,
+                NsPerSegmentRx = Measurements.TicksToNs(_bulk.RxTicks) / segments,
+                NsPerSegmentTx = Measurements.TicksToNs(_bulk.TxTicks) / segments,
+                NsPerSegmentDrain = Measurements.TicksToNs(_bulk.DrainTicks) / segments,
+                FullSizeShare = (_pair.PortA.FullFramesSent - f0) / (double)segments,
+                Retransmissions = _pair.A.Tcp.Counters.Retransmissions - retx0,
+            };
+        }
+
+        /// <summary>The cheaper of two results (null-tolerant).</summary>
+        public static CostResult Better(CostResult a, CostResult b)
+        {
+            if (a == null) return b;
+            return b.NsPerSegment < a.NsPerSegment ? b : a;
+        }
+    }
+
+    /// <summary>
+    /// Out-of-order reception. Per <see cref="Iterate"/> the sender puts 2H+2 full segments s0..s(2H+1)
+    /// on the link; s0 is delivered (in order, untimed, so the receiver is as warm for H = 0 as for
+    /// H &gt; 0), then s2, s4 .. s(2H) (leaving H holes), then s(2H+1), which arrives behind H holes
+    /// (or in order when H = 0), is timed; then the holes are filled (the receiver's dup ACKs are
+    /// dropped so the sender sees one cumulative ACK and its congestion window stays open) and the
+    /// data read.
+    /// </summary>
+    public sealed class HoleScenario
+    {
+        private readonly StackPair _pair;
+        private readonly BulkTransfer _bulk;
+        private readonly int _k;
+        private readonly byte[][] _held;
+        private readonly int[] _lengths;
+        private readonly byte[] _source;
+        private readonly byte[] _sink = new byte[65536];
+        private readonly byte[] _drop = new byte[1514];
+
+        /// <summary>A connection with 64 KiB windows and 20 reassembly ranges, warmed up.</summary>
+        public HoleScenario(int holes)
+        {
+            var cfg = StackPair.Config(8, 65535);
+            cfg.Tcp.ReassemblyRanges = 20;
+            _pair = new StackPair(StackPair.Config(8, 65535), cfg);
+            _bulk = new BulkTransfer(_pair);
+            _bulk.Run(2 << 20); // opens the congestion window
+            for (int i = 0; i < 200 && (_pair.A.Tcp.BytesQueued(_bulk.Sender) > 0 || _pair.B.Tcp.BytesToRead(_bulk.Receiver) > 0 || i < 50); i++)
+            {
+                _pair.Pump();
+                while (_pair.B.Tcp.Receive(_bulk.Receiver, _sink, 0, _sink.Length) > 0) { }
+            }
+
+            if (_pair.A.Tcp.BytesQueued(_bulk.Sender) > 0) throw new InvalidOperationException("warm-up data did not drain");
+            _k = 2 * holes + 2;
+            _held = new byte[_k][];
+            _lengths = new int[_k];
+            for (int i = 0; i < _k; i++) _held[i] = new byte[1514];
+            _source = new byte[_k * 1460];
+        }
+
+        /// <summary>The receiver's count of out-of-order segments.</summary>
+        public long OutOfOrderSegments { get { return _pair.B.Tcp.Counters.OutOfOrderSegments; } }
+
+        /// <summary>One iteration; returns the Stopwatch ticks of the timed segment's Input.</summary>
+        public long Iterate()
+        {
+            var a = _pair.A;
+            var b = _pair.B;
+            int k = _k;
+            long now = _pair.NowMs;
+            if (a.Tcp.Send(_bulk.Sender, _source, 0, _source.Length) != _source.Length) throw new InvalidOperationException("send buffer not empty");
+            for (int i = 0; i < 4; i++) a.Poll(now);
+            int got = 0;
+            while (_pair.PortB.Queued > 0)
+            {
+                if (got == k) throw new InvalidOperationException("more frames than segments");
+                _lengths[got] = _pair.PortB.Receive(_held[got], 0, 1514);
+                got++;
+            }
+
+            if (got != k) throw new InvalidOperationException("sender put " + got + " of " + k + " segments on the link (congestion window)");
+            for (int i = 0; i < k - 1; i += 2) b.Input(_held[i], _lengths[i]);
+            long t0 = Stopwatch.GetTimestamp();
+            b.Input(_held[k - 1], _lengths[k - 1]);
+            long t1 = Stopwatch.GetTimestamp();
+            for (int i = 1; i < k - 1; i += 2)
+            {
+                if (i == k - 3)
+                {
+                    while (_pair.PortA.Queued > 0) _pair.PortA.Receive(_drop, 0, _drop.Length); // the dup ACKs
+                }
+
+                b.Input(_held[i], _lengths[i]);
+            }
+
+            b.Poll(now);
+            int total = 0, n;
+            while ((n = b.Tcp.Receive(_bulk.Receiver, _sink, 0, _sink.Length)) > 0) total += n;
+            if (total != _source.Length) throw new InvalidOperationException("reassembly delivered " + total + " of " + _source.Length);
+            for (int i = 0; i < 100 && a.Tcp.BytesQueued(_bulk.Sender) > 0; i++) _pair.Pump();
+            for (int i = 0; i < 3; i++) _pair.Pump();
+            return t1 - t0;
+        }
     }
 
     /// <summary>Request/response: A sends 64 bytes, B reads them and answers 64 bytes, A reads the answer.</summary>
