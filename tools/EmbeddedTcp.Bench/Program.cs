@@ -22,6 +22,14 @@ namespace EmbeddedTcp.Bench
                 return 0;
             }
 
+            if (args.Length == 3 && args[0] == "soak-holes")
+            {
+                var scenario = new Harness.HoleScenario(int.Parse(args[1]));
+                for (long i = 0; i < long.Parse(args[2]); i++) scenario.Iterate();
+                Console.WriteLine("ok");
+                return 0;
+            }
+
             if (args.Length > 0 && args[0] == "report")
             {
                 return Report.Run(args);

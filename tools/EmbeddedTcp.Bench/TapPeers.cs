@@ -24,6 +24,7 @@ namespace EmbeddedTcp.Bench
         private const string Size = "20M";
         private const long SizeBytes = 20L << 20;
 
+        private static volatile bool _cancelled;
         private static Action<string, string, string, string> _add;
         private static List<string> _notes;
 
@@ -39,6 +40,8 @@ namespace EmbeddedTcp.Bench
                 return;
             }
 
+            // Ctrl-C: the client (same process group) stops; we skip what is left and still clean up
+            Console.CancelKeyPress += (sender, e) => { e.Cancel = true; _cancelled = true; };
             string tag = (Environment.ProcessId % 100000).ToString(CultureInfo.InvariantCulture);
             string work = Directory.CreateTempSubdirectory("etcp-bench-").FullName;
             try
@@ -47,7 +50,7 @@ namespace EmbeddedTcp.Bench
                 try { Ours(tag, peerDir, python, work, out oursRx, out oursTx); }
                 catch (Exception e) { notes.Add("TAP ours: failed: " + e.Message); }
 
-                string lwipSkip = LwipPrerequisites();
+                string lwipSkip = _cancelled ? "interrupted" : LwipPrerequisites();
                 if (lwipSkip == null)
                 {
                     try { Lwip(tag, peerDir, python, work, out lwipRx, out lwipTx); }
@@ -58,8 +61,12 @@ namespace EmbeddedTcp.Bench
                     notes.Add("TAP lwIP: skipped: " + lwipSkip);
                 }
 
-                try { Veth(tag, peerDir, python, work, out vethRx, out vethTx); }
-                catch (Exception e) { notes.Add("TAP kernel veth: failed: " + e.Message); }
+                if (_cancelled) notes.Add("TAP kernel veth: skipped: interrupted");
+                else
+                {
+                    try { Veth(tag, peerDir, python, work, out vethRx, out vethTx); }
+                    catch (Exception e) { notes.Add("TAP kernel veth: failed: " + e.Message); }
+                }
 
                 set("tap_rx_mb_s", oursRx);
                 set("tap_tx_mb_s", oursTx);
@@ -374,6 +381,7 @@ threading.Event().wait()
             var runs = new double[Repeats];
             for (int i = 0; i < Repeats; i++)
             {
+                if (_cancelled) return null;
                 double? r = ClientOnce(ns, peerDir, python, what);
                 if (!r.HasValue) return null;
                 runs[i] = r.Value;
