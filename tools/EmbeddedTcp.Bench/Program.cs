@@ -26,7 +26,7 @@ namespace EmbeddedTcp.Bench
             {
                 var scenario = new Harness.HoleScenario(int.Parse(args[1]));
                 for (long i = 0; i < long.Parse(args[2]); i++) scenario.Iterate();
-                Console.WriteLine("ok");
+                Console.WriteLine("ok: " + args[2] + " iterations, " + scenario.NowMs + " ms of virtual time, " + scenario.Retransmissions + " retransmissions by the sender (" + scenario.Diagnostics + ")");
                 return 0;
             }
 
@@ -37,6 +37,7 @@ namespace EmbeddedTcp.Bench
 
             Console.Error.WriteLine("usage: EmbeddedTcp.Bench report [--json FILE] [--skip-tap]   one table of every figure (a few minutes)");
             Console.Error.WriteLine("       EmbeddedTcp.Bench micro [BenchmarkDotNet options]    micro-benchmarks (e.g. micro --filter '*')");
+            Console.Error.WriteLine("       EmbeddedTcp.Bench soak-holes H N                      runs the out-of-order scenario N times (harness check)");
             return 2;
         }
     }

@@ -279,6 +279,22 @@ namespace EmbeddedTcp.Bench.Harness
             _source = new byte[_k * 1460];
         }
 
+        /// <summary>The sender's retransmissions so far.</summary>
+        public long Retransmissions { get { return _pair.A.Tcp.Counters.Retransmissions; } }
+
+        /// <summary>Sender counters and link overflows, for diagnosis.</summary>
+        public string Diagnostics
+        {
+            get
+            {
+                var c = _pair.A.Tcp.Counters;
+                return "fast retransmits " + c.FastRetransmits + ", RTOs " + c.RetransmitTimeouts + ", link overflows A->B " + _pair.PortB.Overflows + ", B->A " + _pair.PortA.Overflows;
+            }
+        }
+
+        /// <summary>Virtual time, ms.</summary>
+        public long NowMs { get { return _pair.NowMs; } }
+
         /// <summary>The receiver's count of out-of-order segments.</summary>
         public long OutOfOrderSegments { get { return _pair.B.Tcp.Counters.OutOfOrderSegments; } }
 

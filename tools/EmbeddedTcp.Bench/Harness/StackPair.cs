@@ -39,6 +39,9 @@ namespace EmbeddedTcp.Bench.Harness
             MemoryPort.Cable(PortA, PortB);
             A = new NetworkStack(a, PortA, new SeededRandom(1));
             B = new NetworkStack(b, PortB, new SeededRandom(2));
+            // the stacks learn the time from Poll: without this a Connect would stamp its SYN at 0 ms
+            A.Poll(NowMs);
+            B.Poll(NowMs);
         }
 
         /// <summary>A configuration with <paramref name="connections"/> entries and <paramref name="buffer"/>-byte rings.</summary>
