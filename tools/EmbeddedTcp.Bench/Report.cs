@@ -110,6 +110,7 @@ namespace EmbeddedTcp.Bench
             Add("1 allocation", "bytes per segment, receive", F(a.PerSegmentRx), bulk);
             Add("1 allocation", "bytes per segment, send", F(a.PerSegmentTx), bulk);
             Add("1 allocation", "bytes per request/response", F(a.PerRequest), a.Requests + " exchanges of 64 + 64 bytes, both stacks");
+            Add("1 allocation", "bytes per segment, out of order (16 holes)", F(Measurements.OutOfOrderAllocationPerSegment(16)), "both stacks, reassembly path; not in JSON");
         }
 
         private static CostResult _one;
@@ -326,7 +327,17 @@ namespace EmbeddedTcp.Bench
             {
             }
 
-            return model + ", " + Environment.ProcessorCount + " cores, " + System.Runtime.InteropServices.RuntimeInformation.OSDescription + ", .NET " + Environment.Version;
+            string load = "";
+            try
+            {
+                string[] l = File.ReadAllText("/proc/loadavg").Split(' ');
+                load = ", load average " + l[0] + " " + l[1] + " " + l[2];
+            }
+            catch (IOException)
+            {
+            }
+
+            return model + ", " + Environment.ProcessorCount + " cores, " + System.Runtime.InteropServices.RuntimeInformation.OSDescription + ", .NET " + Environment.Version + load;
         }
 
         private static string ToJson()

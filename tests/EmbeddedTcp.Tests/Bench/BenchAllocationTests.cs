@@ -23,6 +23,12 @@ namespace EmbeddedTcp.Tests.Bench
         }
 
         [Fact]
+        public void Out_of_order_reception_allocates_nothing()
+        {
+            Assert.Equal(0.0, Measurements.OutOfOrderAllocationPerSegment(4, 200));
+        }
+
+        [Fact]
         public void Allocation_probe_sees_an_allocation()
         {
             // The probe the figures rest on must not be blind: a stack built during the

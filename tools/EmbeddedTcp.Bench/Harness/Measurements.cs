@@ -79,6 +79,20 @@ namespace EmbeddedTcp.Bench.Harness
         }
 
         /// <summary>
+        /// Bytes allocated per segment by both stacks while segments arrive out of order behind
+        /// <paramref name="holes"/> holes (<see cref="HoleScenario"/>), after a warm-up.
+        /// </summary>
+        public static double OutOfOrderAllocationPerSegment(int holes, int iterations = 200)
+        {
+            var scenario = new HoleScenario(holes);
+            for (int i = 0; i < 20; i++) scenario.Iterate();
+            long m0 = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < iterations; i++) scenario.Iterate();
+            long m1 = GC.GetAllocatedBytesForCurrentThread();
+            return (m1 - m0) / (double)((long)iterations * (2 * holes + 2));
+        }
+
+        /// <summary>
         /// ns per data segment for each side of a bulk transfer with <paramref name="connections"/>
         /// open connections (the others idle, ESTABLISHED); best of <paramref name="repeats"/> runs
         /// of <paramref name="bytes"/> each.
