@@ -58,6 +58,7 @@ namespace EmbeddedTcp.Ip
             if (config.Address != 0)
             {
                 _address = config.Address;
+                _tcp.LocalAddress = config.Address;
                 _netmask = config.Netmask;
                 _gateway = config.Gateway;
                 _dnsServer = config.DnsServer;
@@ -108,6 +109,7 @@ namespace EmbeddedTcp.Ip
         {
             bool changed = address != _address;
             _address = address;
+            _tcp.LocalAddress = address;
             _netmask = netmask;
             _gateway = gateway;
             _dnsServer = dnsServer;

@@ -362,16 +362,9 @@ namespace EmbeddedTcp.Tcp
                 dataLength = capacity - headerLength;
             }
 
-            TcpHeader h = TcpHeader.At(b, offset, headerLength + dataLength);
-            h.SourcePort = localPort;
-            h.DestinationPort = remotePort;
-            h.SequenceNumber = seq;
-            h.AckNumber = (flags & TcpFlags.Ack) != 0 ? ack : 0;
-            b[offset + 12] = 0; // reserved bits and AE: the transmit buffer holds an older frame's bytes
-            h.HeaderLength = headerLength;
-            h.Flags = flags;
-            h.Window = (ushort)window;
-            h.UrgentPointer = 0;
+            // Emit writes every header byte (reserved bits included: the buffer holds an older frame).
+            TcpHeader h = TcpHeader.Emit(b, offset, localPort, remotePort, seq, (flags & TcpFlags.Ack) != 0 ? ack : 0, flags,
+                (ushort)window, headerLength - TcpHeader.MinimumHeaderLength, dataLength);
             if (mssOption)
             {
                 TcpOptions.WriteMss(b, offset + 20, _config.Mss);

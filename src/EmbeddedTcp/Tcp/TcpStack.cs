@@ -80,6 +80,9 @@ namespace EmbeddedTcp.Tcp
         /// <summary>The poll time last seen, ms.</summary>
         public long Now { get { return _now; } }
 
+        /// <summary>The address <see cref="Connect"/> uses when given local address 0 (the IP layer keeps it current).</summary>
+        public uint LocalAddress { get; set; }
+
         // ------------------------------------------------------------------ listeners
 
         /// <summary>
@@ -202,7 +205,7 @@ namespace EmbeddedTcp.Tcp
 
         /// <summary>
         /// Active OPEN to <paramref name="remoteIp"/>:<paramref name="remotePort"/> from
-        /// <paramref name="localIp"/>; <paramref name="localPort"/> 0 picks a random ephemeral
+        /// <paramref name="localIp"/> (0 = <see cref="LocalAddress"/>); <paramref name="localPort"/> 0 picks a random ephemeral
         /// port. The SYN goes out now. Returns a handle or a negative <see cref="TcpError"/>.
         /// </summary>
         public int Connect(uint localIp, uint remoteIp, int remotePort, int localPort)
@@ -210,6 +213,15 @@ namespace EmbeddedTcp.Tcp
             if (remotePort <= 0 || remotePort > 65535 || localPort < 0 || localPort > 65535 || remoteIp == 0)
             {
                 return TcpError.InvalidArgument;
+            }
+
+            if (localIp == 0)
+            {
+                localIp = LocalAddress;
+                if (localIp == 0)
+                {
+                    return TcpError.InvalidState; // no address yet (DHCP still running)
+                }
             }
 
             if (localPort == 0)

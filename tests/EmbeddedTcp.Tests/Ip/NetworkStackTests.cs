@@ -56,6 +56,21 @@ namespace EmbeddedTcp.Tests.Ip
         }
 
         [Fact]
+        public void Connect_FromAddressZero_UsesTheInterfaceAddress()
+        {
+            var f = new LanFixture();
+            int l = f.B.Tcp.Listen(0, 7, 2);
+            int c = f.A.Tcp.Connect(0, LanFixture.IpB, 7, 0);
+            Assert.True(c > 0);
+            Assert.True(f.RunUntil(() => f.B.Tcp.Accept(l) > 0));
+            var info = new TcpEntryInfo();
+            f.A.Tcp.GetEntry(f.A.Tcp.IndexOf(c), ref info);
+            Assert.Equal(LanFixture.IpA, info.LocalIp);
+            f.A.SetAddress(0, 0, 0, 0);
+            Assert.Equal(TcpError.InvalidState, f.A.Tcp.Connect(0, LanFixture.IpB, 7, 0));
+        }
+
+        [Fact]
         public void Udp_SendTo_ReceiveFrom_BothWays()
         {
             var f = new LanFixture();
