@@ -1,5 +1,7 @@
 using EmbeddedTcp.Drivers.Enc28j60;
+using EmbeddedTcp.Firmware;
 using EmbeddedTcp.Hal;
+using EmbeddedTcp.Ip;
 
 namespace EmbeddedTcp.Boards.Esp32Enc28j60
 {
@@ -22,9 +24,9 @@ namespace EmbeddedTcp.Boards.Esp32Enc28j60
     /// frames the chip holds. It is mscorlib-only and allocates nothing after construction.
     /// </summary>
     /// <remarks>
-    /// The network stack (<c>EmbeddedTcp.Ip.NetworkStack</c>) and the firmware application
-    /// (<c>EmbeddedTcp.Firmware.FirmwareApp</c>) are not wired in yet; the places are marked
-    /// <c>TODO(stack)</c> in <see cref="RunOnce"/>.
+    /// With <see cref="StartFirmware"/> the iteration is the firmware's: the network stack's
+    /// poll (which drains the chip) and the application's turn. Without it, the runner only
+    /// drains frames to <see cref="FrameHandler"/> (driver bring-up and tests).
     /// </remarks>
     public sealed class BoardRunner
     {
@@ -41,6 +43,8 @@ namespace EmbeddedTcp.Boards.Esp32Enc28j60
         private readonly IClock _clock;
         private readonly byte[] _frame = new byte[FrameBufferSize];
         private IFrameHandler _frameHandler;
+        private NetworkStack _stack;
+        private FirmwareApp _app;
         private long _iterations;
         private long _framesDrained;
         private long _lastNowMs;
@@ -70,8 +74,8 @@ namespace EmbeddedTcp.Boards.Esp32Enc28j60
         public INetworkDevice Device { get { return _driver; } }
 
         /// <summary>
-        /// Optional receiver of drained frames. Temporary: once the stack is wired in, frames go
-        /// to the stack (TODO(stack)). Null drops them (they are still counted).
+        /// Optional receiver of drained frames when the firmware is not started (bring-up, tests).
+        /// Null drops them (they are still counted).
         /// </summary>
         public IFrameHandler FrameHandler
         {
@@ -104,10 +108,26 @@ namespace EmbeddedTcp.Boards.Esp32Enc28j60
         /// </summary>
         public bool Initialize()
         {
-            // TODO(stack): construct EmbeddedTcp.Ip.NetworkStack over Device here (or take it in the
-            // constructor) and EmbeddedTcp.Firmware.FirmwareApp over the stack.
             return _driver.Initialize();
         }
+
+        /// <summary>
+        /// Runs the firmware on this board: a <see cref="NetworkStack"/> over the driver and the
+        /// <see cref="FirmwareApp"/> (echo, discard, chargen, HTTP status page) over the stack.
+        /// From then on the stack drains the chip itself and <see cref="FrameHandler"/> is not used.
+        /// Call once, after <see cref="Initialize"/>; everything is allocated here.
+        /// </summary>
+        public void StartFirmware(NetworkConfig config, FirmwareOptions options, IRandomSource random)
+        {
+            _stack = new NetworkStack(config, _driver, random);
+            _app = new FirmwareApp(_stack, options);
+        }
+
+        /// <summary>The network stack, once <see cref="StartFirmware"/> ran (null before).</summary>
+        public NetworkStack Stack { get { return _stack; } }
+
+        /// <summary>The firmware application, once <see cref="StartFirmware"/> ran (null before).</summary>
+        public FirmwareApp App { get { return _app; } }
 
         /// <summary>
         /// One loop iteration: reads the clock once, runs the driver's housekeeping (link, errors,
@@ -120,6 +140,22 @@ namespace EmbeddedTcp.Boards.Esp32Enc28j60
             long now = _clock.NowMs;
             _lastNowMs = now;
             _iterations++;
+
+            if (_stack != null && _driver.IsInitialized)
+            {
+                // The firmware: the stack polls the driver, drains its frames and runs every timer;
+                // then the application has its turn. Sleep until the stack's next deadline, but wake
+                // at least every IdlePollIntervalMs: the INT pin does not signal received frames (errata).
+                _stack.Poll(now);
+                _app.Poll(now);
+                long sleep = _stack.NextDeadline() - now;
+                if (sleep < 0)
+                {
+                    sleep = 0;
+                }
+
+                return sleep < IdlePollIntervalMs ? (int)sleep : IdlePollIntervalMs;
+            }
 
             _driver.Poll(now);
             if (!_driver.IsInitialized)
@@ -138,17 +174,12 @@ namespace EmbeddedTcp.Boards.Esp32Enc28j60
                 }
                 drained++;
                 _framesDrained++;
-                // TODO(stack): EmbeddedTcp.Ip.NetworkStack takes the frame here (or drains the
-                // device itself inside NetworkStack.Poll(now), replacing this loop).
                 if (_frameHandler != null)
                 {
                     _frameHandler.OnFrame(_frame, 0, length, now);
                 }
             }
 
-            // TODO(stack): NetworkStack.Poll(now) (timers, output) and FirmwareApp.Poll(now)
-            // (echo, discard, chargen, HTTP status page) run here; the sleep below becomes the
-            // minimum of IdlePollIntervalMs and the stack's next deadline.
             if (drained == MaxFramesPerIteration)
             {
                 return 0;

@@ -1,6 +1,9 @@
 using System.Device.Gpio;
 using System.Device.Spi;
 using System.Diagnostics;
+using EmbeddedTcp.Firmware;
+using EmbeddedTcp.Ip;
+using EmbeddedTcp.Wire;
 using nanoFramework.Hardware.Esp32;
 
 namespace EmbeddedTcp.Boards.Esp32Enc28j60
@@ -30,11 +33,21 @@ namespace EmbeddedTcp.Boards.Esp32Enc28j60
             var runner = new BoardRunner(spi, mac, interrupt, reset, new ThreadSleepDelay(), new HighResClock());
             bool up = runner.Initialize();
             Debug.WriteLine("EmbeddedTcp ESP32+ENC28J60: init " + (up ? "ok, ENC28J60 rev " + runner.Driver.Revision.ToString() : "FAILED (retrying every second)"));
-            // TODO(stack): Debug.WriteLine the IP address once EmbeddedTcp.Ip.NetworkStack (DHCP) is wired in.
+            // The firmware: DHCP for the address, the default tables (8 connections, 4 KB rings each way).
+            var config = new NetworkConfig { UseDhcp = true, DhcpHostName = "embeddedtcp" };
+            runner.StartFirmware(config, new FirmwareOptions(), new SystemRandomSource());
+            Debug.WriteLine("EmbeddedTcp: stack allocated " + runner.Stack.AllocatedBytes.ToString() + " bytes; waiting for DHCP");
 
+            uint shown = 0;
             while (true)
             {
                 int sleepMs = runner.RunOnce();
+                if (runner.Stack.Address != shown)
+                {
+                    shown = runner.Stack.Address;
+                    Debug.WriteLine(shown == 0 ? "EmbeddedTcp: address lost" : "EmbeddedTcp: address " + Ipv4Address.Format(shown) + ", http://" + Ipv4Address.Format(shown) + "/");
+                }
+
                 interrupt.WaitForAssertion(sleepMs);
             }
         }
