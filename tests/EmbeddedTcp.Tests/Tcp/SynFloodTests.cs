@@ -1,3 +1,4 @@
+using System;
 using EmbeddedTcp.Tcp;
 using EmbeddedTcp.Wire;
 using Xunit;
@@ -108,6 +109,41 @@ namespace EmbeddedTcp.Tests.Tcp
             Assert.Equal(TcpState.Established, link.A.GetState(late));
             _log.WriteLine("flood: " + flooded + " SYNs, recycled " + link.B.Counters.HalfOpenRecycled + ", SYN-ACKs out "
                 + link.B.Counters.SegmentsOut + ", transfer " + received + " bytes in " + link.Now + " ms virtual");
+        }
+
+        [Fact]
+        public void Flood_AllocatesNothing()
+        {
+            var link = new TcpLink(new TcpConfig(), new TcpConfig(), 4);
+            link.B.Listen(TcpLink.IpB, 80, 4);
+            var syn = new byte[24];
+            uint x = 12345;
+            for (int round = 0; round < 2; round++)
+            {
+                long before = GC.GetAllocatedBytesForCurrentThread();
+                for (int i = 0; i < 20000; i++)
+                {
+                    x ^= x << 13; x ^= x >> 17; x ^= x << 5;
+                    uint src = 0x0A000000u | (x & 0xFFFFFF);
+                    TcpHeader h = TcpHeader.Emit(syn, 0, (ushort)(1024 + (x >> 20)), 80, x, 0, TcpFlags.Syn, 65535, 4, 0);
+                    TcpOptions.WriteMss(syn, 20, 1460);
+                    h.FillChecksum(src, TcpLink.IpB);
+                    link.B.Input(src, TcpLink.IpB, syn, 0, 24, link.Now);
+                    if ((i & 63) == 0)
+                    {
+                        link.Now += 50;
+                        link.B.Poll(link.Now); // SYN-ACK retransmissions and give-ups too
+                    }
+                }
+
+                long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+                if (round == 1)
+                {
+                    Assert.Equal(0, allocated); // the first round warmed every path up
+                }
+            }
+
+            Assert.True(link.B.Counters.HalfOpenRecycled > 30000);
         }
     }
 }
