@@ -70,7 +70,7 @@ namespace EmbeddedTcp.Tests.Interop
         /// environment cannot run it.
         /// </summary>
         public static KernelPeer Create(out string skip, NetworkConfig config = null, FaultOptions faults = null,
-            ulong faultSeed = 1, bool capture = false, string captureName = "run")
+            ulong faultSeed = 1, bool capture = false, string captureName = "run", FrameTraceCallback trace = null)
         {
             skip = WhyNot();
             if (skip != null) return null;
@@ -105,6 +105,7 @@ namespace EmbeddedTcp.Tests.Interop
                         new FaultInjector(faultSeed * 31 + 7, faults), null, queueFrames: 256);
                     device = peer.Faults;
                 }
+                if (trace != null) device = new Tracer(device, trace);
                 peer.Device = device;
                 config = config ?? DefaultConfig();
                 config.Address = BoardIp;
