@@ -27,6 +27,37 @@ namespace EmbeddedTcp.Ip
         /// <summary>Static DNS server; 0 = none.</summary>
         public uint DnsServer;
 
+        /// <summary>Second static DNS server, tried when <see cref="DnsServer"/> is silent; 0 = none.</summary>
+        public uint SecondaryDnsServer;
+
+        /// <summary>
+        /// Get the address, mask, router and DNS servers by DHCP (default false: static configuration
+        /// from <see cref="Address"/> etc.). The client holds UDP port 68 (one of <see cref="UdpSockets"/>)
+        /// and about 1.1 KB of buffers (576-byte receive, 320-byte transmit). Leave <see cref="Address"/> 0.
+        /// </summary>
+        public bool UseDhcp;
+
+        /// <summary>Host name sent in DHCP option 12 (default null = none; printable ASCII, at most 32 bytes kept).</summary>
+        public string DhcpHostName;
+
+        /// <summary>
+        /// Set the BOOTP broadcast flag in DISCOVER/REQUEST (default false). Not needed: the stack
+        /// accepts the server's unicast replies before it has an address.
+        /// </summary>
+        public bool DhcpBroadcastFlag;
+
+        /// <summary>DNS cache entries (default 4; 92 bytes each: a name of up to 64 bytes, address, expiry).</summary>
+        public int DnsCacheEntries = 4;
+
+        /// <summary>DNS queries in progress at once (default 2; 106 bytes each). DNS uses one UDP socket while any is pending.</summary>
+        public int DnsMaxQueries = 2;
+
+        /// <summary>DNS timeout of the first round of tries, ms (default 2000; doubles each round over the servers).</summary>
+        public int DnsTimeoutMs = 2000;
+
+        /// <summary>DNS tries per query, over all servers (default 4: with two servers 2 s, 2 s, 4 s, 4 s).</summary>
+        public int DnsTries = 4;
+
         /// <summary>ARP cache entries (default 8; 24 bytes each).</summary>
         public int ArpCacheEntries = 8;
 

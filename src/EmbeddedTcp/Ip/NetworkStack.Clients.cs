@@ -1,15 +1,39 @@
 namespace EmbeddedTcp.Ip
 {
-    /// <summary>Hooks for the DHCP and DNS clients, which run on the poll loop.</summary>
+    /// <summary>The DHCP and DNS clients, which run on the poll loop.</summary>
     public sealed partial class NetworkStack
     {
+        private DhcpClient _dhcp;
+        private DnsClient _dns;
+
+        /// <summary>The DHCP client (always present; running when <see cref="NetworkConfig.UseDhcp"/> is set or after <see cref="DhcpClient.Start"/>).</summary>
+        public DhcpClient Dhcp { get { return _dhcp; } }
+
+        /// <summary>The DNS resolver (A records; see <see cref="DnsClient.Resolve(string)"/>).</summary>
+        public DnsClient Dns { get { return _dns; } }
+
+        private void InitClients(NetworkConfig config)
+        {
+            _dns = new DnsClient(this, config, _random);
+            _dhcp = new DhcpClient(this, config, _random);
+            _allocated += DnsClient.Footprint(config) + DhcpClient.Footprint;
+            if (config.UseDhcp)
+            {
+                _dhcp.Start();
+            }
+        }
+
         private void PollClients(long nowMs)
         {
+            _dhcp.Poll(nowMs);
+            _dns.Poll(nowMs);
         }
 
         private long ClientsDeadline()
         {
-            return long.MaxValue;
+            long next = _dhcp.Deadline();
+            long t = _dns.Deadline();
+            return t < next ? t : next;
         }
     }
 }

@@ -52,6 +52,7 @@ namespace EmbeddedTcp.Ip
             _allocated += TcpFootprint(config.Tcp);
             InitArp(config);
             InitUdp(config);
+            InitClients(config);
             _ipId = (ushort)random.NextUInt32();
             _linkUp = device.LinkUp;
             if (config.Address != 0)

@@ -272,22 +272,7 @@ namespace EmbeddedTcp.Tcp
             ApplyPeerMss(c);
             if (ack)
             {
-                c.SndUna = _segAck;
-                c.SndWnd = _segWnd;
-                c.MaxSndWnd = _segWnd;
-                c.SndWl1 = _segSeq;
-                c.SndWl2 = _segAck;
-                c.RetransmitAt = TcpConnection.Never;
-                if (c.RttTiming)
-                {
-                    c.Rtt.Sample((int)(_now - c.RttStart));
-                    c.RttTiming = false;
-                }
-
-                c.Retries = 0;
-                InitCongestion(c);
-                SetState(c, TcpState.Established, TcpCause.ReceivedSynAck);
-                EnterEstablished(c);
+                EnterEstablished(c, TcpCause.ReceivedSynAck);
                 c.AckNow = true;
                 Output(c);
                 return;
@@ -302,8 +287,27 @@ namespace EmbeddedTcp.Tcp
             SendSyn(c);
         }
 
-        private void EnterEstablished(TcpConnection c)
+        /// <summary>
+        /// The segment acknowledged our SYN: take its window, sample the handshake's RTT, open
+        /// the congestion window and enter ESTABLISHED (or FIN_WAIT_1 if the user already closed).
+        /// </summary>
+        private void EnterEstablished(TcpConnection c, TcpCause cause)
         {
+            c.SndUna = _segAck;
+            c.SndWnd = _segWnd;
+            c.MaxSndWnd = _segWnd;
+            c.SndWl1 = _segSeq;
+            c.SndWl2 = _segAck;
+            c.RetransmitAt = TcpConnection.Never;
+            c.Retries = 0;
+            if (c.RttTiming)
+            {
+                c.Rtt.Sample((int)(_now - c.RttStart));
+                c.RttTiming = false;
+            }
+
+            InitCongestion(c);
+            SetState(c, TcpState.Established, cause);
             if (c.Keepalive)
             {
                 c.KeepaliveAt = _now + _config.KeepaliveIdleMs;
@@ -497,22 +501,7 @@ namespace EmbeddedTcp.Tcp
             {
                 if (Seq.Lt(c.SndUna, _segAck) && Seq.Le(_segAck, c.SndMax))
                 {
-                    c.SndUna = _segAck;
-                    c.SndWnd = _segWnd;
-                    c.MaxSndWnd = _segWnd;
-                    c.SndWl1 = _segSeq;
-                    c.SndWl2 = _segAck;
-                    c.RetransmitAt = TcpConnection.Never;
-                    c.Retries = 0;
-                    if (c.RttTiming)
-                    {
-                        c.Rtt.Sample((int)(_now - c.RttStart));
-                        c.RttTiming = false;
-                    }
-
-                    InitCongestion(c);
-                    SetState(c, TcpState.Established, TcpCause.ReceivedAck);
-                    EnterEstablished(c);
+                    EnterEstablished(c, TcpCause.ReceivedAck);
                     state = c.State;
                 }
                 else
@@ -772,6 +761,11 @@ namespace EmbeddedTcp.Tcp
                 return;
             }
 
+            if (c.DupAcks < 3)
+            {
+                return; // limited transmit (RFC 3042): the Output that ends segment arrival may send one new segment
+            }
+
             if (c.DupAcks == 3 && Seq.Gt(c.SndUna, c.Recover))
             {
                 int half = c.FlightSize / 2;
@@ -827,7 +821,17 @@ namespace EmbeddedTcp.Tcp
             }
             else if (_segDataLen >= c.SendMss && ++c.SegmentsSinceAck >= 2)
             {
-                c.AckNow = true; // at least every second full-sized segment (RFC 5681 4.2)
+                // At least every second full-sized segment (RFC 5681 4.2). With the application-turn
+                // rule the ACK leaves at the next poll, after the application read: it then opens the window.
+                if (_config.AckAfterApplicationTurn)
+                {
+                    c.DelayedAckAt = _now;
+                    c.AckArmedAtPoll = _pollCount;
+                }
+                else
+                {
+                    c.AckNow = true;
+                }
             }
             else
             {

@@ -34,7 +34,15 @@ namespace EmbeddedTcp.Tcp
                 uint dataEnd = c.SndBufSeq + (uint)c.SendRing.Count;
                 int unsent = (int)(dataEnd - c.SndNxt);
                 int inFlight = (int)(c.SndNxt - c.SndUna);
-                int wnd = c.SndWnd < c.Cwnd ? c.SndWnd : c.Cwnd;
+                // RFC 3042 limited transmit: the first two duplicate ACKs each let one new segment
+                // out beyond cwnd, so a small window still collects the three that fast retransmit needs.
+                int cwnd = c.Cwnd;
+                if (!c.InRecovery && c.DupAcks > 0)
+                {
+                    cwnd += (c.DupAcks < 2 ? c.DupAcks : 2) * mss;
+                }
+
+                int wnd = c.SndWnd < cwnd ? c.SndWnd : cwnd;
                 int usable = wnd - inFlight;
 
                 if (unsent > 0)

@@ -722,6 +722,7 @@ namespace EmbeddedTcp.Tcp
 
             if (c.KeepaliveProbes >= _config.KeepaliveCount)
             {
+                SendReset(c); // as Linux: should the peer be back, it learns the connection is gone
                 Fail(c, TcpError.TimedOut, TcpCause.KeepaliveTimeout);
                 return false;
             }

@@ -258,7 +258,7 @@ namespace EmbeddedTcp.Tests.Tcp
             R(O.EstablishedReceived, E.DelayedAckTimer).To(St.Established).Emits(AckOnly).Ref("RFC 1122 4.2.3.2"),
             R(O.EstablishedKeepalive, E.KeepaliveTimer).To(St.Established).Emits("ACK seq=SND.NXT-1 ack=RCV.NXT").Ref("RFC 1122 4.2.3.6"),
             R(O.EstablishedKeepalive, E.KeepaliveTimer).As("keepalive probes unanswered").After(cfg => (long)cfg.KeepaliveIdleMs + (long)cfg.KeepaliveCount * cfg.KeepaliveIntervalMs)
-                .To(St.Closed).Emits("9× ACK seq=SND.NXT-1 ack=RCV.NXT").Error(TcpError.TimedOut).Ref("RFC 1122 4.2.3.6"),
+                .To(St.Closed).Emits("9× ACK seq=SND.NXT-1 ack=RCV.NXT; " + AbortReset).Error(TcpError.TimedOut).Ref("RFC 1122 4.2.3.6"),
             R(O.Established, E.KeepaliveTimer).As("keepalive timer, keepalive off").To(St.Established).Silent().Ref("RFC 1122 4.2.3.6"),
             AlreadyExists(O.Established),
             R(O.Established, E.Send).To(St.Established).Emits("ACK seq=SND.NXT ack=RCV.NXT len=10").Returns(10).Ref(Rfc9293Send),

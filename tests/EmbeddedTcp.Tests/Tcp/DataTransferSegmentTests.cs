@@ -61,6 +61,25 @@ namespace EmbeddedTcp.Tests.Tcp
         }
 
         [Fact]
+        public void LimitedTransmit_FirstTwoDuplicateAcks_EachReleaseOneNewSegment()
+        {
+            var f = BigWindowPeer(new TcpConfig { SendBufferSize = 32768 });
+            byte[] data = TcpFixture.Bytes(20 * 1460);
+            f.Stack.Send(f.Handle, data, 0, data.Length);
+            int first = f.Out.Take().Count; // the initial window
+            Assert.Equal(10, first);
+            uint una = f.Iss + 1;
+            f.Feed(new Seg { Flags = TcpFlags.Ack, SeqNo = f.RemoteNxt, AckNo = una, Window = 60000 });
+            Seg n1 = f.Out.Single();
+            Assert.Equal(una + 10 * 1460u, n1.SeqNo); // new data, not a retransmission
+            f.Feed(new Seg { Flags = TcpFlags.Ack, SeqNo = f.RemoteNxt, AckNo = una, Window = 60000 });
+            Assert.Equal(una + 11 * 1460u, f.Out.Single().SeqNo);
+            f.Feed(new Seg { Flags = TcpFlags.Ack, SeqNo = f.RemoteNxt, AckNo = una, Window = 60000 });
+            Seg re = f.Out.Take()[0];
+            Assert.Equal(una, re.SeqNo); // the third one: fast retransmit
+        }
+
+        [Fact]
         public void Rto_BackoffDoubles_ThenNewSampleResetsIt()
         {
             var f = BigWindowPeer();
@@ -464,7 +483,9 @@ namespace EmbeddedTcp.Tests.Tcp
             f.Advance(9999);
             f.Out.None();
             f.Advance(1 + 3 * 1000);
-            Assert.Equal(3, f.Out.Take().Count);
+            var probes = f.Out.Take();
+            Assert.Equal(4, probes.Count); // three probes, then the RST that ends it
+            Assert.True(probes[3].Has(TcpFlags.Rst));
             Assert.Equal(TcpState.Closed, f.State);
             Assert.Equal(TcpError.TimedOut, f.Stack.GetError(f.Handle));
         }

@@ -1,0 +1,168 @@
+using EmbeddedTcp.Drivers.Enc28j60;
+using EmbeddedTcp.Hal;
+
+namespace EmbeddedTcp.Boards.Esp32Enc28j60
+{
+    /// <summary>
+    /// Receives the frames the board loop drains from the ENC28J60. Until the network stack is
+    /// wired in, this is how a caller (a test, a diagnostic) sees received frames.
+    /// The buffer is only valid during the call.
+    /// </summary>
+    public interface IFrameHandler
+    {
+        /// <summary>One received Ethernet frame (no FCS) of <paramref name="length"/> bytes at <paramref name="offset"/>.</summary>
+        void OnFrame(byte[] frame, int offset, int length, long nowMs);
+    }
+
+    /// <summary>
+    /// The board's main loop, one iteration per <see cref="RunOnce"/>, with no pin or SPI code of
+    /// its own: it takes the HAL objects (real adapters on the ESP32, the register-level
+    /// ENC28J60 model in desktop tests), creates and initialises the <see cref="Enc28j60Driver"/>,
+    /// and on each iteration reads the clock once, runs the driver's housekeeping and drains the
+    /// frames the chip holds. It is mscorlib-only and allocates nothing after construction.
+    /// </summary>
+    /// <remarks>
+    /// The network stack (<c>EmbeddedTcp.Ip.NetworkStack</c>) and the firmware application
+    /// (<c>EmbeddedTcp.Firmware.FirmwareApp</c>) are not wired in yet; the places are marked
+    /// <c>TODO(stack)</c> in <see cref="RunOnce"/>.
+    /// </remarks>
+    public sealed class BoardRunner
+    {
+        /// <summary>Size of the receive frame buffer: one full-size Ethernet frame (1514 bytes, no FCS).</summary>
+        public const int FrameBufferSize = Enc28j60Driver.MaxFrameLength;
+
+        /// <summary>Default <see cref="MaxFramesPerIteration"/>.</summary>
+        public const int DefaultMaxFramesPerIteration = 8;
+
+        /// <summary>Default <see cref="IdlePollIntervalMs"/>.</summary>
+        public const int DefaultIdlePollIntervalMs = 5;
+
+        private readonly Enc28j60Driver _driver;
+        private readonly IClock _clock;
+        private readonly byte[] _frame = new byte[FrameBufferSize];
+        private IFrameHandler _frameHandler;
+        private long _iterations;
+        private long _framesDrained;
+        private long _lastNowMs;
+
+        /// <summary>
+        /// Creates the runner and its driver. Nothing is sent to the chip until
+        /// <see cref="Initialize"/> or the first <see cref="RunOnce"/>.
+        /// </summary>
+        /// <param name="spi">The ENC28J60's SPI device (one call = one chip-select transaction).</param>
+        /// <param name="macAddress">The board's 6-byte MAC address at offset 0; copied.</param>
+        /// <param name="interrupt">The chip's INT line, or null when not wired.</param>
+        /// <param name="resetPin">The chip's RESET line (active low), or null when not wired.</param>
+        /// <param name="delay">Blocking delay for reset timing, or null.</param>
+        /// <param name="clock">Monotonic millisecond clock, read once per iteration.</param>
+        public BoardRunner(ISpiBus spi, byte[] macAddress, IInterruptPin interrupt, IDigitalOutput resetPin, IDelay delay, IClock clock)
+        {
+            _driver = new Enc28j60Driver(spi, macAddress, 0, interrupt, resetPin, delay);
+            _clock = clock;
+            MaxFramesPerIteration = DefaultMaxFramesPerIteration;
+            IdlePollIntervalMs = DefaultIdlePollIntervalMs;
+        }
+
+        /// <summary>The ENC28J60 driver (counters, revision, link); the stack will use it as its <see cref="INetworkDevice"/>.</summary>
+        public Enc28j60Driver Driver { get { return _driver; } }
+
+        /// <summary>The network device the stack will be given (the driver).</summary>
+        public INetworkDevice Device { get { return _driver; } }
+
+        /// <summary>
+        /// Optional receiver of drained frames. Temporary: once the stack is wired in, frames go
+        /// to the stack (TODO(stack)). Null drops them (they are still counted).
+        /// </summary>
+        public IFrameHandler FrameHandler
+        {
+            get { return _frameHandler; }
+            set { _frameHandler = value; }
+        }
+
+        /// <summary>Frames drained from the driver in one iteration at most (default 8); bounds the time one iteration takes.</summary>
+        public int MaxFramesPerIteration { get; set; }
+
+        /// <summary>
+        /// Milliseconds <see cref="RunOnce"/> suggests sleeping when it found no frame (default 5).
+        /// The driver polls EPKTCNT (errata: the packet interrupt is unreliable), so the INT pin
+        /// does not announce received frames and this interval bounds the receive latency.
+        /// </summary>
+        public int IdlePollIntervalMs { get; set; }
+
+        /// <summary>Iterations run so far.</summary>
+        public long Iterations { get { return _iterations; } }
+
+        /// <summary>Frames drained from the driver so far.</summary>
+        public long FramesDrained { get { return _framesDrained; } }
+
+        /// <summary>The clock value read by the last iteration.</summary>
+        public long LastNowMs { get { return _lastNowMs; } }
+
+        /// <summary>
+        /// Resets and configures the chip now. Returns false when the chip does not answer; the
+        /// loop then retries once a second by itself.
+        /// </summary>
+        public bool Initialize()
+        {
+            // TODO(stack): construct EmbeddedTcp.Ip.NetworkStack over Device here (or take it in the
+            // constructor) and EmbeddedTcp.Firmware.FirmwareApp over the stack.
+            return _driver.Initialize();
+        }
+
+        /// <summary>
+        /// One loop iteration: reads the clock once, runs the driver's housekeeping (link, errors,
+        /// watchdogs, initialisation retries) and drains up to <see cref="MaxFramesPerIteration"/>
+        /// frames. Returns how many milliseconds the caller may sleep (or wait on the INT pin)
+        /// before the next call: 0 when more frames may be waiting.
+        /// </summary>
+        public int RunOnce()
+        {
+            long now = _clock.NowMs;
+            _lastNowMs = now;
+            _iterations++;
+
+            _driver.Poll(now);
+            if (!_driver.IsInitialized)
+            {
+                // The driver retries initialisation once a second on Poll.
+                return 1000;
+            }
+
+            int drained = 0;
+            while (drained < MaxFramesPerIteration)
+            {
+                int length = _driver.Receive(_frame, 0, _frame.Length);
+                if (length <= 0)
+                {
+                    break;
+                }
+                drained++;
+                _framesDrained++;
+                // TODO(stack): EmbeddedTcp.Ip.NetworkStack takes the frame here (or drains the
+                // device itself inside NetworkStack.Poll(now), replacing this loop).
+                if (_frameHandler != null)
+                {
+                    _frameHandler.OnFrame(_frame, 0, length, now);
+                }
+            }
+
+            // TODO(stack): NetworkStack.Poll(now) (timers, output) and FirmwareApp.Poll(now)
+            // (echo, discard, chargen, HTTP status page) run here; the sleep below becomes the
+            // minimum of IdlePollIntervalMs and the stack's next deadline.
+            if (drained == MaxFramesPerIteration)
+            {
+                return 0;
+            }
+            return IdlePollIntervalMs;
+        }
+
+        /// <summary>
+        /// Sends one Ethernet frame (no FCS) through the driver. Returns false when the chip
+        /// could not take it. Temporary diagnostic path until the stack sends its own frames.
+        /// </summary>
+        public bool SendFrame(byte[] frame, int offset, int length)
+        {
+            return _driver.Send(frame, offset, length);
+        }
+    }
+}

@@ -1,0 +1,763 @@
+using System;
+using EmbeddedTcp.Hal;
+using EmbeddedTcp.Wire;
+
+namespace EmbeddedTcp.Ip
+{
+    /// <summary>
+    /// DHCP client (RFC 2131, options from RFC 2132) on UDP port 68 of its <see cref="NetworkStack"/>:
+    /// DISCOVER → OFFER → REQUEST → ACK, retransmission with RFC 2131 4.1 backoff (4 s, 8 s, ... 64 s,
+    /// ±1 s from the injected random source), renewal at T1 (unicast to the server), rebinding at
+    /// T2 (broadcast), the address dropped when the lease expires, NAK back to Init. Runs on the
+    /// stack's poll loop; buffers are allocated at construction, nothing afterwards. Received
+    /// messages are parsed without trusting any length: bad ones are dropped and counted.
+    /// </summary>
+    public sealed class DhcpClient
+    {
+        /// <summary>The server's UDP port.</summary>
+        public const int ServerPort = 67;
+        /// <summary>The client's UDP port.</summary>
+        public const int ClientPort = 68;
+        /// <summary>Largest message accepted (and announced in option 57), bytes: the receive buffer.</summary>
+        public const int MaxMessageLength = 576;
+
+        private const int OptionsOffset = 240;
+        private const int CookieOffset = 236;
+        private const uint MagicCookie = 0x63825363;
+        private const int MinimumMessageLength = 300; // BOOTP minimum; some relays drop shorter
+        private const int TransmitLength = 320;
+        private const int MaxHostNameLength = 32;
+        private const int RequestTries = 4; // REQUESTs in Requesting before starting over (4+8+16+32 s)
+        private const long RenewRetryMinimumMs = 60000; // RFC 2131 4.4.5
+        private const uint MinimumLeaseSeconds = 60; // shorter leases are taken as 60 s: no renew storm
+
+        private const byte TypeDiscover = 1;
+        private const byte TypeOffer = 2;
+        private const byte TypeRequest = 3;
+        private const byte TypeAck = 5;
+        private const byte TypeNak = 6;
+        private const byte TypeRelease = 7;
+
+        private readonly NetworkStack _stack;
+        private readonly IRandomSource _random;
+        private readonly byte[] _mac = new byte[6];
+        private readonly byte[] _tx = new byte[TransmitLength];
+        private readonly byte[] _rx = new byte[MaxMessageLength];
+        private readonly byte[] _hostName;
+        private readonly int _hostNameLength;
+        private readonly bool _broadcastFlag;
+
+        private int _socket;
+        private DhcpState _state;
+        private uint _xid;
+        private long _next = long.MaxValue;
+        private long _startMs;
+        private long _requestSentMs;
+        private int _tries;
+        private int _naks;
+        private bool _linkUp;
+
+        private uint _server;
+        private uint _offered;
+        private uint _address;
+        private uint _netmask;
+        private uint _router;
+        private uint _dns0;
+        private uint _dns1;
+        private uint _leaseSeconds;
+        private long _t1At = long.MaxValue;
+        private long _t2At = long.MaxValue;
+        private long _expiresAt = long.MaxValue;
+
+        // Options of the message being parsed.
+        private int _oType;
+        private uint _oServer;
+        private uint _oMask;
+        private uint _oRouter;
+        private uint _oDns0;
+        private uint _oDns1;
+        private uint _oLease;
+        private uint _oT1;
+        private uint _oT2;
+        private bool _hasMask;
+        private bool _hasLease;
+        private bool _hasT1;
+        private bool _hasT2;
+
+        /// <summary>Counters (messages sent and accepted, drops by cause).</summary>
+        public readonly DhcpCounters Counters = new DhcpCounters();
+
+        /// <summary>Built by <see cref="NetworkStack"/>; starts at once when <see cref="NetworkConfig.UseDhcp"/> is set.</summary>
+        internal DhcpClient(NetworkStack stack, NetworkConfig config, IRandomSource random)
+        {
+            _stack = stack;
+            _random = random;
+            stack.GetMacAddress(_mac, 0);
+            _broadcastFlag = config.DhcpBroadcastFlag;
+            _hostName = new byte[MaxHostNameLength];
+            string name = config.DhcpHostName;
+            if (name != null)
+            {
+                for (int i = 0; i < name.Length && _hostNameLength < MaxHostNameLength; i++)
+                {
+                    char c = name[i];
+                    if (c > ' ' && c < 127)
+                    {
+                        _hostName[_hostNameLength++] = (byte)c;
+                    }
+                }
+            }
+        }
+
+        /// <summary>Bytes this client allocated (buffers), for <see cref="NetworkStack.AllocatedBytes"/>.</summary>
+        internal static int Footprint { get { return TransmitLength + MaxMessageLength + MaxHostNameLength + 6 + 200; } }
+
+        /// <summary>Current state.</summary>
+        public DhcpState State { get { return _state; } }
+
+        /// <summary>The leased address (host order), 0 when none.</summary>
+        public uint LeasedAddress { get { return _address; } }
+
+        /// <summary>Subnet mask of the lease (option 1, else the configured mask).</summary>
+        public uint Netmask { get { return _netmask; } }
+
+        /// <summary>First router of the lease (option 3), 0 when none.</summary>
+        public uint Router { get { return _router; } }
+
+        /// <summary>DNS servers of the lease (option 6): index 0 or 1; 0 when absent.</summary>
+        public uint GetDnsServer(int index)
+        {
+            return index == 0 ? _dns0 : index == 1 ? _dns1 : 0;
+        }
+
+        /// <summary>The server identifier (option 54) of the current offer or lease.</summary>
+        public uint Server { get { return _server; } }
+
+        /// <summary>Lease duration granted, seconds (0xFFFFFFFF = infinite; under 60 s is used as 60 s); 0 when none.</summary>
+        public uint LeaseSeconds { get { return _leaseSeconds; } }
+
+        /// <summary>When renewing starts (T1), ms of the poll clock; long.MaxValue when none.</summary>
+        public long RenewAtMs { get { return _t1At; } }
+
+        /// <summary>When rebinding starts (T2), ms; long.MaxValue when none.</summary>
+        public long RebindAtMs { get { return _t2At; } }
+
+        /// <summary>When the lease expires, ms; long.MaxValue when none or infinite.</summary>
+        public long ExpiresAtMs { get { return _expiresAt; } }
+
+        /// <summary>Transaction id of the exchange in progress.</summary>
+        public uint TransactionId { get { return _xid; } }
+
+        /// <summary>
+        /// Starts address acquisition when stopped: opens UDP port 68 and sends a DHCPDISCOVER on the
+        /// next poll. A running client is left as it is (true). Returns false when the port cannot be
+        /// opened (no free UDP socket, port taken).
+        /// </summary>
+        public bool Start()
+        {
+            if (_state != DhcpState.Stopped)
+            {
+                return true;
+            }
+
+            if (_socket <= 0)
+            {
+                int h = _stack.UdpOpen(ClientPort);
+                if (h <= 0)
+                {
+                    return false;
+                }
+
+                _socket = h;
+            }
+
+            _naks = 0;
+            _linkUp = _stack.LinkUp;
+            EnterInit(_stack.Now);
+            return true;
+        }
+
+        /// <summary>
+        /// Stops the client: a held lease is released (DHCPRELEASE to the server) and the address
+        /// cleared; port 68 is closed.
+        /// </summary>
+        public void Stop()
+        {
+            if (_state == DhcpState.Bound || _state == DhcpState.Renewing || _state == DhcpState.Rebinding)
+            {
+                _xid = _random.NextUInt32();
+                int n = Build(TypeRelease, _address, 0, _server);
+                Send(_server, n);
+                Counters.ReleasesSent++;
+                DropAddress();
+            }
+
+            if (_socket > 0)
+            {
+                _stack.UdpClose(_socket);
+                _socket = 0;
+            }
+
+            _state = DhcpState.Stopped;
+            _next = long.MaxValue;
+        }
+
+        /// <summary>When <see cref="Poll"/> must run next (ms); long.MaxValue when idle.</summary>
+        internal long Deadline()
+        {
+            return _state == DhcpState.Stopped ? long.MaxValue : _next;
+        }
+
+        /// <summary>Takes waiting messages from port 68, then runs the timers.</summary>
+        internal void Poll(long nowMs)
+        {
+            if (_state == DhcpState.Stopped)
+            {
+                return;
+            }
+
+            for (int guard = 0; guard < 64; guard++)
+            {
+                uint source;
+                int port;
+                int n = _stack.UdpReceiveFrom(_socket, _rx, 0, _rx.Length, out source, out port);
+                if (n <= 0)
+                {
+                    break;
+                }
+
+                if (n > _rx.Length)
+                {
+                    Counters.DroppedOversize++;
+                    continue;
+                }
+
+                if (port != ServerPort)
+                {
+                    Counters.DroppedMalformed++;
+                    continue;
+                }
+
+                Input(_rx, n, source, nowMs);
+            }
+
+            // The link came up while we were still looking for a server (a board boots before its
+            // PHY has link): start over now rather than wait out the backoff.
+            bool up = _stack.LinkUp;
+            if (up && !_linkUp && (_state == DhcpState.Selecting || _state == DhcpState.Requesting))
+            {
+                Counters.LinkRestarts++;
+                _naks = 0;
+                EnterInit(nowMs);
+            }
+
+            _linkUp = up;
+            if (nowMs >= _next)
+            {
+                Timer(nowMs);
+            }
+        }
+
+        // ------------------------------------------------------------------ timers
+
+        private void Timer(long now)
+        {
+            switch (_state)
+            {
+                case DhcpState.Init:
+                    _xid = _random.NextUInt32();
+                    _startMs = now;
+                    _tries = 0;
+                    _state = DhcpState.Selecting;
+                    SendDiscover(now);
+                    break;
+                case DhcpState.Selecting:
+                    _tries++;
+                    Counters.Retransmissions++;
+                    SendDiscover(now);
+                    break;
+                case DhcpState.Requesting:
+                    if (_tries + 1 >= RequestTries)
+                    {
+                        Counters.RequestTimeouts++;
+                        EnterInit(now);
+                        break;
+                    }
+
+                    _tries++;
+                    Counters.Retransmissions++;
+                    SendSelectingRequest(now);
+                    break;
+                case DhcpState.Bound:
+                case DhcpState.Renewing:
+                case DhcpState.Rebinding:
+                    LeaseTimer(now);
+                    break;
+            }
+        }
+
+        private void LeaseTimer(long now)
+        {
+            if (now >= _expiresAt)
+            {
+                Counters.LeasesExpired++;
+                DropAddress();
+                EnterInit(now);
+                return;
+            }
+
+            bool retransmit = true;
+            if (now >= _t2At && _state != DhcpState.Rebinding)
+            {
+                _state = DhcpState.Rebinding;
+                Counters.Rebinds++;
+                retransmit = false;
+            }
+            else if (now >= _t1At && _state == DhcpState.Bound)
+            {
+                _state = DhcpState.Renewing;
+                Counters.Renewals++;
+                _xid = _random.NextUInt32();
+                _startMs = now;
+                retransmit = false;
+            }
+
+            if (retransmit)
+            {
+                Counters.Retransmissions++;
+            }
+
+            _requestSentMs = now;
+            bool renewing = _state == DhcpState.Renewing;
+            int n = Build(TypeRequest, _address, 0, 0);
+            SetSecs(now);
+            Send(renewing ? _server : Ipv4Address.Broadcast, n);
+            Counters.RequestsSent++;
+
+            // RFC 2131 4.4.5: wait half the time left until T2 (renewing) or expiry (rebinding), at least 60 s.
+            long limit = renewing ? _t2At : _expiresAt;
+            long wait = (limit - now) / 2;
+            if (wait < RenewRetryMinimumMs)
+            {
+                wait = RenewRetryMinimumMs;
+            }
+
+            _next = wait >= limit - now ? limit : now + wait;
+        }
+
+        private void EnterInit(long now)
+        {
+            _state = DhcpState.Init;
+            _server = 0;
+            _offered = 0;
+            long delay = 0;
+            if (_naks > 1)
+            {
+                delay = Backoff(_naks - 2); // a server that keeps refusing is not asked in a tight loop
+            }
+
+            _next = now + delay;
+        }
+
+        private long Backoff(int tries)
+        {
+            int shift = tries < 4 ? tries : 4;
+            long jitter = (long)(_random.NextUInt32() % 2001) - 1000;
+            return (4000L << shift) + jitter;
+        }
+
+        private void SendDiscover(long now)
+        {
+            int n = Build(TypeDiscover, 0, 0, 0);
+            SetSecs(now);
+            Send(Ipv4Address.Broadcast, n);
+            Counters.DiscoversSent++;
+            _next = now + Backoff(_tries);
+        }
+
+        private void SendSelectingRequest(long now)
+        {
+            int n = Build(TypeRequest, 0, _offered, _server);
+            SetSecs(now);
+            Send(Ipv4Address.Broadcast, n);
+            Counters.RequestsSent++;
+            _next = now + Backoff(_tries);
+        }
+
+        private void SetSecs(long now)
+        {
+            long s = (now - _startMs) / 1000;
+            if (s > 0xFFFF) s = 0xFFFF;
+            if (s < 0) s = 0;
+            NetOrder.WriteU16(_tx, 8, (ushort)s);
+        }
+
+        private void DropAddress()
+        {
+            _address = 0;
+            _leaseSeconds = 0;
+            _t1At = long.MaxValue;
+            _t2At = long.MaxValue;
+            _expiresAt = long.MaxValue;
+            _stack.SetAddress(0, 0, 0, 0);
+            _stack.Dns.UseConfiguredServers();
+        }
+
+        // ------------------------------------------------------------------ output
+
+        /// <summary>Writes a BOOTREQUEST of <paramref name="type"/> into the transmit buffer; returns its length.</summary>
+        private int Build(byte type, uint ciaddr, uint requested, uint serverId)
+        {
+            byte[] b = _tx;
+            Array.Clear(b, 0, b.Length);
+            b[0] = 1; // BOOTREQUEST
+            b[1] = 1; // Ethernet
+            b[2] = 6;
+            NetOrder.WriteU32(b, 4, _xid);
+            if (_broadcastFlag && ciaddr == 0)
+            {
+                b[10] = 0x80;
+            }
+
+            Ipv4Address.Write(b, 12, ciaddr);
+            Array.Copy(_mac, 0, b, 28, 6);
+            NetOrder.WriteU32(b, CookieOffset, MagicCookie);
+            int p = OptionsOffset;
+            b[p++] = 53;
+            b[p++] = 1;
+            b[p++] = type;
+            b[p++] = 61; // client identifier: hardware type 1 + MAC
+            b[p++] = 7;
+            b[p++] = 1;
+            Array.Copy(_mac, 0, b, p, 6);
+            p += 6;
+            if (requested != 0)
+            {
+                b[p++] = 50;
+                b[p++] = 4;
+                Ipv4Address.Write(b, p, requested);
+                p += 4;
+            }
+
+            if (serverId != 0)
+            {
+                b[p++] = 54;
+                b[p++] = 4;
+                Ipv4Address.Write(b, p, serverId);
+                p += 4;
+            }
+
+            if (type != TypeRelease)
+            {
+                b[p++] = 57; // maximum message size
+                b[p++] = 2;
+                NetOrder.WriteU16(b, p, MaxMessageLength);
+                p += 2;
+                b[p++] = 55; // parameter request list
+                b[p++] = 6;
+                b[p++] = 1;
+                b[p++] = 3;
+                b[p++] = 6;
+                b[p++] = 51;
+                b[p++] = 58;
+                b[p++] = 59;
+                if (_hostNameLength > 0)
+                {
+                    b[p++] = 12;
+                    b[p++] = (byte)_hostNameLength;
+                    Array.Copy(_hostName, 0, b, p, _hostNameLength);
+                    p += _hostNameLength;
+                }
+            }
+
+            b[p++] = 255;
+            return p < MinimumMessageLength ? MinimumMessageLength : p;
+        }
+
+        private void Send(uint destination, int length)
+        {
+            if (_socket > 0)
+            {
+                _stack.UdpSendTo(_socket, destination, ServerPort, _tx, 0, length);
+            }
+        }
+
+        // ------------------------------------------------------------------ input
+
+        /// <summary>
+        /// One DHCP message from a server (the UDP payload). Exposed for tests and fuzzing; never
+        /// throws, whatever the bytes. Returns true when the message was accepted.
+        /// </summary>
+        internal bool Input(byte[] m, int length, uint source, long now)
+        {
+            if (m == null || length < OptionsOffset || length > m.Length)
+            {
+                Counters.DroppedMalformed++;
+                return false;
+            }
+
+            if (m[0] != 2 || m[1] != 1 || m[2] != 6)
+            {
+                Counters.DroppedMalformed++;
+                return false;
+            }
+
+            if (NetOrder.ReadU32(m, 4) != _xid || _state == DhcpState.Stopped || _state == DhcpState.Init || _state == DhcpState.Bound
+                || !EthernetFrame.MacEquals(m, 28, _mac, 0))
+            {
+                Counters.DroppedWrongXid++;
+                return false;
+            }
+
+            if (NetOrder.ReadU32(m, CookieOffset) != MagicCookie)
+            {
+                Counters.DroppedBadCookie++;
+                return false;
+            }
+
+            if (!ParseOptions(m, length))
+            {
+                Counters.DroppedTruncated++;
+                return false;
+            }
+
+            if (_oType == 0)
+            {
+                Counters.DroppedMalformed++;
+                return false;
+            }
+
+            uint yiaddr = Ipv4Address.Read(m, 16);
+            if (_state == DhcpState.Selecting)
+            {
+                if (_oType != TypeOffer)
+                {
+                    Counters.DroppedUnexpected++;
+                    return false;
+                }
+
+                if (!ValidAddress(yiaddr) || _oServer == 0)
+                {
+                    Counters.DroppedMalformed++;
+                    return false;
+                }
+
+                Counters.OffersIn++;
+                _offered = yiaddr;
+                _server = _oServer;
+                _state = DhcpState.Requesting;
+                _tries = 0;
+                _requestSentMs = now;
+                SendSelectingRequest(now);
+                return true;
+            }
+
+            // Requesting, Renewing, Rebinding: ACK or NAK.
+            if (_state == DhcpState.Requesting && _oServer != 0 && _oServer != _server)
+            {
+                Counters.DroppedUnexpected++; // another server answering the broadcast REQUEST
+                return false;
+            }
+
+            if (_oType == TypeNak)
+            {
+                Counters.NaksIn++;
+                _naks++;
+                if (_state != DhcpState.Requesting)
+                {
+                    DropAddress();
+                }
+
+                EnterInit(now);
+                return true;
+            }
+
+            if (_oType != TypeAck)
+            {
+                Counters.DroppedUnexpected++;
+                return false;
+            }
+
+            if (!ValidAddress(yiaddr) || !_hasLease)
+            {
+                Counters.DroppedMalformed++;
+                return false;
+            }
+
+            Counters.AcksIn++;
+            Apply(yiaddr, source);
+            return true;
+        }
+
+        private static bool ValidAddress(uint a)
+        {
+            uint top = a >> 24;
+            return a != 0 && a != Ipv4Address.Broadcast && top != 0 && top != 127 && top < 224;
+        }
+
+        private void Apply(uint yiaddr, uint source)
+        {
+            _naks = 0;
+            _address = yiaddr;
+            if (_oServer != 0)
+            {
+                _server = _oServer;
+            }
+            else if (_server == 0)
+            {
+                _server = source;
+            }
+
+            _netmask = _hasMask && _oMask != 0 ? _oMask : _stack.Config.Netmask;
+            _router = _oRouter;
+            _dns0 = _oDns0;
+            _dns1 = _oDns1;
+            _leaseSeconds = _oLease;
+            long start = _requestSentMs;
+            if (_oLease == 0xFFFFFFFF)
+            {
+                _t1At = long.MaxValue;
+                _t2At = long.MaxValue;
+                _expiresAt = long.MaxValue;
+            }
+            else
+            {
+                long lease = (_oLease < MinimumLeaseSeconds ? MinimumLeaseSeconds : _oLease) * 1000L;
+                long t1 = _hasT1 && _oT1 != 0xFFFFFFFF ? _oT1 * 1000L : lease / 2;
+                long t2 = _hasT2 && _oT2 != 0xFFFFFFFF ? _oT2 * 1000L : lease * 7 / 8;
+                if (t2 > lease)
+                {
+                    t2 = lease * 7 / 8;
+                }
+
+                if (t1 > t2)
+                {
+                    t1 = lease / 2 < t2 ? lease / 2 : t2;
+                }
+
+                _t1At = start + t1;
+                _t2At = start + t2;
+                _expiresAt = start + lease;
+            }
+
+            Counters.LeasesObtained++;
+            _state = DhcpState.Bound;
+            _next = _t1At;
+            _stack.SetAddress(_address, _netmask, _router, _dns0);
+            if (_dns0 != 0)
+            {
+                _stack.Dns.SetServers(_dns0, _dns1);
+            }
+        }
+
+        /// <summary>
+        /// Reads the options after the magic cookie into the _o fields. Pad and End are honoured;
+        /// an option whose length runs past the message fails the whole message (false); an option
+        /// whose length is wrong for its code is ignored and counted; option overload (52) is
+        /// ignored (sname and file are never read).
+        /// </summary>
+        private bool ParseOptions(byte[] m, int length)
+        {
+            _oType = 0;
+            _oServer = 0;
+            _oMask = 0;
+            _oRouter = 0;
+            _oDns0 = 0;
+            _oDns1 = 0;
+            _oLease = 0;
+            _oT1 = 0;
+            _oT2 = 0;
+            _hasMask = false;
+            _hasLease = false;
+            _hasT1 = false;
+            _hasT2 = false;
+            int p = OptionsOffset;
+            while (p < length)
+            {
+                int code = m[p];
+                if (code == 0)
+                {
+                    p++;
+                    continue;
+                }
+
+                if (code == 255)
+                {
+                    return true;
+                }
+
+                if (p + 1 >= length)
+                {
+                    return false;
+                }
+
+                int len = m[p + 1];
+                int v = p + 2;
+                if (v + len > length)
+                {
+                    return false;
+                }
+
+                switch (code)
+                {
+                    case 53:
+                        if (len == 1 && m[v] >= 1 && m[v] <= 18) _oType = m[v];
+                        else Counters.OptionsIgnored++;
+                        break;
+                    case 54:
+                        if (len == 4) _oServer = Ipv4Address.Read(m, v);
+                        else Counters.OptionsIgnored++;
+                        break;
+                    case 1:
+                        if (len == 4)
+                        {
+                            _oMask = Ipv4Address.Read(m, v);
+                            _hasMask = true;
+                        }
+                        else Counters.OptionsIgnored++;
+                        break;
+                    case 3:
+                        if (len >= 4 && (len & 3) == 0) _oRouter = Ipv4Address.Read(m, v);
+                        else Counters.OptionsIgnored++;
+                        break;
+                    case 6:
+                        if (len >= 4 && (len & 3) == 0)
+                        {
+                            _oDns0 = Ipv4Address.Read(m, v);
+                            _oDns1 = len >= 8 ? Ipv4Address.Read(m, v + 4) : 0;
+                        }
+                        else Counters.OptionsIgnored++;
+                        break;
+                    case 51:
+                        if (len == 4)
+                        {
+                            _oLease = NetOrder.ReadU32(m, v);
+                            _hasLease = true;
+                        }
+                        else Counters.OptionsIgnored++;
+                        break;
+                    case 58:
+                        if (len == 4)
+                        {
+                            _oT1 = NetOrder.ReadU32(m, v);
+                            _hasT1 = true;
+                        }
+                        else Counters.OptionsIgnored++;
+                        break;
+                    case 59:
+                        if (len == 4)
+                        {
+                            _oT2 = NetOrder.ReadU32(m, v);
+                            _hasT2 = true;
+                        }
+                        else Counters.OptionsIgnored++;
+                        break;
+                }
+
+                p = v + len;
+            }
+
+            return true; // no End option: accepted when the options fill the message exactly
+        }
+    }
+}

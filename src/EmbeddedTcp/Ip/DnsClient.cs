@@ -1,0 +1,1007 @@
+using System;
+using EmbeddedTcp.Hal;
+using EmbeddedTcp.Tcp;
+using EmbeddedTcp.Wire;
+
+namespace EmbeddedTcp.Ip
+{
+    /// <summary>
+    /// Non-blocking DNS stub resolver for A records (RFC 1035) over UDP. Start a query with
+    /// <see cref="Resolve(string)"/> (or the byte[] overload), then poll <see cref="GetResult"/>.
+    /// Up to <see cref="NetworkConfig.DnsMaxQueries"/> queries run at once; each is tried
+    /// <see cref="NetworkConfig.DnsTries"/> times, alternating between up to two servers (the DHCP
+    /// lease's, else <see cref="NetworkConfig.DnsServer"/> and <see cref="NetworkConfig.SecondaryDnsServer"/>),
+    /// the timeout doubling after each round. Answers are checked (id, QR, opcode, the question
+    /// echoed, RCODE, source), compression pointers must point backwards and are bounded, records
+    /// that run past the end reject the whole answer, CNAME chains inside the answer are
+    /// followed. Results are cached for their TTL in a small fixed cache. Each burst of queries uses
+    /// a fresh random source port (the socket is closed when no query is pending). Nothing is
+    /// allocated after construction.
+    /// </summary>
+    public sealed class DnsClient
+    {
+        /// <summary>The server port.</summary>
+        public const int Port = 53;
+        /// <summary>Longest name accepted, bytes (dotted text, without a trailing dot).</summary>
+        public const int MaxNameLength = 64;
+        /// <summary>Largest response accepted, bytes (UDP DNS without EDNS).</summary>
+        public const int MaxMessageLength = 512;
+        /// <summary>TTLs longer than this (seconds) are shortened to it in the cache (one day).</summary>
+        public const uint MaxTtlSeconds = 86400;
+
+        private const int QueryTag = 0x40000000;
+        private const int MaxPointerJumps = 16;
+        private const int MaxCnameHops = 8;
+        private const int HeaderLength = 12;
+        private const int SlotFree = 0;
+        private const int SlotPending = 1;
+        private const int SlotDone = 2;
+
+        private readonly NetworkStack _stack;
+        private readonly IRandomSource _random;
+        private readonly uint _configured0;
+        private readonly uint _configured1;
+        private readonly int _timeoutMs;
+        private readonly int _tries;
+        private readonly byte[] _tx = new byte[HeaderLength + MaxNameLength + 2 + 4];
+        private readonly byte[] _rx = new byte[MaxMessageLength];
+        private readonly byte[] _scratch = new byte[MaxNameLength + 1];
+
+        // Queries.
+        private readonly int[] _qState;
+        private readonly DnsStatus[] _qStatus;
+        private readonly int[] _qGeneration;
+        private readonly byte[] _qName;
+        private readonly int[] _qLength;
+        private readonly ushort[] _qId;
+        private readonly int[] _qTry;
+        private readonly long[] _qDeadline;
+        private readonly uint[] _qAddress;
+        private readonly uint[] _qServer;
+        private readonly bool[] _qFailed;
+
+        // Cache.
+        private readonly byte[] _cName;
+        private readonly int[] _cLength;
+        private readonly uint[] _cAddress;
+        private readonly long[] _cExpires;
+        private readonly long[] _cUsed;
+        private long _useTick;
+
+        private uint _server0;
+        private uint _server1;
+        private int _socket;
+
+        /// <summary>Counters (queries, cache hits, outcomes, drops by cause).</summary>
+        public readonly DnsCounters Counters = new DnsCounters();
+
+        /// <summary>Built by <see cref="NetworkStack"/>, sized from <paramref name="config"/>.</summary>
+        internal DnsClient(NetworkStack stack, NetworkConfig config, IRandomSource random)
+        {
+            _stack = stack;
+            _random = random;
+            _configured0 = config.DnsServer;
+            _configured1 = config.SecondaryDnsServer;
+            _server0 = _configured0;
+            _server1 = _configured1;
+            _timeoutMs = config.DnsTimeoutMs > 0 ? config.DnsTimeoutMs : 1;
+            _tries = config.DnsTries > 0 ? config.DnsTries : 1;
+            int q = config.DnsMaxQueries > 0 ? config.DnsMaxQueries : 1;
+            _qState = new int[q];
+            _qStatus = new DnsStatus[q];
+            _qGeneration = new int[q];
+            _qName = new byte[q * MaxNameLength];
+            _qLength = new int[q];
+            _qId = new ushort[q];
+            _qTry = new int[q];
+            _qDeadline = new long[q];
+            _qAddress = new uint[q];
+            _qServer = new uint[q];
+            _qFailed = new bool[q];
+            for (int i = 0; i < q; i++)
+            {
+                _qGeneration[i] = 1;
+            }
+
+            int c = config.DnsCacheEntries > 0 ? config.DnsCacheEntries : 0;
+            _cName = new byte[c * MaxNameLength];
+            _cLength = new int[c];
+            _cAddress = new uint[c];
+            _cExpires = new long[c];
+            _cUsed = new long[c];
+        }
+
+        /// <summary>Bytes a client of this configuration allocates, for <see cref="NetworkStack.AllocatedBytes"/>.</summary>
+        internal static long Footprint(NetworkConfig config)
+        {
+            long q = config.DnsMaxQueries > 0 ? config.DnsMaxQueries : 1;
+            long c = config.DnsCacheEntries > 0 ? config.DnsCacheEntries : 0;
+            return HeaderLength + MaxNameLength + 6 + MaxMessageLength + MaxNameLength + 1
+                + q * (MaxNameLength + 42) + c * (MaxNameLength + 28) + 200;
+        }
+
+        /// <summary>The DNS servers in use: index 0 or 1; 0 when absent.</summary>
+        public uint GetServer(int index)
+        {
+            return index == 0 ? _server0 : index == 1 ? _server1 : 0;
+        }
+
+        /// <summary>
+        /// Sets the servers queries go to (0 = none). DHCP calls this with the lease's servers;
+        /// with no server at all the stack's <see cref="NetworkStack.DnsServer"/> is used.
+        /// </summary>
+        public void SetServers(uint primary, uint secondary)
+        {
+            _server0 = primary;
+            _server1 = secondary;
+        }
+
+        /// <summary>Back to the configured servers (DHCP calls this when its lease ends).</summary>
+        internal void UseConfiguredServers()
+        {
+            _server0 = _configured0;
+            _server1 = _configured1;
+        }
+
+        /// <summary>Forgets every cached name.</summary>
+        public void ClearCache()
+        {
+            for (int i = 0; i < _cLength.Length; i++)
+            {
+                _cLength[i] = 0;
+            }
+        }
+
+        /// <summary>Queries started and not yet finished.</summary>
+        public int PendingCount
+        {
+            get
+            {
+                int n = 0;
+                for (int i = 0; i < _qState.Length; i++)
+                {
+                    if (_qState[i] == SlotPending) n++;
+                }
+
+                return n;
+            }
+        }
+
+        /// <summary>
+        /// Starts resolving <paramref name="name"/> (ASCII, at most 64 bytes, a trailing dot allowed)
+        /// to an IPv4 address; a dotted-quad literal resolves at once, without a server. Returns a query handle (&gt; 0) for <see cref="GetResult"/>, or
+        /// <see cref="TcpError.InvalidArgument"/> (bad name), <see cref="TcpError.NoResources"/>
+        /// (all query slots busy, or no free UDP socket), <see cref="TcpError.InvalidState"/> (no DNS
+        /// server known). The string is only read: nothing is allocated.
+        /// </summary>
+        public int Resolve(string name)
+        {
+            if (name == null || name.Length == 0 || name.Length > MaxNameLength + 1)
+            {
+                return TcpError.InvalidArgument;
+            }
+
+            for (int i = 0; i < name.Length; i++)
+            {
+                char c = name[i];
+                if (c > 126)
+                {
+                    return TcpError.InvalidArgument;
+                }
+
+                _scratch[i] = (byte)c;
+            }
+
+            return Resolve(_scratch, 0, name.Length);
+        }
+
+        /// <summary>As <see cref="Resolve(string)"/>, with the name as ASCII bytes.</summary>
+        public int Resolve(byte[] name, int offset, int length)
+        {
+            if (!NetOrder.InBounds(name, offset, length))
+            {
+                return TcpError.InvalidArgument;
+            }
+
+            if (length > 0 && name[offset + length - 1] == '.')
+            {
+                length--;
+            }
+
+            if (length == 0 || length > MaxNameLength)
+            {
+                return TcpError.InvalidArgument;
+            }
+
+            int slot = -1;
+            for (int i = 0; i < _qState.Length; i++)
+            {
+                if (_qState[i] == SlotFree)
+                {
+                    slot = i;
+                    break;
+                }
+            }
+
+            if (slot < 0)
+            {
+                return TcpError.NoResources;
+            }
+
+            // Copy, lower-cased, and check the labels: 1..63 printable bytes between dots.
+            int b = slot * MaxNameLength;
+            int label = 0;
+            for (int i = 0; i < length; i++)
+            {
+                byte c = name[offset + i];
+                if (c == '.')
+                {
+                    if (label == 0)
+                    {
+                        return TcpError.InvalidArgument;
+                    }
+
+                    label = 0;
+                }
+                else
+                {
+                    if (c <= ' ' || c > 126 || ++label > 63)
+                    {
+                        return TcpError.InvalidArgument;
+                    }
+                }
+
+                _qName[b + i] = Lower(c);
+            }
+
+            _qLength[slot] = length;
+            _qFailed[slot] = false;
+            _qTry[slot] = 0;
+            _qAddress[slot] = 0;
+            long now = _stack.Now;
+            int handle = QueryTag | (_qGeneration[slot] << 8) | slot;
+            uint literal;
+            if (TryParseLiteral(name, offset, length, out literal))
+            {
+                _qAddress[slot] = literal; // "192.0.2.7" needs no server
+                _qStatus[slot] = DnsStatus.Resolved;
+                _qState[slot] = SlotDone;
+                return handle;
+            }
+
+            int hit = CacheFind(slot, now);
+            if (hit >= 0)
+            {
+                Counters.CacheHits++;
+                _cUsed[hit] = ++_useTick;
+                _qAddress[slot] = _cAddress[hit];
+                _qStatus[slot] = DnsStatus.Resolved;
+                _qState[slot] = SlotDone;
+                return handle;
+            }
+
+            uint s0;
+            uint s1;
+            if (Servers(out s0, out s1) == 0)
+            {
+                return TcpError.InvalidState;
+            }
+
+            if (_socket <= 0)
+            {
+                int h = _stack.UdpOpen(0);
+                if (h <= 0)
+                {
+                    return TcpError.NoResources;
+                }
+
+                _socket = h;
+            }
+
+            _qId[slot] = NewId(slot);
+            _qStatus[slot] = DnsStatus.Pending;
+            _qState[slot] = SlotPending;
+            Counters.QueriesSent++;
+            Send(slot, now);
+            return handle;
+        }
+
+        /// <summary>
+        /// The state of a query. While <see cref="DnsStatus.Pending"/> the handle stays valid; a final
+        /// result (Resolved with <paramref name="address"/>, NotFound, Timeout, Error) is returned
+        /// once and the handle is released. An unknown or released handle gives Error.
+        /// </summary>
+        public DnsStatus GetResult(int query, out uint address)
+        {
+            address = 0;
+            int i = Index(query);
+            if (i < 0)
+            {
+                return DnsStatus.Error;
+            }
+
+            if (_qState[i] == SlotPending)
+            {
+                return DnsStatus.Pending;
+            }
+
+            address = _qAddress[i];
+            DnsStatus s = _qStatus[i];
+            Release(i);
+            return s;
+        }
+
+        /// <summary>Abandons a query (its answer, if one comes, is dropped). Returns false for an unknown handle.</summary>
+        public bool Cancel(int query)
+        {
+            int i = Index(query);
+            if (i < 0)
+            {
+                return false;
+            }
+
+            Release(i);
+            CloseIfIdle();
+            return true;
+        }
+
+        /// <summary>The DNS id of a pending query, or -1 (for tests that forge answers).</summary>
+        internal int QueryId(int query)
+        {
+            int i = Index(query);
+            return i < 0 ? -1 : _qId[i];
+        }
+
+        /// <summary>When <see cref="Poll"/> must run next (ms); long.MaxValue when no query is pending.</summary>
+        internal long Deadline()
+        {
+            long next = long.MaxValue;
+            for (int i = 0; i < _qState.Length; i++)
+            {
+                if (_qState[i] == SlotPending && _qDeadline[i] < next)
+                {
+                    next = _qDeadline[i];
+                }
+            }
+
+            return next;
+        }
+
+        /// <summary>Takes waiting responses, then retries or ends the queries whose timeout passed.</summary>
+        internal void Poll(long nowMs)
+        {
+            if (_socket <= 0)
+            {
+                return;
+            }
+
+            for (int guard = 0; guard < 64; guard++)
+            {
+                uint source;
+                int port;
+                int n = _stack.UdpReceiveFrom(_socket, _rx, 0, _rx.Length, out source, out port);
+                if (n <= 0)
+                {
+                    break;
+                }
+
+                if (n > _rx.Length)
+                {
+                    Counters.DroppedOversize++;
+                    continue;
+                }
+
+                if (port != Port)
+                {
+                    Counters.DroppedWrongSource++;
+                    continue;
+                }
+
+                Input(_rx, n, source, nowMs);
+            }
+
+            for (int i = 0; i < _qState.Length; i++)
+            {
+                if (_qState[i] == SlotPending && nowMs >= _qDeadline[i])
+                {
+                    NextTry(i, nowMs);
+                }
+            }
+
+            CloseIfIdle();
+        }
+
+        // ------------------------------------------------------------------ queries
+
+        /// <summary>A random id no other pending query uses (answers are matched by id first).</summary>
+        private ushort NewId(int slot)
+        {
+            while (true)
+            {
+                ushort id = (ushort)_random.NextUInt32();
+                bool used = false;
+                for (int i = 0; i < _qState.Length; i++)
+                {
+                    if (i != slot && _qState[i] == SlotPending && _qId[i] == id)
+                    {
+                        used = true;
+                    }
+                }
+
+                if (!used)
+                {
+                    return id;
+                }
+            }
+        }
+
+        /// <summary>Parses exactly four dot-separated decimal parts 0..255.</summary>
+        private static bool TryParseLiteral(byte[] name, int offset, int length, out uint address)
+        {
+            address = 0;
+            uint result = 0;
+            int parts = 0;
+            int value = 0;
+            int digits = 0;
+            for (int i = 0; i <= length; i++)
+            {
+                if (i == length || name[offset + i] == '.')
+                {
+                    if (digits == 0 || parts == 4) return false;
+                    result = (result << 8) | (uint)value;
+                    parts++;
+                    value = 0;
+                    digits = 0;
+                    continue;
+                }
+
+                int c = name[offset + i];
+                if (c < '0' || c > '9' || digits == 3) return false;
+                value = value * 10 + (c - '0');
+                if (value > 255) return false;
+                digits++;
+            }
+
+            if (parts != 4) return false;
+            address = result;
+            return true;
+        }
+
+        private int Index(int handle)
+        {
+            if ((handle & QueryTag) == 0 || handle < 0)
+            {
+                return -1;
+            }
+
+            int i = handle & 0xFF;
+            if (i >= _qState.Length || _qState[i] == SlotFree || ((handle & ~QueryTag) >> 8) != _qGeneration[i])
+            {
+                return -1;
+            }
+
+            return i;
+        }
+
+        private void Release(int i)
+        {
+            _qState[i] = SlotFree;
+            _qGeneration[i] = _qGeneration[i] >= 0x1FFFF ? 1 : _qGeneration[i] + 1;
+        }
+
+        private void CloseIfIdle()
+        {
+            if (_socket > 0 && PendingCount == 0)
+            {
+                _stack.UdpClose(_socket);
+                _socket = 0;
+            }
+        }
+
+        private int Servers(out uint s0, out uint s1)
+        {
+            s0 = _server0;
+            s1 = _server1;
+            if (s0 == 0)
+            {
+                s0 = s1;
+                s1 = 0;
+            }
+
+            if (s0 == 0)
+            {
+                s0 = _stack.DnsServer;
+            }
+
+            if (s1 == s0)
+            {
+                s1 = 0;
+            }
+
+            return s0 == 0 ? 0 : s1 == 0 ? 1 : 2;
+        }
+
+        private void NextTry(int slot, long now)
+        {
+            _qTry[slot]++;
+            if (_qTry[slot] >= _tries)
+            {
+                Finish(slot, _qFailed[slot] ? DnsStatus.Error : DnsStatus.Timeout, 0);
+                return;
+            }
+
+            Counters.Retransmissions++;
+            Send(slot, now);
+        }
+
+        private void Finish(int slot, DnsStatus status, uint address)
+        {
+            _qStatus[slot] = status;
+            _qAddress[slot] = address;
+            _qState[slot] = SlotDone;
+            if (status == DnsStatus.Resolved) Counters.Resolved++;
+            else if (status == DnsStatus.NotFound) Counters.NotFound++;
+            else if (status == DnsStatus.Timeout) Counters.Timeouts++;
+            else Counters.Errors++;
+        }
+
+        /// <summary>Sends try number _qTry[slot]: server k mod count, timeout doubled each round.</summary>
+        private void Send(int slot, long now)
+        {
+            uint s0;
+            uint s1;
+            int count = Servers(out s0, out s1);
+            int k = _qTry[slot];
+            int round = count == 0 ? k : k / count;
+            if (round > 6) round = 6;
+            _qDeadline[slot] = now + ((long)_timeoutMs << round);
+            if (count == 0)
+            {
+                return; // servers vanished (lease lost): the try times out
+            }
+
+            uint server = (k % count) == 0 ? s0 : s1;
+            _qServer[slot] = server;
+            byte[] t = _tx;
+            NetOrder.WriteU16(t, 0, _qId[slot]);
+            NetOrder.WriteU16(t, 2, 0x0100); // standard query, recursion desired
+            NetOrder.WriteU16(t, 4, 1);
+            NetOrder.WriteU16(t, 6, 0);
+            NetOrder.WriteU16(t, 8, 0);
+            NetOrder.WriteU16(t, 10, 0);
+            int p = HeaderLength;
+            int b = slot * MaxNameLength;
+            int end = b + _qLength[slot];
+            int start = b;
+            for (int i = b; i <= end; i++)
+            {
+                if (i == end || _qName[i] == '.')
+                {
+                    int n = i - start;
+                    t[p++] = (byte)n;
+                    Array.Copy(_qName, start, t, p, n);
+                    p += n;
+                    start = i + 1;
+                }
+            }
+
+            t[p++] = 0;
+            NetOrder.WriteU16(t, p, 1); // A
+            NetOrder.WriteU16(t, p + 2, 1); // IN
+            p += 4;
+            _stack.UdpSendTo(_socket, server, Port, t, 0, p);
+        }
+
+        // ------------------------------------------------------------------ input
+
+        /// <summary>
+        /// One DNS response (the UDP payload) from <paramref name="source"/>. Exposed for tests and
+        /// fuzzing; never throws, whatever the bytes. Returns true when it settled or advanced a query.
+        /// </summary>
+        internal bool Input(byte[] m, int length, uint source, long now)
+        {
+            if (m == null || length < HeaderLength || length > m.Length)
+            {
+                Counters.DroppedMalformed++;
+                return false;
+            }
+
+            ushort id = NetOrder.ReadU16(m, 0);
+            int slot = -1;
+            for (int i = 0; i < _qState.Length; i++)
+            {
+                if (_qState[i] == SlotPending && _qId[i] == id)
+                {
+                    slot = i;
+                    break;
+                }
+            }
+
+            if (slot < 0)
+            {
+                Counters.DroppedWrongId++;
+                return false;
+            }
+
+            uint s0;
+            uint s1;
+            Servers(out s0, out s1);
+            if (source == 0 || (source != s0 && source != s1 && source != _qServer[slot]))
+            {
+                Counters.DroppedWrongSource++;
+                return false;
+            }
+
+            int flags = NetOrder.ReadU16(m, 2);
+            if ((flags & 0x8000) == 0 || ((flags >> 11) & 0xF) != 0)
+            {
+                Counters.DroppedMalformed++;
+                return false;
+            }
+
+            int questionEnd = SkipName(m, length, HeaderLength);
+            if (questionEnd < 0 || questionEnd + 4 > length)
+            {
+                Counters.DroppedMalformed++;
+                return false;
+            }
+
+            if (NetOrder.ReadU16(m, 4) != 1 || !NameEqualsQuery(m, length, HeaderLength, slot)
+                || NetOrder.ReadU16(m, questionEnd) != 1 || NetOrder.ReadU16(m, questionEnd + 2) != 1)
+            {
+                Counters.DroppedWrongQuestion++;
+                return false;
+            }
+
+            int answers = NetOrder.ReadU16(m, 6);
+            int first = questionEnd + 4;
+
+            // Every answer record must lie inside the message, or the whole answer is rejected.
+            int p = first;
+            for (int i = 0; i < answers; i++)
+            {
+                int e = SkipName(m, length, p);
+                if (e < 0 || e + 10 > length)
+                {
+                    Counters.DroppedMalformed++;
+                    return false;
+                }
+
+                int rdLength = NetOrder.ReadU16(m, e + 8);
+                if (e + 10 + rdLength > length)
+                {
+                    Counters.DroppedMalformed++;
+                    return false;
+                }
+
+                p = e + 10 + rdLength;
+            }
+
+            Counters.ResponsesIn++;
+            int rcode = flags & 0xF;
+            if ((flags & 0x0200) != 0 || (rcode != 0 && rcode != 3))
+            {
+                Counters.ServerFailures++;
+                _qFailed[slot] = true;
+                NextTry(slot, now); // SERVFAIL, REFUSED, truncated: ask the next server now
+                return true;
+            }
+
+            if (rcode == 3)
+            {
+                Finish(slot, DnsStatus.NotFound, 0);
+                return true;
+            }
+
+            // Follow the chain from the question name: CNAMEs move it, an A record ends it.
+            int current = HeaderLength;
+            uint ttl = MaxTtlSeconds;
+            int hops = 0;
+            bool found = false;
+            uint address = 0;
+            for (int pass = 0; pass <= MaxCnameHops && !found; pass++)
+            {
+                bool moved = false;
+                p = first;
+                for (int i = 0; i < answers && !found; i++)
+                {
+                    int e = SkipName(m, length, p);
+                    int type = NetOrder.ReadU16(m, e);
+                    int cls = NetOrder.ReadU16(m, e + 2);
+                    uint rrTtl = NetOrder.ReadU32(m, e + 4);
+                    int rdLength = NetOrder.ReadU16(m, e + 8);
+                    int rd = e + 10;
+                    if (rrTtl >= 0x80000000) rrTtl = 0; // RFC 2181 8
+                    if (cls == 1 && (type == 1 || type == 5) && NamesEqual(m, length, p, current))
+                    {
+                        if (type == 1 && rdLength == 4)
+                        {
+                            address = NetOrder.ReadU32(m, rd);
+                            if (rrTtl < ttl) ttl = rrTtl;
+                            found = true;
+                        }
+                        else if (type == 5 && hops < MaxCnameHops)
+                        {
+                            int targetEnd = SkipName(m, length, rd);
+                            if (targetEnd > 0 && targetEnd <= rd + rdLength && !NamesEqual(m, length, rd, current))
+                            {
+                                current = rd;
+                                hops++;
+                                moved = true;
+                                if (rrTtl < ttl) ttl = rrTtl;
+                            }
+                        }
+                    }
+
+                    p = rd + rdLength;
+                }
+
+                if (!moved)
+                {
+                    break;
+                }
+            }
+
+            if (!found)
+            {
+                Finish(slot, DnsStatus.NotFound, 0);
+                return true;
+            }
+
+            CacheStore(slot, address, ttl, now);
+            Finish(slot, DnsStatus.Resolved, address);
+            return true;
+        }
+
+        // ------------------------------------------------------------------ names
+
+        private static byte Lower(byte c)
+        {
+            return c >= 'A' && c <= 'Z' ? (byte)(c + 32) : c;
+        }
+
+        /// <summary>
+        /// Moves <paramref name="pos"/> through compression pointers to the next label's length
+        /// byte and returns the label length (0 = the root, end of name), or -1 when the name is
+        /// bad: past the end, a reserved label type, a pointer that does not point backwards
+        /// (into the message after the header), more than 16 jumps.
+        /// </summary>
+        private static int NextLabel(byte[] m, int length, ref int pos, ref int jumps)
+        {
+            while (true)
+            {
+                if (pos < 0 || pos >= length)
+                {
+                    return -1;
+                }
+
+                int b = m[pos];
+                if ((b & 0xC0) == 0xC0)
+                {
+                    if (pos + 1 >= length)
+                    {
+                        return -1;
+                    }
+
+                    int target = ((b & 0x3F) << 8) | m[pos + 1];
+                    if (target >= pos || target < HeaderLength || ++jumps > MaxPointerJumps)
+                    {
+                        return -1;
+                    }
+
+                    pos = target;
+                    continue;
+                }
+
+                if ((b & 0xC0) != 0 || pos + 1 + b > length)
+                {
+                    return -1;
+                }
+
+                return b;
+            }
+        }
+
+        /// <summary>Validates the name at <paramref name="offset"/> (pointers followed) and returns the offset just past its in-place encoding, or -1.</summary>
+        private static int SkipName(byte[] m, int length, int offset)
+        {
+            int pos = offset;
+            int end = -1;
+            int jumps = 0;
+            int total = 0;
+            while (true)
+            {
+                if (pos < 0 || pos >= length)
+                {
+                    return -1;
+                }
+
+                if (end < 0 && (m[pos] & 0xC0) == 0xC0)
+                {
+                    end = pos + 2;
+                }
+
+                int l = NextLabel(m, length, ref pos, ref jumps);
+                if (l < 0)
+                {
+                    return -1;
+                }
+
+                if (l == 0)
+                {
+                    return end < 0 ? pos + 1 : end;
+                }
+
+                total += l + 1;
+                if (total > 255)
+                {
+                    return -1;
+                }
+
+                pos += 1 + l;
+            }
+        }
+
+        /// <summary>True when the two names in the message are equal (ASCII case-insensitive).</summary>
+        private static bool NamesEqual(byte[] m, int length, int a, int b)
+        {
+            int ja = 0;
+            int jb = 0;
+            int total = 0;
+            while (true)
+            {
+                int la = NextLabel(m, length, ref a, ref ja);
+                int lb = NextLabel(m, length, ref b, ref jb);
+                if (la < 0 || lb < 0 || la != lb)
+                {
+                    return false;
+                }
+
+                if (la == 0)
+                {
+                    return true;
+                }
+
+                for (int k = 1; k <= la; k++)
+                {
+                    if (Lower(m[a + k]) != Lower(m[b + k]))
+                    {
+                        return false;
+                    }
+                }
+
+                total += la + 1;
+                if (total > 255)
+                {
+                    return false;
+                }
+
+                a += 1 + la;
+                b += 1 + lb;
+            }
+        }
+
+        /// <summary>True when the name in the message equals the query's dotted name (case-insensitive).</summary>
+        private bool NameEqualsQuery(byte[] m, int length, int offset, int slot)
+        {
+            int q = slot * MaxNameLength;
+            int end = q + _qLength[slot];
+            int jumps = 0;
+            while (true)
+            {
+                int l = NextLabel(m, length, ref offset, ref jumps);
+                if (l < 0)
+                {
+                    return false;
+                }
+
+                if (l == 0)
+                {
+                    return q > end;
+                }
+
+                if (q > end)
+                {
+                    return false;
+                }
+
+                int s = q;
+                while (s < end && _qName[s] != '.')
+                {
+                    s++;
+                }
+
+                if (s - q != l)
+                {
+                    return false;
+                }
+
+                for (int k = 0; k < l; k++)
+                {
+                    if (Lower(m[offset + 1 + k]) != _qName[q + k])
+                    {
+                        return false;
+                    }
+                }
+
+                offset += 1 + l;
+                q = s + 1;
+            }
+        }
+
+        // ------------------------------------------------------------------ cache
+
+        private int CacheFind(int slot, long now)
+        {
+            int length = _qLength[slot];
+            int q = slot * MaxNameLength;
+            for (int i = 0; i < _cLength.Length; i++)
+            {
+                if (_cLength[i] == length && _cExpires[i] > now && SameName(i * MaxNameLength, q, length))
+                {
+                    return i;
+                }
+            }
+
+            return -1;
+        }
+
+        private bool SameName(int cacheOffset, int queryOffset, int length)
+        {
+            for (int k = 0; k < length; k++)
+            {
+                if (_cName[cacheOffset + k] != _qName[queryOffset + k])
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        private void CacheStore(int slot, uint address, uint ttlSeconds, long now)
+        {
+            if (ttlSeconds == 0 || _cLength.Length == 0)
+            {
+                return;
+            }
+
+            int length = _qLength[slot];
+            int q = slot * MaxNameLength;
+            int victim = -1;
+            for (int i = 0; i < _cLength.Length; i++)
+            {
+                if (_cLength[i] == length && SameName(i * MaxNameLength, q, length))
+                {
+                    victim = i;
+                    break;
+                }
+            }
+
+            if (victim < 0)
+            {
+                long oldest = long.MaxValue;
+                for (int i = 0; i < _cLength.Length; i++)
+                {
+                    if (_cLength[i] == 0 || _cExpires[i] <= now)
+                    {
+                        victim = i;
+                        break;
+                    }
+
+                    if (_cUsed[i] < oldest)
+                    {
+                        oldest = _cUsed[i];
+                        victim = i;
+                    }
+                }
+            }
+
+            Array.Copy(_qName, q, _cName, victim * MaxNameLength, length);
+            _cLength[victim] = length;
+            _cAddress[victim] = address;
+            _cExpires[victim] = now + ttlSeconds * 1000L;
+            _cUsed[victim] = ++_useTick;
+        }
+    }
+}
