@@ -108,8 +108,11 @@ namespace EmbeddedTcp.Tests.Interop
                 if (trace != null) device = new Tracer(device, trace);
                 peer.Device = device;
                 config = config ?? DefaultConfig();
-                config.Address = BoardIp;
-                config.Netmask = 0xFFFFFF00;
+                if (!config.UseDhcp)
+                {
+                    config.Address = BoardIp;
+                    config.Netmask = 0xFFFFFF00;
+                }
                 peer.Stack = new NetworkStack(config, device, new SeededRandom((uint)Environment.ProcessId));
                 peer.Runner = new StackRunner(peer.Stack, peer.Tap);
                 return peer;

@@ -127,6 +127,11 @@ namespace EmbeddedTcp.Tests.Soak
                 + " ipNotForUs " + a.Counters.IpNotForUs + " | B: arpFail " + b.Counters.ArpFailures + " notForUs " + b.Counters.FramesNotForUs + " arpQDrop " + b.Counters.ArpQueueDrops
                 + " arpConflicts " + b.Counters.ArpAddressConflicts + " ipNotForUs " + b.Counters.IpNotForUs + " arpMalformed " + (a.Counters.ArpMalformed + b.Counters.ArpMalformed)
                 + " rtoA " + a.Tcp.Counters.RetransmitTimeouts + " rtoB " + b.Tcp.Counters.RetransmitTimeouts;
+            var mac = new byte[6];
+            if (a.TryGetNeighbour(IpB, mac, 0) && !System.Linq.Enumerable.SequenceEqual(mac, MacB))
+                result.Diagnostics += "; A's ARP entry for B is " + BitConverter.ToString(mac) + ": poisoned by a corrupted ARP frame (ARP has no checksum)";
+            if (b.TryGetNeighbour(IpA, mac, 0) && !System.Linq.Enumerable.SequenceEqual(mac, MacA))
+                result.Diagnostics += "; B's ARP entry for A is " + BitConverter.ToString(mac) + ": poisoned by a corrupted ARP frame (ARP has no checksum)";
             if (ca.Mismatch >= 0) result.Failure = "A received a wrong byte at offset " + ca.Mismatch;
             else if (cb.Mismatch >= 0) result.Failure = "B received a wrong byte at offset " + cb.Mismatch;
             else if (ca.Error != 0 || cb.Error != 0) result.Failure = "connection error A " + ca.Error + " B " + cb.Error;

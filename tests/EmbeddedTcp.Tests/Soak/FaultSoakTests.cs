@@ -31,7 +31,9 @@ namespace EmbeddedTcp.Tests.Soak
             long frames = 0, lost = 0, dup = 0, reordered = 0, corrupted = 0, retransmissions = 0, badChecksums = 0, virtualMs = 0, allocated = 0;
             int failures = 0;
             string firstFailure = null;
-            for (uint seed = 1; seed <= seeds; seed++)
+            string firstVar = Environment.GetEnvironmentVariable("EMBEDDEDTCP_SOAK_FIRST");
+            uint first = firstVar != null ? uint.Parse(firstVar) : 1;
+            for (uint seed = first; seed < first + seeds; seed++)
             {
                 FaultSoak.Result r = soak.Run(seed);
                 frames += r.Frames; lost += r.FramesLost; dup += r.FramesDuplicated; reordered += r.FramesReordered;
