@@ -203,11 +203,14 @@ namespace EmbeddedTcp.Tcp
         /// <summary>
         /// Active OPEN to <paramref name="remoteIp"/>:<paramref name="remotePort"/> from
         /// <paramref name="localIp"/>; <paramref name="localPort"/> 0 picks a random ephemeral
-        /// port. The SYN goes out now. Returns a handle or a negative <see cref="TcpError"/>.
+        /// port. The SYN goes out now. Returns a handle or a negative <see cref="TcpError"/>
+        /// (<see cref="TcpError.InvalidArgument"/> when <paramref name="localIp"/> is 0: unlike
+        /// Listen, Connect needs the real local address, e.g. NetworkStack.Address).
         /// </summary>
         public int Connect(uint localIp, uint remoteIp, int remotePort, int localPort)
         {
-            if (remotePort <= 0 || remotePort > 65535 || localPort < 0 || localPort > 65535 || remoteIp == 0)
+            // localIp 0 is refused: the SYN would leave from 0.0.0.0 and no answer could ever come back.
+            if (remotePort <= 0 || remotePort > 65535 || localPort < 0 || localPort > 65535 || remoteIp == 0 || localIp == 0)
             {
                 return TcpError.InvalidArgument;
             }
