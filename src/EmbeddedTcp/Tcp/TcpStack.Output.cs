@@ -371,6 +371,7 @@ namespace EmbeddedTcp.Tcp
             h.DestinationPort = remotePort;
             h.SequenceNumber = seq;
             h.AckNumber = (flags & TcpFlags.Ack) != 0 ? ack : 0;
+            b[offset + 12] = 0; // reserved bits and AE: the transmit buffer holds an older frame's bytes
             h.HeaderLength = headerLength;
             h.Flags = flags;
             h.Window = (ushort)window;

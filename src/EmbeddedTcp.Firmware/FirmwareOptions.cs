@@ -1,0 +1,51 @@
+namespace EmbeddedTcp.Firmware
+{
+    /// <summary>
+    /// What the firmware application serves. Every port can be set to 0 to disable that
+    /// service. Read once by the <see cref="FirmwareApp"/> constructor.
+    /// </summary>
+    public sealed class FirmwareOptions
+    {
+        /// <summary>TCP echo (RFC 862) port. Default 7; 0 disables.</summary>
+        public int EchoPort = 7;
+
+        /// <summary>TCP discard (RFC 863) port. Default 9; 0 disables.</summary>
+        public int DiscardPort = 9;
+
+        /// <summary>TCP character generator (RFC 864) port. Default 19; 0 disables.</summary>
+        public int ChargenPort = 19;
+
+        /// <summary>HTTP/1.0 status page port. Default 80; 0 disables.</summary>
+        public int HttpPort = 80;
+
+        /// <summary>Listen backlog of each service (half-open plus not yet accepted). Default 4.</summary>
+        public int Backlog = 4;
+
+        /// <summary>
+        /// Bytes of per-connection buffer (echo data in flight, the HTTP request). Costs
+        /// MaxConnections × this many bytes. Default 512.
+        /// </summary>
+        public int SessionBufferSize = 512;
+
+        /// <summary>Bytes reserved for one HTTP response (header and status page). Default 4096.</summary>
+        public int ResponseBufferSize = 4096;
+
+        /// <summary>An HTTP client that sends no complete request within this time is aborted. Default 10000 ms.</summary>
+        public int HttpRequestTimeoutMs = 10000;
+
+        /// <summary>Outbound client: the address to connect to (host order); 0 (default) = no client.</summary>
+        public uint ConnectToAddress;
+
+        /// <summary>Outbound client: the remote port. Default 7 (an echo server).</summary>
+        public int ConnectToPort = 7;
+
+        /// <summary>
+        /// Outbound client: the delay before connecting again after the connection ended or
+        /// failed. 0 = connect only once. Default 5000 ms.
+        /// </summary>
+        public int ConnectToRetryMs = 5000;
+
+        /// <summary>Name shown on the status page. Default "EmbeddedTcp".</summary>
+        public string DeviceName = "EmbeddedTcp";
+    }
+}

@@ -1,0 +1,357 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Text;
+using EmbeddedTcp.Bench.Harness;
+using EmbeddedTcp.Ip;
+
+namespace EmbeddedTcp.Bench
+{
+    /// <summary>The `report` command: every figure of issue 10 in one table, optionally as JSON.</summary>
+    internal static class Report
+    {
+        private static readonly string[] Keys =
+        {
+            "alloc_bytes_per_segment_rx", "alloc_bytes_per_segment_tx", "alloc_bytes_per_request",
+            "ns_per_segment_rx", "ns_per_segment_tx", "goodput_mb_s",
+            "scale_ratio_8", "scale_ratio_64", "scale_ratio_256", "line_rate_fraction",
+            "spi_transactions_rx", "spi_transactions_tx", "spi_bytes_rx", "spi_bytes_tx",
+            "nano_core_bytes", "nano_firmware_bytes", "ram_default_bytes", "ram_per_connection_bytes",
+            "tap_rx_vs_lwip", "tap_tx_vs_lwip", "tap_rx_mb_s", "tap_tx_mb_s", "kernel_veth_mb_s",
+        };
+
+        private static readonly Dictionary<string, double?> Json = new Dictionary<string, double?>();
+        private static readonly List<string[]> Rows = new List<string[]>();
+        private static readonly List<string> Notes = new List<string>();
+
+        public static int Run(string[] args)
+        {
+            string jsonPath = null;
+            bool skipTap = false;
+            for (int i = 1; i < args.Length; i++)
+            {
+                if (args[i] == "--json" && i + 1 < args.Length) jsonPath = args[++i];
+                else if (args[i] == "--skip-tap") skipTap = true;
+                else { Console.Error.WriteLine("report: unknown option " + args[i]); return 2; }
+            }
+
+            foreach (string k in Keys) Json[k] = null;
+            var total = Stopwatch.StartNew();
+            Console.Error.WriteLine("report: measuring (a few minutes; progress on stderr)");
+
+            Step("warm-up (JIT tiering)", () => Measurements.WarmUp());
+            Step("allocation", Allocation);
+            Step("cost per segment, goodput", CostAndGoodput);
+            Step("scale", Scale);
+            Step("simulated line rate", LineRateSection);
+            Step("SPI cost", Spi);
+            Step("footprint", Footprint);
+            if (skipTap)
+            {
+                Add("8 TAP", "real peers over TAP", "skipped", "--skip-tap");
+                Notes.Add("TAP: skipped (--skip-tap).");
+            }
+            else
+            {
+                Step("TAP peers", () => TapPeers.Run(Add, Set, Notes));
+            }
+
+            Print(total.Elapsed);
+            if (jsonPath != null)
+            {
+                File.WriteAllText(jsonPath, ToJson());
+                Console.WriteLine();
+                Console.WriteLine("JSON written to " + jsonPath);
+            }
+
+            return 0;
+        }
+
+        private static void Step(string name, Action action)
+        {
+            var sw = Stopwatch.StartNew();
+            Console.Error.Write("report: " + name + "... ");
+            try
+            {
+                action();
+                Console.Error.WriteLine(sw.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) + " s");
+            }
+            catch (Exception e)
+            {
+                Console.Error.WriteLine("FAILED: " + e.Message);
+                Notes.Add(name + ": failed: " + e.GetType().Name + ": " + e.Message);
+            }
+        }
+
+        internal static void Add(string section, string figure, string value, string note)
+        {
+            Rows.Add(new[] { section, figure, value, note ?? "" });
+        }
+
+        internal static void Set(string key, double? value)
+        {
+            if (!Json.ContainsKey(key)) throw new ArgumentException("unknown key " + key);
+            Json[key] = value;
+        }
+
+        internal static string F(double v, string format = "0.##") { return v.ToString(format, CultureInfo.InvariantCulture); }
+
+        // ------------------------------------------------------------------ sections
+
+        private static void Allocation()
+        {
+            AllocationResult a = Measurements.Allocation(16 << 20, 5000);
+            Set("alloc_bytes_per_segment_rx", a.PerSegmentRx);
+            Set("alloc_bytes_per_segment_tx", a.PerSegmentTx);
+            Set("alloc_bytes_per_request", a.PerRequest);
+            string bulk = a.Segments + " segments of a 16 MiB bulk transfer after 1 MiB warm-up";
+            Add("1 allocation", "bytes per segment, receive", F(a.PerSegmentRx), bulk);
+            Add("1 allocation", "bytes per segment, send", F(a.PerSegmentTx), bulk);
+            Add("1 allocation", "bytes per request/response", F(a.PerRequest), a.Requests + " exchanges of 64 + 64 bytes, both stacks");
+            Add("1 allocation", "bytes per segment, out of order (16 holes)", F(Measurements.OutOfOrderAllocationPerSegment(16)), "both stacks, reassembly path; not in JSON");
+        }
+
+        private static CostResult _one;
+
+        private static void CostAndGoodput()
+        {
+            _one = Measurements.Cost(1, 8 << 20, 15);
+            Set("ns_per_segment_rx", _one.NsPerSegmentRx);
+            Set("ns_per_segment_tx", _one.NsPerSegmentTx);
+            string note = "best of 15 × 8 MiB, " + F(_one.FullSizeShare * 100, "0") + "% full-size segments, " + _one.Retransmissions + " retransmissions; 16 KiB rings";
+            Add("2 cost", "ns per received segment", F(_one.NsPerSegmentRx, "0"), "frame in → IP → TCP → ring, ACKs out (Poll); " + note);
+            Add("2 cost", "ns per sent segment", F(_one.NsPerSegmentTx, "0"), "Send → TCP → IP → frame out, ACKs in (Send, Poll); " + note);
+            Add("2 cost", "ns per segment, application Receive", F(_one.NsPerSegmentDrain, "0"), "copy out of the receive ring; not in JSON");
+
+            double g = Measurements.GoodputMBps(StackPair.Config(8, Measurements.BenchBufferSize), StackPair.Config(8, Measurements.BenchBufferSize), 64 << 20, 5);
+            Set("goodput_mb_s", g);
+            Add("3 goodput", "bulk, in-memory link, MB/s", F(g, "0.0"), "wall clock, both stacks on one thread, 16 KiB rings, best of 5 × 64 MiB");
+            double gd = Measurements.GoodputMBps(new NetworkConfig(), new NetworkConfig(), 32 << 20);
+            Add("3 goodput", "same, default config (4 KiB rings), MB/s", F(gd, "0.0"), "not in JSON");
+        }
+
+        private static void Scale()
+        {
+            int[] counts = { 1, 8, 64, 256 };
+            CostResult[] c = Measurements.CostInterleaved(counts, 8 << 20, 8);
+            double baseNs = c[0].NsPerSegment;
+            Add("4 scale", "ns per segment (rx + tx, without Receive), 1 connection", F(baseNs, "0"), "ratio 1; counts measured in 8 interleaved rounds of 8 MiB, best per count");
+            for (int i = 1; i < counts.Length; i++)
+            {
+                int n = counts[i];
+                double ratio = c[i].NsPerSegment / baseNs;
+                Set("scale_ratio_" + n, ratio);
+                Add("4 scale", "cost ratio, " + n + " open connections", F(ratio, "0.00"), F(c[i].NsPerSegment, "0") + " ns (" + (n - 1) + " idle ESTABLISHED + the bulk one)");
+            }
+
+            double h0 = Measurements.HoleCostNs(0, 2000);
+            Add("4 scale", "ns per received segment, 0 holes", F(h0, "0"), "in-order segment into the ring, one Input timed, median of 2000");
+            foreach (int h in new[] { 4, 16 })
+            {
+                double ns = Measurements.HoleCostNs(h, 2000);
+                Add("4 scale", "ns per received segment, " + h + " holes", F(ns, "0"), "ratio " + F(ns / h0, "0.00") + " (out of order beyond " + h + " holes; dup ACK included)");
+            }
+        }
+
+        private static void LineRateSection()
+        {
+            LineRateResult tx = LineRate.Run(true, 4 << 20);
+            LineRateResult rx = LineRate.Run(false, 4 << 20);
+            double worst = Math.Min(tx.Fraction, rx.Fraction);
+            Set("line_rate_fraction", worst);
+            string limit = "of " + F(LineRate.TcpLimitMbps, "0.00") + " Mbit/s";
+            Add("5 line rate", "board sends (ENC28J60 model), fraction", F(tx.Fraction, "0.000"), F(tx.GoodputMbps, "0.00") + " Mbit/s " + limit + ", SPI busy " + F(tx.SpiBusyShare * 100, "0") + "%, " + tx.Retransmissions + " retx, " + tx.ChipDrops + " chip drops");
+            Add("5 line rate", "board receives, fraction", F(rx.Fraction, "0.000"), F(rx.GoodputMbps, "0.00") + " Mbit/s " + limit + ", SPI busy " + F(rx.SpiBusyShare * 100, "0") + "%, " + rx.Retransmissions + " retx, " + rx.ChipDrops + " chip drops");
+            Notes.Add("line_rate_fraction is the lower of the two directions (4 MiB after 256 KiB warm-up, default configurations, 20 MHz SPI, 10 Mbit/s switch, simulated time; board CPU time not modelled).");
+        }
+
+        private static void Spi()
+        {
+            var c = LineRate.SpiCost();
+            Set("spi_transactions_rx", c.ReceiveTransactions);
+            Set("spi_transactions_tx", c.TransmitTransactions);
+            Set("spi_bytes_rx", c.ReceiveBytes);
+            Set("spi_bytes_tx", c.TransmitBytes);
+            Add("6 SPI", "transactions per received frame", F(c.ReceiveTransactions), "1514-byte frames, INT pin wired, one pending; bursts of four: " + F(c.ReceiveBurstTransactions));
+            Add("6 SPI", "transactions per sent frame", F(c.TransmitTransactions), "back to back");
+            Add("6 SPI", "bytes per received frame", F(c.ReceiveBytes, "0"), null);
+            Add("6 SPI", "bytes per sent frame", F(c.TransmitBytes, "0"), null);
+        }
+
+        private static void Footprint()
+        {
+            string root = RepoRoot();
+            long? core = NanoBuild(root, "src/EmbeddedTcp.Nano", out string coreNote);
+            Set("nano_core_bytes", core);
+            Add("7 footprint", "nanoFramework build of the core, bytes", core.HasValue ? core.Value.ToString() : "null", coreNote);
+            long? fw = null;
+            string fwNote;
+            if (Directory.Exists(Path.Combine(root, "src/EmbeddedTcp.Firmware.Nano")))
+            {
+                fw = NanoBuild(root, "src/EmbeddedTcp.Firmware.Nano", out fwNote);
+            }
+            else
+            {
+                fwNote = "src/EmbeddedTcp.Firmware.Nano does not exist in this tree yet";
+            }
+
+            Set("nano_firmware_bytes", fw);
+            Add("7 footprint", "nanoFramework firmware application, bytes", fw.HasValue ? fw.Value.ToString() : "null", fwNote);
+
+            long reported;
+            long measured = Measurements.ConstructionBytes(new NetworkConfig(), out reported);
+            Set("ram_default_bytes", measured);
+            Add("7 footprint", "RAM at construction, default config, bytes", measured.ToString(), "GC.GetAllocatedBytesForCurrentThread on 64-bit .NET; NetworkStack.AllocatedBytes says " + reported);
+            long r8, r9;
+            long m8 = Measurements.ConstructionBytes(Conns(8), out r8);
+            long m9 = Measurements.ConstructionBytes(Conns(9), out r9);
+            Set("ram_per_connection_bytes", m9 - m8);
+            Add("7 footprint", "bytes per extra connection", (m9 - m8).ToString(), "MaxConnections 9 minus 8, default 4 KiB rings; AllocatedBytes says " + (r9 - r8));
+        }
+
+        private static NetworkConfig Conns(int n)
+        {
+            var c = new NetworkConfig();
+            c.Tcp.MaxConnections = n;
+            return c;
+        }
+
+        internal static string RepoRoot()
+        {
+            foreach (string start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+            {
+                for (var d = new DirectoryInfo(start); d != null; d = d.Parent)
+                {
+                    if (File.Exists(Path.Combine(d.FullName, "EmbeddedTcp.sln"))) return d.FullName;
+                }
+            }
+
+            throw new InvalidOperationException("EmbeddedTcp.sln not found above the working directory");
+        }
+
+        private static long? NanoBuild(string root, string project, out string note)
+        {
+            string dir = Path.Combine(root, project);
+            string csproj = Directory.GetFiles(dir, "*.csproj")[0];
+            var psi = new ProcessStartInfo("dotnet", "build \"" + csproj + "\" -c Release --nologo -v q -p:TreatWarningsAsErrors=false")
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            };
+            string output;
+            using (var p = Process.Start(psi))
+            {
+                output = p.StandardOutput.ReadToEnd() + p.StandardError.ReadToEnd();
+                p.WaitForExit();
+                if (p.ExitCode != 0)
+                {
+                    note = "build failed: " + LastLine(output);
+                    return null;
+                }
+            }
+
+            string name = Path.GetFileNameWithoutExtension(csproj);
+            string text = File.ReadAllText(csproj);
+            int a = text.IndexOf("<AssemblyName>", StringComparison.Ordinal);
+            if (a >= 0)
+            {
+                int b = text.IndexOf("</AssemblyName>", a, StringComparison.Ordinal);
+                name = text.Substring(a + 14, b - a - 14);
+            }
+
+            string bin = Path.Combine(dir, "bin", "Release");
+            string[] found = Directory.Exists(bin) ? Directory.GetFiles(bin, name + ".dll", SearchOption.AllDirectories) : new string[0];
+            string pe = found.Length > 0 ? Path.ChangeExtension(found[0], ".pe") : null;
+            if (pe != null && File.Exists(pe))
+            {
+                note = Path.GetRelativePath(root, pe) + " (nanoFramework PE)";
+                return new FileInfo(pe).Length;
+            }
+
+            if (found.Length == 0)
+            {
+                note = "no " + name + ".dll under " + Path.GetRelativePath(root, bin);
+                return null;
+            }
+
+            note = Path.GetRelativePath(root, found[0]) + " (IL assembly, Release; the .pe the device loads is not produced by this build)";
+            return new FileInfo(found[0]).Length;
+        }
+
+        private static string LastLine(string s)
+        {
+            string[] lines = s.Trim().Split('\n');
+            return lines.Length == 0 ? "" : lines[lines.Length - 1].Trim();
+        }
+
+        // ------------------------------------------------------------------ output
+
+        private static void Print(TimeSpan elapsed)
+        {
+            Console.WriteLine("EmbeddedTcp benchmark report, " + DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) + " UTC");
+            Console.WriteLine("Machine: " + Machine());
+            Console.WriteLine();
+            Console.WriteLine("| # | figure | value | how |");
+            Console.WriteLine("| --- | --- | --- | --- |");
+            foreach (string[] r in Rows)
+            {
+                Console.WriteLine("| " + r[0] + " | " + r[1] + " | " + r[2] + " | " + r[3] + " |");
+            }
+
+            Console.WriteLine();
+            foreach (string n in Notes) Console.WriteLine("- " + n);
+            Console.WriteLine("- Wall-clock figures (2, 3, 4, 8) come from a shared machine and are noisy; allocation, line rate (simulated time), SPI and footprint are exact.");
+            Console.WriteLine("- Took " + F(elapsed.TotalSeconds, "0") + " s.");
+            Console.WriteLine();
+            Console.WriteLine(ToJson());
+        }
+
+        internal static string Machine()
+        {
+            string model = "unknown CPU";
+            try
+            {
+                foreach (string line in File.ReadAllLines("/proc/cpuinfo"))
+                {
+                    if (line.StartsWith("model name", StringComparison.Ordinal))
+                    {
+                        model = line.Substring(line.IndexOf(':') + 1).Trim();
+                        break;
+                    }
+                }
+            }
+            catch (IOException)
+            {
+            }
+
+            string load = "";
+            try
+            {
+                string[] l = File.ReadAllText("/proc/loadavg").Split(' ');
+                load = ", load average " + l[0] + " " + l[1] + " " + l[2];
+            }
+            catch (IOException)
+            {
+            }
+
+            return model + ", " + Environment.ProcessorCount + " cores, " + System.Runtime.InteropServices.RuntimeInformation.OSDescription + ", .NET " + Environment.Version + load;
+        }
+
+        private static string ToJson()
+        {
+            var sb = new StringBuilder("{");
+            for (int i = 0; i < Keys.Length; i++)
+            {
+                double? v = Json[Keys[i]];
+                sb.Append(i == 0 ? "\n  \"" : ",\n  \"").Append(Keys[i]).Append("\": ");
+                if (!v.HasValue || double.IsNaN(v.Value) || double.IsInfinity(v.Value)) sb.Append("null");
+                else sb.Append(Math.Round(v.Value, 4).ToString("R", CultureInfo.InvariantCulture));
+            }
+
+            return sb.Append("\n}\n").ToString();
+        }
+    }
+}
