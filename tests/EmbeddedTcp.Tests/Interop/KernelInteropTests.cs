@@ -59,7 +59,7 @@ namespace EmbeddedTcp.Tests.Interop
 
             var discard = peer.Python3(60_000, Scripts.SendAndHalfClose, KernelPeer.BoardAddress, "9", (2 * 1024 * 1024).ToString());
             Assert.True(discard.ExitCode == 0, discard.ToString());
-            Assert.True(peer.Runner.WaitUntil(_ => services.DiscardBytes == 2 * 1024 * 1024, 5000), "discard got " + services.DiscardBytes);
+            Assert.True(peer.Runner.WaitUntil(_ => services.DiscardTotal == 2 * 1024 * 1024, 5000), "discard got " + services.DiscardTotal);
 
             var chargen = peer.Python3(60_000, Scripts.ChargenClient, KernelPeer.BoardAddress, "19", "200000");
             _output.WriteLine("chargen: " + chargen);
@@ -76,13 +76,14 @@ namespace EmbeddedTcp.Tests.Interop
             _output.WriteLine("http: " + http);
             Assert.True(http.ExitCode == 0, http.ToString());
             Assert.Contains("200", http.Stdout);
-            Assert.Contains(Services.Page.Trim(), http.Stdout);
+            Assert.Contains(Services.DeviceName + " firmware status", http.Stdout);
             var missing = peer.Exec(20_000, curl ?? "true", "-sS", "-o", "/dev/null", "-w", "%{http_code}", "-m", "10", "http://" + KernelPeer.BoardAddress + "/nope");
             if (curl != null) Assert.Equal("404", missing.Stdout.Trim());
 
             AssertNoLeak(peer, services);
-            _output.WriteLine("services: accepted " + services.Accepted + ", echo " + services.EchoBytes + " B, discard "
-                + services.DiscardBytes + " B, chargen " + services.ChargenBytes + " B, http " + services.HttpRequests);
+            var fc = services.Firmware.Counters;
+            _output.WriteLine("firmware: echo " + fc.EchoBytes + " B, discard " + fc.DiscardBytes + " B, chargen " + fc.ChargenBytes
+                + " B, http responses " + fc.HttpResponses + " (ok " + fc.HttpOk + ", errors " + fc.HttpErrors + ")");
         }
 
         /// <summary>10 MB each way; returns a summary line.</summary>
@@ -185,7 +186,7 @@ namespace EmbeddedTcp.Tests.Interop
             // The kernel as client aborts (SO_LINGER 0) a connection to our echo service.
             var r = peer.Python3(20_000, Scripts.ResetClient, KernelPeer.BoardAddress, "9", "1000");
             Assert.True(r.ExitCode == 0, r.ToString());
-            Assert.True(peer.Runner.WaitUntil(_ => services.Resets == 1, 5000), "our discard service did not see the RST");
+            Assert.True(peer.Runner.WaitUntil(_ => services.ServiceErrors == 1, 5000), "our discard service did not see the RST");
 
             // The kernel as server aborts while our client is still sending.
             var server = peer.StartPython3(Scripts.Server, "rst", "6003", "20000");
@@ -212,8 +213,8 @@ namespace EmbeddedTcp.Tests.Interop
             Assert.True(r.ExitCode == 0, r.ToString());
             Assert.Equal("ok 1000", r.Stdout.Trim());
             AssertNoLeak(peer, services);
-            Assert.Equal(1000, services.Accepted);
-            Assert.Equal(1000, services.Completed);
+            Assert.Equal(1000, services.EchoConnections);
+            Assert.Equal(0, services.ServiceErrors);
 
             // And 200 sequential connections of our client to a kernel server (we close first: TIME_WAIT on our side).
             var server = peer.StartPython3(@"

@@ -2,16 +2,19 @@ using System;
 using System.Collections.Generic;
 using System.Security.Cryptography;
 using System.Text;
+using EmbeddedTcp.Firmware;
 using EmbeddedTcp.Ip;
 using EmbeddedTcp.Tcp;
 
 namespace EmbeddedTcp.Tests.Interop
 {
     /// <summary>
-    /// The in-test service harness (until the firmware application lands): echo (7), discard
-    /// (9), chargen (19), a one-page HTTP/1.0 server (80) and "sha" (5000: reads to end of
-    /// stream, answers the SHA-256 hex of what it read plus the byte count, then closes — the
-    /// kernel's half-close). Written only against the public TcpStack API.
+    /// The services the kernel talks to. By default echo (7), discard (9), chargen (19) and
+    /// HTTP (80) are the firmware application itself (<see cref="FirmwareApp"/>, as flashed);
+    /// the harness adds "sha" (5000: reads to end of stream, answers the SHA-256 hex of what
+    /// it read plus the byte count, then closes — the kernel's half-close). With
+    /// <c>firmware: false</c> the harness serves 7/9/19/80 itself (the stand-in written
+    /// before the firmware landed; public TcpStack API only).
     /// </summary>
     public sealed class Services : IPollable
     {
@@ -43,27 +46,50 @@ namespace EmbeddedTcp.Tests.Interop
         public readonly List<string> ShaResults = new List<string>();
         public readonly List<string> Errors = new List<string>();
 
-        public Services(NetworkStack stack)
+        /// <summary>The firmware application serving 7/9/19/80 (null with firmware: false).</summary>
+        public readonly FirmwareApp Firmware;
+        public const string DeviceName = "etcp-interop";
+
+        public Services(NetworkStack stack, bool firmware = true)
         {
             int[] ports = { Echo, Discard, Chargen, Http, Sha };
-            for (int i = 0; i < ports.Length; i++)
+            if (firmware)
+            {
+                Firmware = new FirmwareApp(stack, new FirmwareOptions { DeviceName = DeviceName, Backlog = 8, SessionBufferSize = 2048 });
+            }
+            for (int i = firmware ? 4 : 0; i < ports.Length; i++)
             {
                 _listeners[i] = stack.Tcp.Listen(0, ports[i], 8);
                 if (_listeners[i] < 0) throw new InvalidOperationException("Listen " + ports[i] + " failed: " + _listeners[i]);
             }
         }
 
-        public int Open => _sessions.Count;
+        /// <summary>Open sessions (the harness's and the firmware's).</summary>
+        public int Open => _sessions.Count + (Firmware != null ? Firmware.ActiveSessions : 0);
+
+        /// <summary>Bytes the discard service read.</summary>
+        public long DiscardTotal => Firmware != null ? Firmware.Counters.DiscardBytes : DiscardBytes;
+
+        /// <summary>Connections that ended in an error (reset, timeout) on 7/9/19/80.</summary>
+        public long ServiceErrors => Firmware != null ? Firmware.Counters.ConnectionErrors : Resets + OtherErrors;
+
+        /// <summary>Echo connections accepted.</summary>
+        public long EchoConnections => Firmware != null ? Firmware.Counters.EchoConnections : _echoAccepted;
+
+        private long _echoAccepted;
 
         public void Poll(NetworkStack stack, long nowMs)
         {
+            Firmware?.Poll(nowMs);
             TcpStack tcp = stack.Tcp;
             for (int i = 0; i < _listeners.Length; i++)
             {
+                if (_listeners[i] == 0) continue;
                 int h;
                 while ((h = tcp.Accept(_listeners[i])) > 0)
                 {
                     Accepted++;
+                    if (_kinds[i] == Kind.Echo) _echoAccepted++;
                     var s = new Session { Handle = h, Kind = _kinds[i] };
                     if (s.Kind == Kind.Discard || s.Kind == Kind.Sha) s.Hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
                     if (s.Kind == Kind.Http) s.Request = new StringBuilder();
