@@ -266,17 +266,21 @@ namespace EmbeddedTcp.Tcp
         private void SendAck(TcpConnection c)
         {
             int window = AdvertiseWindow(c);
-            Emit(c.LocalIp, c.RemoteIp, c.LocalPort, c.RemotePort, c.SndNxt, c.RcvNxt, TcpFlags.Ack, window, false, null, 0);
+            // A bare ACK carries SND.MAX, not SND.NXT (as BSD does): after a retransmission
+            // timeout rewinds SND.NXT, a sequence number below the peer's RCV.NXT would make the
+            // ACK unacceptable there; the peer would drop it unread and answer with an ACK that
+            // is just as unacceptable here, and both sides would stall until they time out.
+            Emit(c.LocalIp, c.RemoteIp, c.LocalPort, c.RemotePort, c.SndMax, c.RcvNxt, TcpFlags.Ack, window, false, null, 0);
             c.AckNow = false;
             c.DelayedAckAt = TcpConnection.Never;
             c.SegmentsSinceAck = 0;
         }
 
-        /// <summary>RST for a connection we abort: &lt;SEQ=SND.NXT&gt;&lt;CTL=RST&gt;.</summary>
+        /// <summary>RST for a connection we abort: &lt;SEQ=SND.MAX&gt;&lt;CTL=RST&gt; (SND.NXT unless a timeout rewound it; see SendAck).</summary>
         private void SendReset(TcpConnection c)
         {
             Counters.ResetsOut++;
-            Emit(c.LocalIp, c.RemoteIp, c.LocalPort, c.RemotePort, c.SndNxt, c.RcvNxt, TcpFlags.Rst | TcpFlags.Ack, 0, false, null, 0);
+            Emit(c.LocalIp, c.RemoteIp, c.LocalPort, c.RemotePort, c.SndMax, c.RcvNxt, TcpFlags.Rst | TcpFlags.Ack, 0, false, null, 0);
         }
 
         private int ReceiveWindowLimit(TcpConnection c)

@@ -210,6 +210,7 @@ namespace EmbeddedTcp.Tcp
         /// </summary>
         public int Connect(uint localIp, uint remoteIp, int remotePort, int localPort)
         {
+            // localIp 0 is refused: the SYN would leave from 0.0.0.0 and no answer could ever come back.
             if (remotePort <= 0 || remotePort > 65535 || localPort < 0 || localPort > 65535 || remoteIp == 0)
             {
                 return TcpError.InvalidArgument;
