@@ -42,6 +42,8 @@ namespace EmbeddedTcp.Ip
         public long ArpRefreshes;
         /// <summary>Entries that aged out.</summary>
         public long ArpExpired;
+        /// <summary>Entries dropped because TCP kept timing out towards them (re-resolved on next use).</summary>
+        public long ArpNegativeAdvice;
         /// <summary>Resolutions refused because every entry was pending.</summary>
         public long ArpTableFull;
 

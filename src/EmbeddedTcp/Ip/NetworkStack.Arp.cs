@@ -79,6 +79,23 @@ namespace EmbeddedTcp.Ip
             return true;
         }
 
+        /// <summary>
+        /// Drops the ARP entry of the next hop towards <paramref name="destination"/> (TCP's
+        /// negative advice after repeated timeouts), so the next packet resolves it afresh: a
+        /// neighbour that changed its MAC address, or an entry poisoned by a corrupted reply,
+        /// heals in one resolution instead of waiting for the entry to age out.
+        /// </summary>
+        private void ForgetNextHop(uint destination)
+        {
+            uint hop = _address != 0 && (destination & _netmask) == (_address & _netmask) ? destination : _gateway;
+            int i = ArpFind(hop);
+            if (i >= 0 && _arpState[i] == ArpResolved)
+            {
+                _arpState[i] = ArpFree;
+                Counters.ArpNegativeAdvice++;
+            }
+        }
+
         private int ArpFind(uint ip)
         {
             for (int i = 0; i < _arpIp.Length; i++)

@@ -370,6 +370,11 @@ namespace EmbeddedTcp.Ip
             {
                 _stack.SendIpv4(localIp, remoteIp, IpProtocol.Tcp, length);
             }
+
+            public void ReachabilityInDoubt(uint localIp, uint remoteIp)
+            {
+                _stack.ForgetNextHop(remoteIp);
+            }
         }
     }
 }

@@ -17,5 +17,12 @@ namespace EmbeddedTcp.Tcp
 
         /// <summary>Sends the segment of <paramref name="length"/> bytes written into the buffer BeginSegment returned.</summary>
         void EndSegment(uint localIp, uint remoteIp, int length);
+
+        /// <summary>
+        /// Negative advice: segments to <paramref name="remoteIp"/> keep timing out, so the path
+        /// below TCP may be stale (a neighbour that changed its MAC address, a poisoned ARP entry).
+        /// The IP layer re-resolves the next hop; TCP's retransmissions then take the new path.
+        /// </summary>
+        void ReachabilityInDoubt(uint localIp, uint remoteIp);
     }
 }

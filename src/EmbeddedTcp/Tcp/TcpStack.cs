@@ -19,6 +19,8 @@ namespace EmbeddedTcp.Tcp
         private const int IndexMask = (1 << IndexBits) - 1;
         private const int ListenerTag = 0x40000000;
         private const int MaxGeneration = 0x3FFFF;
+        /// <summary>After this many consecutive timeouts the IP layer is asked to re-resolve the path.</summary>
+        private const int NegativeAdviceRetries = 3;
 
         private readonly TcpConfig _config;
         private readonly ITcpOutput _output;
@@ -675,6 +677,11 @@ namespace EmbeddedTcp.Tcp
                     return false;
                 }
 
+                if (c.Retries == NegativeAdviceRetries)
+                {
+                    _output.ReachabilityInDoubt(c.LocalIp, c.RemoteIp);
+                }
+
                 c.Rtt.Backoff();
                 Counters.Retransmissions++;
                 SendSyn(c);
@@ -709,6 +716,11 @@ namespace EmbeddedTcp.Tcp
                 SendReset(c);
                 Fail(c, TcpError.TimedOut, TcpCause.RetransmitTimeout);
                 return false;
+            }
+
+            if (c.Retries == NegativeAdviceRetries)
+            {
+                _output.ReachabilityInDoubt(c.LocalIp, c.RemoteIp); // as Linux's dst_negative_advice
             }
 
             // RFC 5681 3.1 eq. 4 and RFC 6298 5.5-5.7: collapse the window, back off, go back to SND.UNA.

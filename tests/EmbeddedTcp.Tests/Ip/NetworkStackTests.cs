@@ -171,6 +171,40 @@ namespace EmbeddedTcp.Tests.Ip
         }
 
         [Fact]
+        public void PoisonedArpEntry_HealsByTcpNegativeAdvice_LongBeforeItAgesOut()
+        {
+            var f = new LanFixture();
+            int l = f.B.Tcp.Listen(0, 9, 2);
+            int c = f.A.Tcp.Connect(0, LanFixture.IpB, 9, 0);
+            int s = 0;
+            Assert.True(f.RunUntil(() => (s = s > 0 ? s : f.B.Tcp.Accept(l)) > 0));
+            // A corrupted (or forged) ARP reply: B's address now maps to a MAC nobody has.
+            byte[] bogus = { 0x02, 0xBA, 0xD0, 0, 0, 0x02 };
+            var frame = new byte[60];
+            EthernetFrame.Emit(frame, 0, LanFixture.MacA, 0, bogus, 0, EtherType.Arp, 28);
+            ArpPacket.Emit(frame, 14, ArpOperation.Reply, bogus, 0, LanFixture.IpB, LanFixture.MacA, 0, LanFixture.IpA);
+            f.A.Input(frame, 60);
+            var mac = new byte[6];
+            Assert.True(f.A.TryGetNeighbour(LanFixture.IpB, mac, 0));
+            Assert.Equal(bogus, mac);
+            byte[] data = TcpFixtureBytes(20000);
+            int sent = 0, got = 0;
+            var buf = new byte[4096];
+            long start = f.Lan.NowMs;
+            Assert.True(f.RunUntil(() =>
+            {
+                if (sent < data.Length) { int n = f.A.Tcp.Send(c, data, sent, data.Length - sent); if (n > 0) sent += n; }
+                int k = f.B.Tcp.Receive(s, buf, 0, buf.Length);
+                if (k > 0) got += k;
+                return got == data.Length;
+            }, 60000));
+            Assert.Equal(1, f.A.Counters.ArpNegativeAdvice);
+            Assert.True(f.A.TryGetNeighbour(LanFixture.IpB, mac, 0));
+            Assert.Equal(LanFixture.MacB, mac);
+            Assert.True(f.Lan.NowMs - start < 10000, "healed after " + (f.Lan.NowMs - start) + " ms (the entry would live 300 s)");
+        }
+
+        [Fact]
         public void SetAddress_SendsGratuitousArp()
         {
             var f = new LanFixture();

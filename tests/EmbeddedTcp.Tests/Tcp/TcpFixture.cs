@@ -55,6 +55,13 @@ namespace EmbeddedTcp.Tests.Tcp
             return Refuse ? null : _buffer;
         }
 
+        public int NegativeAdvice;
+
+        public void ReachabilityInDoubt(uint localIp, uint remoteIp)
+        {
+            NegativeAdvice++;
+        }
+
         public void EndSegment(uint localIp, uint remoteIp, int length)
         {
             LastDestination = remoteIp;

@@ -27,6 +27,7 @@ namespace EmbeddedTcp.Tests.Tcp
         public long Reordered;
         public long Corrupted;
         public long Blackholed;
+        public long NegativeAdvice;
 
         private readonly Side _toB;
         private readonly Side _toA;
@@ -157,6 +158,11 @@ namespace EmbeddedTcp.Tests.Tcp
                 offset = 0;
                 capacity = 1480;
                 return _scratch;
+            }
+
+            public void ReachabilityInDoubt(uint localIp, uint remoteIp)
+            {
+                _link.NegativeAdvice++;
             }
 
             public void EndSegment(uint localIp, uint remoteIp, int length)
