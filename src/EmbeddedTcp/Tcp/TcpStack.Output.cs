@@ -129,14 +129,11 @@ namespace EmbeddedTcp.Tcp
 
             if (len <= 0)
             {
-                // Zero window: probe with the next byte; SND.NXT stays, SND.MAX covers it so its ACK is acceptable.
+                // Zero window: a probe with an old sequence number and no data (as Linux does). The
+                // receiver must answer it with an ACK carrying its window; SND.NXT and SND.MAX stay,
+                // so our own ACKs remain acceptable to a receiver whose window is still closed.
                 Counters.ZeroWindowProbes++;
-                uint seq = c.SndNxt;
-                EmitSegment(c, seq, TcpFlags.Ack, 1, false);
-                if (Seq.Gt(seq + 1, c.SndMax))
-                {
-                    c.SndMax = seq + 1;
-                }
+                EmitSegment(c, c.SndUna - 1, TcpFlags.Ack, 0, false);
 
                 if (c.PersistBackoff < 16)
                 {

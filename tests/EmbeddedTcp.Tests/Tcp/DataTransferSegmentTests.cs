@@ -153,10 +153,10 @@ namespace EmbeddedTcp.Tests.Tcp
                 }
 
                 Seg probe = f.Out.Single();
-                Assert.Equal(1, probe.Len);
-                Assert.Equal(f.Iss + 1, probe.SeqNo);
+                Assert.Equal(0, probe.Len);
+                Assert.Equal(f.Iss, probe.SeqNo); // SND.UNA - 1: an old sequence number the receiver must answer
                 probeTimes.Add(f.Now);
-                // The receiver still has no room: it drops the byte and re-advertises zero.
+                // The receiver still has no room: it answers with its zero window.
                 f.Feed(new Seg { Flags = TcpFlags.Ack, SeqNo = f.RemoteNxt, AckNo = f.Iss + 1, Window = 0 });
             }
 
@@ -168,6 +168,27 @@ namespace EmbeddedTcp.Tests.Tcp
             Seg d = f.Out.Single();
             Assert.Equal(300, d.Len);
             Assert.Equal(f.Iss + 1, d.SeqNo);
+        }
+
+        [Fact]
+        public void ZeroWindowBothWays_OurAcksStayAcceptable_WhileWeProbe()
+        {
+            // The peer's window is closed to us (we probe it) while it sends us data: our ACKs for
+            // that data must carry a sequence number its closed window still accepts (SND.NXT).
+            var f = TcpFixture.EstablishedActive();
+            f.Feed(new Seg { Flags = TcpFlags.Ack, SeqNo = f.RemoteNxt, AckNo = f.Iss + 1, Window = 0 });
+            f.Stack.Send(f.Handle, new byte[100], 0, 100);
+            for (int k = 0; k < 100000 && f.Out.Sent.Count == 0; k++)
+            {
+                f.Advance(1);
+            }
+
+            f.Out.Take(); // the first probe
+            f.Feed(f.Data(f.Iss + 1, new byte[50]));
+            f.Advance(f.Config.DelayedAckMs);
+            Seg ack = f.Out.Take()[^1];
+            Assert.Equal(f.Iss + 1, ack.SeqNo);
+            Assert.Equal(f.RemoteNxt + 50, ack.AckNo);
         }
 
         public static IEnumerable<object[]> Orders()
