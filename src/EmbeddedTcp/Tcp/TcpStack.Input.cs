@@ -32,15 +32,10 @@ namespace EmbeddedTcp.Tcp
             _segDataLen = 0;
             _segSeq = 0;
             TcpHeader h;
-            if (TcpHeader.TryParse(buffer, offset, length, out h) != WireResult.Ok)
+            WireResult parsed = TcpHeader.TryParse(buffer, offset, length, sourceIp, destinationIp, out h);
+            if (parsed != WireResult.Ok)
             {
-                Drop(null, TcpDropReason.Malformed);
-                return;
-            }
-
-            if (!h.VerifyChecksum(sourceIp, destinationIp))
-            {
-                Drop(null, TcpDropReason.BadChecksum);
+                Drop(null, parsed == WireResult.BadChecksum ? TcpDropReason.BadChecksum : TcpDropReason.Malformed);
                 return;
             }
 
