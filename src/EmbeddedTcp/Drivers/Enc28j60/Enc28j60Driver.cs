@@ -501,11 +501,7 @@ namespace EmbeddedTcp.Drivers.Enc28j60
                 }
                 if (++polls >= TransmitWaitPolls)
                 {
-                    // Stalled transmit logic (errata): TXRTS never clears by itself.
-                    _counters.TransmitTimeouts++;
-                    ResetTransmitLogic();
-                    _transmitInFlight = false;
-                    return false;
+                    return GiveUpStalledTransmit();
                 }
             }
         }
@@ -536,13 +532,18 @@ namespace EmbeddedTcp.Drivers.Enc28j60
                 }
                 if (++polls >= TransmitWaitPolls)
                 {
-                    // Stalled transmit logic (errata): TXRTS never clears by itself.
-                    _counters.TransmitTimeouts++;
-                    ResetTransmitLogic();
-                    _transmitInFlight = false;
-                    return false;
+                    return GiveUpStalledTransmit();
                 }
             }
+        }
+
+        /// <summary>Stalled transmit logic (errata): TXRTS never clears by itself. Counts it, resets the logic; returns false.</summary>
+        private bool GiveUpStalledTransmit()
+        {
+            _counters.TransmitTimeouts++;
+            ResetTransmitLogic();
+            _transmitInFlight = false;
+            return false;
         }
 
         /// <summary>Counts an abort, resets the transmit logic (errata) and retries a late collision. True when retrying.</summary>
