@@ -5,6 +5,13 @@ using EmbeddedTcp.Hal;
 namespace EmbeddedTcp.Simulation.Enc28j60
 {
     /// <summary>
+    /// Receives a frame the chip put on the wire (no FCS, padded as the MAC pads). A named
+    /// delegate rather than Action&lt;byte[], int, int&gt;, so this file also compiles against
+    /// nanoFramework's mscorlib (it has no three-argument Action) and the model runs on nanoCLR.
+    /// </summary>
+    public delegate void Enc28j60FrameHandler(byte[] frame, int offset, int length);
+
+    /// <summary>
     /// A register-level model of the ENC28J60 behind its SPI interface, so the real driver runs
     /// unchanged on the desktop. It decodes the seven SPI opcodes with their byte formats,
     /// keeps the four register banks and the common registers, the 8 KB buffer memory with its
@@ -12,7 +19,9 @@ namespace EmbeddedTcp.Simulation.Enc28j60
     /// overflow), transmission with the control byte and status vector, the PHY behind the MII
     /// registers, EIR/EIE and the INT pin. Silicon errata can be switched on (they are on by
     /// default, as on a rev. B7 chip) and faults injected. Every SPI transaction and byte is
-    /// counted. The packet paths allocate nothing.
+    /// counted. The packet paths allocate nothing. mscorlib only (no generics, no LINQ): the
+    /// nanoCLR tests (tests/EmbeddedTcp.NanoTests) compile this file for nanoFramework and run the
+    /// driver against it on the interpreter.
     /// </summary>
     public sealed class Enc28j60Model : ISpiBus, IInterruptPin, IDelay
     {
@@ -75,7 +84,7 @@ namespace EmbeddedTcp.Simulation.Enc28j60
         /// <summary>Value of EREVID (6 = rev. B7).</summary>
         public byte Revision { get; set; }
         /// <summary>Called with each transmitted frame (no FCS, padded as the MAC pads) instead of queueing it. Must not keep the array.</summary>
-        public Action<byte[], int, int> FrameTransmitted { get; set; }
+        public Enc28j60FrameHandler FrameTransmitted { get; set; }
 
         // ---------------- counters ----------------
 
