@@ -116,6 +116,13 @@ namespace NanoGuardFixture
             return s_holder.Add(i); // callvirt on a class held in a field
         }
 
+        public static int CleanMscorlibCalls(int i)
+        {
+            Array.Copy(s_buf, 0, s_holder.Buffer, 0, 8); // the mscorlib members the guard vets as allocation-free
+            Array.Clear(s_buf, 8, 8);
+            return s_text.Length + s_text[i & 7];
+        }
+
         public static int CleanEnumSwitch(int i)
         {
             switch ((Color)(i % 3))
@@ -278,6 +285,11 @@ namespace NanoGuardFixture
         {
             Color c = (Color)(i % 3);
             return c.GetHashCode(); // constrained. Color callvirt Object::GetHashCode: boxes
+        }
+
+        public static int UnvettedMscorlibCall(int i)
+        {
+            return BitConverter.GetBytes(i)[0]; // a new byte[] inside mscorlib: no newarr in this IL
         }
 
         // ---- mscorlib's value types ------------------------------------------------------------

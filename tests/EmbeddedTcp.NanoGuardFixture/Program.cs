@@ -28,6 +28,7 @@ namespace NanoGuardFixture
             "CleanResetThroughRef",
             "CleanElementThroughRef",
             "CleanInstanceCall",
+            "CleanMscorlibCalls",
             "CleanEnumSwitch",
             "StructLocal",
             "StructLocalNeverUsed",
@@ -51,6 +52,7 @@ namespace NanoGuardFixture
             "StringFormat",
             "IntToString",
             "EnumGetHashCode",
+            "UnvettedMscorlibCall",
             "TimeSpanLocal",
             "DateTimeLocal",
             "MscorlibStructReturn",
@@ -98,33 +100,35 @@ namespace NanoGuardFixture
                 case 6: return Cases.CleanResetThroughRef(i);
                 case 7: return Cases.CleanElementThroughRef(i);
                 case 8: return Cases.CleanInstanceCall(i);
-                case 9: return Cases.CleanEnumSwitch(i);
-                case 10: return Cases.StructLocal(i);
-                case 11: return Cases.StructLocalNeverUsed(i);
-                case 12: return Cases.NewStructIntoLocal(i);
-                case 13: return Cases.PassStructByValue(i);
-                case 14: return Cases.ReturnStruct(i);
-                case 15: return Cases.CopyInstanceStructField(i);
-                case 16: return Cases.CopyStaticStructField(i);
-                case 17: return Cases.CopyArrayElement(i);
-                case 18: return Cases.CopyThroughRef(i);
-                case 19: return Cases.NewStructToField(i);
-                case 20: return Cases.NewClass(i);
-                case 21: return Cases.NewException(i);
-                case 22: return Cases.ThrowPreallocated(i);
-                case 23: return Cases.Box(i);
-                case 24: return Cases.BoxEnum(i);
-                case 25: return Cases.NewArray(i);
-                case 26: return Cases.StringLiteral(i);
-                case 27: return Cases.DelegateCreation(i);
-                case 28: return Cases.StringConcat(i);
-                case 29: return Cases.StringFormat(i);
-                case 30: return Cases.IntToString(i);
-                case 31: return Cases.EnumGetHashCode(i);
-                case 32: return Cases.TimeSpanLocal(i);
-                case 33: return Cases.DateTimeLocal(i);
-                case 34: return Cases.MscorlibStructReturn(i);
-                case 35: return Cases.SpanByteFromArray(i);
+                case 9: return Cases.CleanMscorlibCalls(i);
+                case 10: return Cases.CleanEnumSwitch(i);
+                case 11: return Cases.StructLocal(i);
+                case 12: return Cases.StructLocalNeverUsed(i);
+                case 13: return Cases.NewStructIntoLocal(i);
+                case 14: return Cases.PassStructByValue(i);
+                case 15: return Cases.ReturnStruct(i);
+                case 16: return Cases.CopyInstanceStructField(i);
+                case 17: return Cases.CopyStaticStructField(i);
+                case 18: return Cases.CopyArrayElement(i);
+                case 19: return Cases.CopyThroughRef(i);
+                case 20: return Cases.NewStructToField(i);
+                case 21: return Cases.NewClass(i);
+                case 22: return Cases.NewException(i);
+                case 23: return Cases.ThrowPreallocated(i);
+                case 24: return Cases.Box(i);
+                case 25: return Cases.BoxEnum(i);
+                case 26: return Cases.NewArray(i);
+                case 27: return Cases.StringLiteral(i);
+                case 28: return Cases.DelegateCreation(i);
+                case 29: return Cases.StringConcat(i);
+                case 30: return Cases.StringFormat(i);
+                case 31: return Cases.IntToString(i);
+                case 32: return Cases.EnumGetHashCode(i);
+                case 33: return Cases.UnvettedMscorlibCall(i);
+                case 34: return Cases.TimeSpanLocal(i);
+                case 35: return Cases.DateTimeLocal(i);
+                case 36: return Cases.MscorlibStructReturn(i);
+                case 37: return Cases.SpanByteFromArray(i);
                 default: return 0;
             }
         }

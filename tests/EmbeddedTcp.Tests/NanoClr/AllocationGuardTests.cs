@@ -48,6 +48,7 @@ namespace EmbeddedTcp.Tests.NanoClr
             ["Cases::CleanResetThroughRef"] = new R[0],
             ["Cases::CleanElementThroughRef"] = new R[0],
             ["Cases::CleanInstanceCall"] = new R[0],
+            ["Cases::CleanMscorlibCalls"] = new R[0], // AllocationGuard.VettedCalls
             ["Cases::CleanEnumSwitch"] = new R[0],
             // structs
             ["Cases::StructLocal"] = new[] { R.StructLocal, R.StructCopy },
@@ -73,11 +74,12 @@ namespace EmbeddedTcp.Tests.NanoClr
             ["Cases::StringFormat"] = new[] { R.NewArray, R.StringBuilding },
             ["Cases::IntToString"] = new[] { R.StringBuilding },
             ["Cases::EnumGetHashCode"] = new R[0], // constrained. callvirt: no box on nanoCLR (measured)
+            ["Cases::UnvettedMscorlibCall"] = new[] { R.UnvettedCall },
             // mscorlib's value types
             ["Cases::TimeSpanLocal"] = new R[0], // TimeSpan and DateTime are nanoCLR built-ins, not heap structs
             ["Cases::DateTimeLocal"] = new R[0],
             ["Cases::MscorlibStructReturn"] = new R[0],
-            ["Cases::SpanByteFromArray"] = new[] { R.StructLocal, R.StructCall },
+            ["Cases::SpanByteFromArray"] = new[] { R.StructLocal, R.StructCall, R.UnvettedCall }, // op_Implicit; get_Length unmeasured
             // helpers the cases call
             ["Cases::ByRef"] = new R[0],
             ["Cases::Reset"] = new R[0],
@@ -158,6 +160,7 @@ namespace EmbeddedTcp.Tests.NanoClr
             Assert.Matches(@"^NanoGuardFixture\.Cases::Deref \[IL_[0-9a-f]{4}\] ldobj copies a struct \(NanoGuardFixture\.Pair\)$", One("Deref"));
             Assert.Matches(@"^NanoGuardFixture\.Cases::StringConcat \[IL_[0-9a-f]{4}\] call System\.String::Concat builds a new string or array \(System\.String::Concat\)$", One("StringConcat"));
             Assert.Matches(@"^NanoGuardFixture\.Cases::IntToString \[IL_[0-9a-f]{4}\] call System\.Int32::ToString builds", One("IntToString"));
+            Assert.Matches(@"^NanoGuardFixture\.Cases::UnvettedMscorlibCall \[IL_[0-9a-f]{4}\] call System\.BitConverter::GetBytes: not measured as allocation-free on nanoCLR .*\(System\.BitConverter::GetBytes\)$", One("UnvettedMscorlibCall"));
             Assert.Matches(@"^NanoGuardFixture\.Cases::ThrowStored \[IL_[0-9a-f]{4}\] throw: ", One("ThrowStored"));
             Assert.Contains(result.Of("NanoGuardFixture.Cases::ThrowNew"), v => v.Rule == R.NewException && v.Subject == "System.InvalidOperationException");
             // mscorlib's SpanByte is resolved through the TypeRef into nanoFramework's mscorlib: a struct
