@@ -20,7 +20,11 @@ namespace EmbeddedTcp.Tests.NanoClr
     /// </summary>
     public enum AllocationRule
     {
-        /// <summary>A local of a struct type (a value type that is neither primitive nor enum): made at every entry of the method, even on a path never taken.</summary>
+        /// <summary>
+        /// A local of a struct type (a value type that is neither primitive nor enum; DateTime and TimeSpan
+        /// count as primitives, nanoCLR keeps them in the slot): made at every entry of the method, even
+        /// on a path never taken.
+        /// </summary>
         StructLocal,
         /// <summary>A parameter of a struct type passed by value: every caller loads (copies) the struct to pass it.</summary>
         StructParameter,
