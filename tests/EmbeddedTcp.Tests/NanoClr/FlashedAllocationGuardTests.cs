@@ -1,0 +1,53 @@
+using System;
+using System.IO;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace EmbeddedTcp.Tests.NanoClr
+{
+    /// <summary>
+    /// Design rule 2 on the IL that is flashed: in the nanoFramework builds of the core
+    /// (src/EmbeddedTcp.Nano → EmbeddedTcp.dll) and of the firmware application
+    /// (src/EmbeddedTcp.Firmware.Nano → EmbeddedTcp.Firmware.dll), no method that can run after
+    /// start-up does anything nanoCLR allocates for (<see cref="AllocationRule"/>). Constructors are
+    /// start-up; so are the methods of <see cref="StartUpAllowList"/>, each with its reason.
+    /// </summary>
+    public class FlashedAllocationGuardTests
+    {
+        /// <summary>
+        /// Methods that only run while the stack and the application are being built, or never on the
+        /// device: "Namespace.Type::Method — reason". An entry that matches no method fails the test, and
+        /// so does one that a checked method calls (it would run after start-up after all).
+        /// </summary>
+        public static readonly string[] StartUpAllowList =
+        {
+            "EmbeddedTcp.Ip.NetworkStack::InitArp — called only by the NetworkStack constructor: allocates the ARP cache and its pending-frame buffers",
+            "EmbeddedTcp.Ip.NetworkStack::InitUdp — called only by the NetworkStack constructor: allocates the UDP socket table and its receive rings",
+            "EmbeddedTcp.Ip.NetworkStack::InitClients — called only by the NetworkStack constructor: creates the DHCP and DNS clients",
+            "EmbeddedTcp.Tcp.TcpStack::CheckInvariants — internal test hook (tests and fuzzers, through InternalsVisibleTo); nothing in the stack or the firmware calls it",
+        };
+
+        private readonly ITestOutputHelper _output;
+
+        public FlashedAllocationGuardTests(ITestOutputHelper output)
+        {
+            _output = output;
+        }
+
+        [Fact]
+        public void FlashedCodeAllocatesNothingAfterStartUp()
+        {
+            string core = NanoBuildOutput.Dll("src/EmbeddedTcp.Nano", "EmbeddedTcp.dll");
+            string firmware = NanoBuildOutput.Dll("src/EmbeddedTcp.Firmware.Nano", "EmbeddedTcp.Firmware.dll");
+            var result = AllocationGuard.Analyze(new[] { core, firmware }, new[] { NanoBuildOutput.Mscorlib(core) }, StartUpAllowList);
+
+            // The whole report also goes beside the test assembly, to diff against another branch.
+            string reportPath = Path.Combine(AppContext.BaseDirectory, "nano-allocation-guard.txt");
+            string report = result.Report();
+            File.WriteAllText(reportPath, report);
+            _output.WriteLine(report);
+            Assert.True(result.MethodsChecked > 100, "only " + result.MethodsChecked + " methods checked:\n" + report);
+            Assert.True(result.Clean, "what allocates on nanoCLR after start-up (rules: tests/EmbeddedTcp.Tests/NanoClr/AllocationGuard.cs; full report: " + reportPath + ")\n" + report);
+        }
+    }
+}
