@@ -1,3 +1,4 @@
+using System;
 using EmbeddedTcp.Hal;
 
 namespace EmbeddedTcp.NanoSupport
@@ -8,7 +9,12 @@ namespace EmbeddedTcp.NanoSupport
     /// constructor: sending and receiving allocate nothing. Each direction is a ring of
     /// <c>depth</c> frames; a full ring drops the frame (as a busy switch port would). An optional
     /// loss pattern drops frames deterministically: with <see cref="DropEvery"/> = N &gt; 0, every
-    /// N-th frame sent (counted per direction) is lost.
+    /// N-th frame sent (counted per direction) is lost. For measurements (NanoMeter) an end can
+    /// also hand its stack an exact number of frames (<see cref="End.ReceiveLimit"/>), show and
+    /// reorder what is queued (<see cref="End.CopyWaiting"/>, <see cref="End.SwapWaiting"/>) and
+    /// take crafted frames (<see cref="End.Inject"/>). Frames are copied with Array.Copy (one
+    /// native call on nanoCLR, as a driver's SPI transfer would be), so the link adds little to
+    /// the interpreter cost of a frame.
     /// </summary>
     public sealed class MemoryLink
     {
@@ -60,6 +66,12 @@ namespace EmbeddedTcp.NanoSupport
             public int Received;
             /// <summary>Physical link state reported to the stack.</summary>
             public bool Up = true;
+            /// <summary>
+            /// Frames <see cref="Receive"/> may still deliver before it reports "none waiting";
+            /// each delivered frame counts one down. Negative (the default): no limit. Lets a
+            /// measurement hand a stack exactly one frame in a Poll although more are queued.
+            /// </summary>
+            public int ReceiveLimit = -1;
 
             internal End(byte macLast, int depth)
             {
@@ -89,13 +101,14 @@ namespace EmbeddedTcp.NanoSupport
             /// <inheritdoc />
             public int Receive(byte[] buffer, int offset, int capacity)
             {
-                if (_count == 0) return 0;
+                if (_count == 0 || ReceiveLimit == 0) return 0;
+                if (ReceiveLimit > 0) ReceiveLimit--;
                 int length = _lengths[_head];
                 byte[] frame = _frames[_head];
                 _head = (_head + 1) % _frames.Length;
                 _count--;
                 if (length > capacity) return 0;
-                for (int i = 0; i < length; i++) buffer[offset + i] = frame[i];
+                Array.Copy(frame, 0, buffer, offset, length);
                 Received++;
                 return length;
             }
@@ -127,6 +140,45 @@ namespace EmbeddedTcp.NanoSupport
                 _count = 0;
             }
 
+            /// <summary>
+            /// Copies the frame at position <paramref name="index"/> of this end's queue (0: the next
+            /// one <see cref="Receive"/> delivers) into <paramref name="destination"/>; returns its
+            /// length, or 0 when there is no such frame. The queue is unchanged.
+            /// </summary>
+            public int CopyWaiting(int index, byte[] destination, int offset)
+            {
+                if (index < 0 || index >= _count) return 0;
+                int slot = (_head + index) % _frames.Length;
+                int length = _lengths[slot];
+                Array.Copy(_frames[slot], 0, destination, offset, length);
+                return length;
+            }
+
+            /// <summary>Swaps two queued frames (positions as in <see cref="CopyWaiting"/>): delivers them out of order.</summary>
+            public void SwapWaiting(int first, int second)
+            {
+                if (first < 0 || second < 0 || first >= _count || second >= _count) return;
+                int a = (_head + first) % _frames.Length;
+                int b = (_head + second) % _frames.Length;
+                byte[] frame = _frames[a];
+                _frames[a] = _frames[b];
+                _frames[b] = frame;
+                int length = _lengths[a];
+                _lengths[a] = _lengths[b];
+                _lengths[b] = length;
+            }
+
+            /// <summary>
+            /// Queues a frame for this end's stack as if the peer had sent it (a crafted or
+            /// replayed frame); it is not counted in the peer's <see cref="Sent"/>. A full ring
+            /// drops it (counted in <see cref="Dropped"/>).
+            /// </summary>
+            public void Inject(byte[] frame, int offset, int length)
+            {
+                if (length > MaxFrame) return;
+                Enqueue(frame, offset, length);
+            }
+
             private void Enqueue(byte[] frame, int offset, int length)
             {
                 if (_count == _frames.Length)
@@ -135,8 +187,7 @@ namespace EmbeddedTcp.NanoSupport
                     return;
                 }
                 int tail = (_head + _count) % _frames.Length;
-                byte[] slot = _frames[tail];
-                for (int i = 0; i < length; i++) slot[i] = frame[offset + i];
+                Array.Copy(frame, offset, _frames[tail], 0, length);
                 _lengths[tail] = length;
                 _count++;
             }

@@ -20,6 +20,9 @@ namespace EmbeddedTcp.Bench
             "spi_transactions_rx", "spi_transactions_tx", "spi_bytes_rx", "spi_bytes_tx",
             "nano_core_bytes", "nano_firmware_bytes", "ram_default_bytes", "ram_per_connection_bytes",
             "tap_rx_vs_lwip", "tap_tx_vs_lwip", "tap_rx_mb_s", "tap_tx_mb_s", "kernel_veth_mb_s",
+            "nanoclr_alloc_rx", "nanoclr_alloc_tx", "nanoclr_alloc_request", "nanoclr_alloc_idle",
+            "nanoclr_il_per_segment_rx", "nanoclr_il_per_segment_tx", "nanoclr_calls_per_segment_rx", "nanoclr_calls_per_segment_tx",
+            "nanoclr_heap_default_bytes",
         };
 
         private static readonly Dictionary<string, double?> Json = new Dictionary<string, double?>();
@@ -57,6 +60,8 @@ namespace EmbeddedTcp.Bench
             {
                 Step("TAP peers", () => TapPeers.Run(Add, Set, Notes));
             }
+
+            Step("nanoCLR meter", NanoClr);
 
             Print(total.Elapsed);
             if (jsonPath != null)
@@ -211,6 +216,112 @@ namespace EmbeddedTcp.Bench
             Add("7 footprint", "bytes per extra connection", (m9 - m8).ToString(), "MaxConnections 9 minus 8, default 4 KiB rings; AllocatedBytes says " + (r9 - r8));
         }
 
+        /// <summary>
+        /// Section 9: the firmware on its real interpreter. Builds tools/EmbeddedTcp.NanoMeter (and with
+        /// it the nanoFramework builds of the core and the firmware), runs it on the kit's nanoCLR and
+        /// reports its meter's counts per event. Without the kit the section says so.
+        /// </summary>
+        private static void NanoClr()
+        {
+            string root = RepoRoot();
+            string kit = NanoMeterRun.FindKit(root);
+            if (kit == null)
+            {
+                Add("9 nanoCLR", "figures measured on nanoCLR", "skipped", "no nanoCLR kit at " + NanoMeterRun.KitLocation(root) + ": set NANOFRAMEWORK_KIT, or build the kit with its build.sh from nanoFramework's public repositories");
+                Notes.Add("nanoCLR: skipped, no kit (the nanoclr_* keys are null).");
+                return;
+            }
+
+            string project = Path.Combine(root, "tools", "EmbeddedTcp.NanoMeter", "EmbeddedTcp.NanoMeter.csproj");
+            var psi = new ProcessStartInfo("dotnet", "build \"" + project + "\" -c Release --nologo -v q")
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            };
+            using (var p = Process.Start(psi))
+            {
+                string log = p.StandardOutput.ReadToEnd() + p.StandardError.ReadToEnd();
+                p.WaitForExit();
+                if (p.ExitCode != 0)
+                {
+                    Add("9 nanoCLR", "figures measured on nanoCLR", "failed", "building tools/EmbeddedTcp.NanoMeter failed: " + LastLine(log));
+                    return;
+                }
+            }
+
+            int exit = NanoMeterRun.Execute(kit, NanoMeterRun.PeFiles(root, "Release"), 300, out string output);
+            NanoMeterOutput o = NanoMeterOutput.Parse(output);
+            if (exit != 0 || !o.Done)
+            {
+                Add("9 nanoCLR", "figures measured on nanoCLR", "failed", "nanoclr-run exit " + exit + (o.Exception != null ? ", " + o.Exception : ", the meter program did not complete"));
+                return;
+            }
+
+            const string how = "tools/EmbeddedTcp.NanoMeter on the kit's nanoCLR, its meter; ";
+            NanoMeterPerEvent rx = o.PerEvent("tcp-rx-segment");
+            NanoMeterPerEvent tx = o.PerEvent("tcp-tx-segment");
+            NanoMeterPerEvent request = o.PerEvent("tcp-request-response");
+            NanoMeterPerEvent idle = o.PerEvent("idle-poll");
+            NanoMeterPerEvent stackIdle = o.PerEvent("stack-idle-poll");
+            NanoMeterPerEvent ack = o.PerEvent("tcp-pure-ack");
+            string rxHow = rx.Events + " segments after a warm-up: the receiving stack's Poll with one full-size segment waiting (it also sends the ACK of the one before)";
+            string txHow = tx.Events + " segments after a warm-up: the sending stack's Send of 1460 bytes, one segment out (its ACK coming back: " + F(ack.Objs) + " objects, " + F(ack.Il, "0") + " IL)";
+            Set("nanoclr_alloc_rx", rx.Objs);
+            Set("nanoclr_alloc_tx", tx.Objs);
+            Set("nanoclr_alloc_request", request.Objs);
+            Set("nanoclr_alloc_idle", idle.Objs);
+            Set("nanoclr_il_per_segment_rx", rx.Il);
+            Set("nanoclr_il_per_segment_tx", tx.Il);
+            Set("nanoclr_calls_per_segment_rx", rx.Calls);
+            Set("nanoclr_calls_per_segment_tx", tx.Calls);
+            Add("9 nanoCLR", "objects per received segment, on nanoCLR", F(rx.Objs), how + rxHow);
+            Add("9 nanoCLR", "objects per sent segment, on nanoCLR", F(tx.Objs), how + txHow);
+            Add("9 nanoCLR", "objects per request/response, on nanoCLR", F(request.Objs), request.Events + " exchanges: the board's Poll with 64 bytes in, its Receive and Send of 64 bytes");
+            Add("9 nanoCLR", "objects per idle poll, on nanoCLR", F(idle.Objs), idle.Events + " turns of the firmware loop (NetworkStack.Poll, FirmwareApp.Poll) with nothing to do");
+            Add("9 nanoCLR", "IL instructions per received segment, on nanoCLR", F(rx.Il, "0"), "as the objects; the meter's phase switch taken out; the idle NetworkStack.Poll alone is " + F(stackIdle.Il, "0") + " of them");
+            Add("9 nanoCLR", "IL instructions per sent segment, on nanoCLR", F(tx.Il, "0"), "as the objects");
+            Add("9 nanoCLR", "calls per received segment, on nanoCLR", F(rx.Calls, "0"), "interpreted methods entered; native calls besides: " + F(rx.NCalls, "0"));
+            Add("9 nanoCLR", "calls per sent segment, on nanoCLR", F(tx.Calls, "0"), "interpreted methods entered; native calls besides: " + F(tx.NCalls, "0"));
+
+            NanoMeterBucket build = o.Buckets[NanoMeterRun.ConstructPhase];
+            string heapHow = build.Objs + " objects, " + build.ObjBlocks + " heap blocks on this 64-bit host; blocks × 12 B would say " + build.ObjBlocks * 12;
+            if (o.Esp32HeapBytes(out long low, out long high))
+            {
+                Set("nanoclr_heap_default_bytes", (low + high) / 2);
+                Add("9 nanoCLR", "heap after constructing the default NetworkStack + FirmwareApp, bytes on an ESP32, on nanoCLR", ((low + high) / 2).ToString(CultureInfo.InvariantCulture),
+                    heapHow + ", but arrays take about twice the 12-byte blocks on the ESP32 (20-byte array header there, 32 here): from the allocation sites, objects' blocks × 12 B and arrays re-sized, " + low + "..." + high + " B");
+            }
+            else
+            {
+                Set("nanoclr_heap_default_bytes", build.ObjBlocks * 12);
+                Add("9 nanoCLR", "heap after constructing the default NetworkStack + FirmwareApp, blocks × 12 B, on nanoCLR", (build.ObjBlocks * 12).ToString(CultureInfo.InvariantCulture), heapHow + " (no allocation sites to re-size arrays for the ESP32: an underestimate)");
+            }
+
+            var allocating = new List<string>();
+            foreach (string phase in NanoMeterRun.EventPhases)
+            {
+                NanoMeterPerEvent e = o.PerEvent(phase);
+                if (e == null || e.Objs != 0) allocating.Add(phase + (e == null ? " (missing)" : " " + F(e.Objs)));
+            }
+
+            Add("9 nanoCLR", "event phases that allocate, on nanoCLR", allocating.Count + " of " + NanoMeterRun.EventPhases.Length, allocating.Count == 0 ? "none; not in JSON" : "objects per event: " + string.Join(", ", allocating) + "; not in JSON");
+            var spi = new List<string>();
+            foreach (KeyValuePair<string, int> s in NanoMeterRun.SpiPhases)
+            {
+                NanoMeterPerEvent e = o.PerEvent(s.Key);
+                spi.Add(e == null ? "?" : F(e.Objs));
+            }
+
+            Add("9 nanoCLR", "SPI adapter objects per transaction, on nanoCLR", string.Join(" / ", spi), "register write / register read / frame read / frame write, SpiBusAdapter over a SpiDevice stand-in (the kit's host has no SPI); not in JSON");
+            if (o.CheckFailures.Count > 0)
+            {
+                Notes.Add("nanoCLR: " + o.CheckFailures.Count + " checks of the meter program failed (an event did not happen as its phase says), first: " + o.CheckFailures[0]);
+            }
+
+            Notes.Add("nanoCLR figures are counts (exact, the same on every run), for the code as the interpreter runs it; per event, with the meter's phase-switch cost (6 IL, 1 call, 1 native call) taken out.");
+        }
+
         private static NetworkConfig Conns(int n)
         {
             var c = new NetworkConfig();
@@ -303,7 +414,7 @@ namespace EmbeddedTcp.Bench
 
             Console.WriteLine();
             foreach (string n in Notes) Console.WriteLine("- " + n);
-            Console.WriteLine("- Wall-clock figures (2, 3, 4, 8) come from a shared machine and are noisy; allocation, line rate (simulated time), SPI and footprint are exact.");
+            Console.WriteLine("- Wall-clock figures (2, 3, 4, 8) come from a shared machine and are noisy; allocation, line rate (simulated time), SPI, footprint and nanoCLR counts are exact.");
             Console.WriteLine("- Took " + F(elapsed.TotalSeconds, "0") + " s.");
             Console.WriteLine();
             Console.WriteLine(ToJson());

@@ -1,0 +1,147 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Text;
+using EmbeddedTcp.Bench.Harness;
+using Xunit;
+
+namespace EmbeddedTcp.Tests.NanoClr
+{
+    /// <summary>
+    /// tools/EmbeddedTcp.NanoMeter on nanoCLR (the kit's interpreter, with its meter): the program
+    /// completes with every check holding, every event phase is there and was entered once per
+    /// event, no event allocates (issue 14: 0 heap objects per event, on the interpreter that is
+    /// flashed), and the board's SPI adapter makes the fewest objects System.Device.Spi allows.
+    /// One run serves every test of the class (about a second).
+    /// </summary>
+    public class NanoMeterTests
+    {
+        private static readonly object Gate = new object();
+        private static NanoMeterOutput s_output;
+        private static string s_raw;
+
+        private static NanoMeterOutput Run()
+        {
+            string kit = NanoKit.Require();
+            string core = NanoKit.BuiltPe("src/EmbeddedTcp.Nano", "EmbeddedTcp.pe");
+            string firmware = NanoKit.BuiltPe("src/EmbeddedTcp.Firmware.Nano", "EmbeddedTcp.Firmware.pe");
+            string meter = NanoKit.BuiltPe("tools/EmbeddedTcp.NanoMeter", "EmbeddedTcp.NanoMeter.pe");
+            lock (Gate)
+            {
+                if (s_output == null)
+                {
+                    var r = NanoKit.Run(kit, "nanoclr-run", 300, "-t", "300", core, firmware, meter);
+                    Assert.True(r.ExitCode == 0, "nanoclr-run exit " + r.ExitCode + "\n" + Tail(r.Output) + r.Error);
+                    s_raw = r.Output;
+                    s_output = NanoMeterOutput.Parse(r.Output);
+                }
+
+                return s_output;
+            }
+        }
+
+        [SkippableFact]
+        public void MeterProgramCompletesWithEveryPhase()
+        {
+            NanoMeterOutput o = Run();
+            Assert.True(o.Exception == null, "the meter program ended with " + o.Exception);
+            Assert.True(o.Done, "the meter program did not complete:\n" + Tail(s_raw));
+            Assert.True(o.CheckFailures.Count == 0, "checks failed in the meter program (an event did not happen as its phase says):\n  " + string.Join("\n  ", o.CheckFailures));
+            Assert.True(o.DuplicateBuckets.Count == 0, "phases reported twice: " + string.Join(", ", o.DuplicateBuckets));
+
+            var problems = new List<string>();
+            var expected = NanoMeterRun.EventPhases.Concat(NanoMeterRun.SpiPhases.Select(p => p.Key))
+                .Concat(new[] { NanoMeterRun.OverheadPhase, NanoMeterRun.ConstructPhase }).ToList();
+            foreach (string phase in expected)
+            {
+                if (!o.Buckets.TryGetValue(phase, out NanoMeterBucket b))
+                {
+                    problems.Add(phase + ": no bucket");
+                    continue;
+                }
+
+                if (!o.Events.TryGetValue(phase, out int n) || n <= 0)
+                {
+                    problems.Add(phase + ": no events counted");
+                    continue;
+                }
+
+                // Tight phases: one enter per event, so nothing between events is charged.
+                if (b.Enters != n)
+                {
+                    problems.Add(phase + ": entered " + b.Enters + " times for " + n + " events");
+                }
+            }
+
+            foreach (string phase in o.Buckets.Keys.Concat(o.Events.Keys).Distinct())
+            {
+                if (!expected.Contains(phase))
+                {
+                    problems.Add(phase + ": printed by the program but unknown to this test (add it to NanoMeterRun)");
+                }
+            }
+
+            Assert.True(problems.Count == 0, string.Join("\n", problems));
+            Assert.True(o.Buckets[NanoMeterRun.ConstructPhase].Objs > 0, "the default construction allocated nothing?");
+            NanoMeterBucket overhead = o.Buckets[NanoMeterRun.OverheadPhase];
+            Assert.True(overhead.Objs == 0 && overhead.Il == 6 * overhead.Enters, "a phase switch costs 6 IL instructions and no object (kit README); measured " + overhead.Il + " IL, " + overhead.Objs + " objects over " + overhead.Enters + " enters");
+        }
+
+        [SkippableFact]
+        public void NoEventAllocatesOnNanoClr()
+        {
+            NanoMeterOutput o = Run();
+            var table = new StringBuilder();
+            var offenders = new List<string>();
+            foreach (string phase in NanoMeterRun.EventPhases)
+            {
+                NanoMeterPerEvent e = o.PerEvent(phase);
+                Assert.True(e != null, phase + " was not measured");
+                NanoMeterBucket b = o.Buckets[phase];
+                table.Append("  ").Append(phase.PadRight(26))
+                    .Append(" objs=").Append(b.Objs.ToString(CultureInfo.InvariantCulture).PadLeft(4))
+                    .Append(" blocks=").Append(b.ObjBlocks.ToString(CultureInfo.InvariantCulture).PadLeft(5))
+                    .Append(" events=").Append(e.Events.ToString(CultureInfo.InvariantCulture).PadLeft(2))
+                    .Append("  per event: ").Append(F(e.Objs)).Append(" objs, ").Append(F(e.ObjBlocks)).Append(" blocks, ")
+                    .Append(F(e.Il)).Append(" IL, ").Append(F(e.Calls)).Append(" calls\n");
+                if (b.Objs != 0)
+                {
+                    offenders.Add(phase);
+                }
+            }
+
+            Assert.True(offenders.Count == 0,
+                offenders.Count + " of " + NanoMeterRun.EventPhases.Length + " event phases allocate on nanoCLR (" + string.Join(", ", offenders) + "); every phase:\n" + table);
+        }
+
+        [SkippableFact]
+        public void SpiAdapterMakesTheFewestObjectsTheApiAllows()
+        {
+            NanoMeterOutput o = Run();
+            var lines = new List<string>();
+            bool ok = true;
+            foreach (KeyValuePair<string, int> p in NanoMeterRun.SpiPhases)
+            {
+                NanoMeterPerEvent e = o.PerEvent(p.Key);
+                Assert.True(e != null, p.Key + " was not measured");
+                ok &= e.Objs == p.Value;
+                lines.Add(p.Key + ": " + F(e.Objs) + " objects per call (expected " + p.Value + "), " + F(e.Il) + " IL");
+            }
+
+            Assert.True(ok, "SpiBusAdapter objects per ISpiBus call on nanoCLR:\n  " + string.Join("\n  ", lines));
+        }
+
+        private static string F(double v)
+        {
+            return v.ToString("0.##", CultureInfo.InvariantCulture);
+        }
+
+        private static string Tail(string s)
+        {
+            if (s == null) return "";
+            string[] lines = s.Split('\n');
+            return string.Join("\n", lines.Skip(Math.Max(0, lines.Length - 40)));
+        }
+    }
+}

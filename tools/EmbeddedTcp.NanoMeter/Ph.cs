@@ -1,0 +1,96 @@
+namespace EmbeddedTcp.NanoMeter
+{
+    /// <summary>
+    /// The meter's commands (kit README, "The meter"), each in a static readonly string: an executed
+    /// string literal makes a new string object on nanoCLR, which would be charged to the phase.
+    /// A phase named here is charged only with the event it names; <see cref="Program"/> counts its
+    /// events. <see cref="All"/> is the list printed at the end ("nanometer events NAME N").
+    /// </summary>
+    internal static class Ph
+    {
+        internal const string Prefix = "@@nanoclr phase ";
+
+        internal static readonly string None = "@@nanoclr phase -";
+        internal static readonly string Report = "@@nanoclr report";
+        internal static readonly string Reset = "@@nanoclr reset";
+        internal static readonly string SitesOn = "@@nanoclr sites on";
+        internal static readonly string SitesOff = "@@nanoclr sites off";
+        internal static readonly string Sites = "@@nanoclr sites";
+
+        // Start-up: the default NetworkStack + FirmwareApp (once, first thing, sites recorded).
+        internal static readonly string ConstructDefault = "@@nanoclr phase construct-default";
+
+        // What a phase switch itself costs (an empty phase): subtracted per enter.
+        internal static readonly string Overhead = "@@nanoclr phase meter-overhead";
+
+        // TCP (the board's connection to the host).
+        internal static readonly string TcpRx = "@@nanoclr phase tcp-rx-segment";
+        internal static readonly string TcpReceiveCall = "@@nanoclr phase tcp-receive-call";
+        internal static readonly string TcpTx = "@@nanoclr phase tcp-tx-segment";
+        internal static readonly string TcpPureAck = "@@nanoclr phase tcp-pure-ack";
+        internal static readonly string TcpRequest = "@@nanoclr phase tcp-request-response";
+        internal static readonly string TcpOutOfOrder = "@@nanoclr phase tcp-out-of-order";
+        internal static readonly string TcpFillHole = "@@nanoclr phase tcp-fill-hole";
+        internal static readonly string TcpRto = "@@nanoclr phase tcp-rto";
+        internal static readonly string TcpZeroWindowProbe = "@@nanoclr phase tcp-zero-window-probe";
+        internal static readonly string TcpKeepalive = "@@nanoclr phase tcp-keepalive";
+        internal static readonly string TcpTimeWait = "@@nanoclr phase tcp-time-wait-expiry";
+
+        // The poll loop with nothing to do.
+        internal static readonly string IdlePoll = "@@nanoclr phase idle-poll";
+        internal static readonly string StackIdlePoll = "@@nanoclr phase stack-idle-poll";
+
+        // The firmware application.
+        internal static readonly string FirmwareEcho = "@@nanoclr phase firmware-echo";
+        internal static readonly string HttpStatusPage = "@@nanoclr phase http-status-page";
+        internal static readonly string HttpNotFound = "@@nanoclr phase http-not-found";
+
+        // Below TCP.
+        internal static readonly string ArpRequestIn = "@@nanoclr phase arp-request-in";
+        internal static readonly string ArpResolve = "@@nanoclr phase arp-resolve";
+        internal static readonly string ArpReplyIn = "@@nanoclr phase arp-reply-in";
+        internal static readonly string IcmpEcho = "@@nanoclr phase icmp-echo";
+        internal static readonly string IcmpPing = "@@nanoclr phase icmp-ping";
+        internal static readonly string IcmpEchoReply = "@@nanoclr phase icmp-echo-reply";
+        internal static readonly string UdpSend = "@@nanoclr phase udp-send";
+        internal static readonly string UdpReceive = "@@nanoclr phase udp-receive";
+        internal static readonly string UdpReceiveCall = "@@nanoclr phase udp-receive-call";
+        internal static readonly string DhcpRenewRequest = "@@nanoclr phase dhcp-renew-request";
+        internal static readonly string DhcpRenewAck = "@@nanoclr phase dhcp-renew-ack";
+        internal static readonly string DnsQuery = "@@nanoclr phase dns-query";
+        internal static readonly string DnsAnswer = "@@nanoclr phase dns-answer";
+
+        // Rejected input (crafted from captured frames).
+        internal static readonly string RejectTcpChecksum = "@@nanoclr phase reject-tcp-checksum";
+        internal static readonly string RejectIpChecksum = "@@nanoclr phase reject-ip-checksum";
+        internal static readonly string RejectTruncatedIp = "@@nanoclr phase reject-truncated-ip";
+        internal static readonly string RejectTruncatedTcp = "@@nanoclr phase reject-truncated-tcp";
+        internal static readonly string RejectUnknownProtocol = "@@nanoclr phase reject-unknown-protocol";
+        internal static readonly string RejectOutOfWindow = "@@nanoclr phase reject-out-of-window";
+        internal static readonly string RejectRstChallenge = "@@nanoclr phase reject-rst-challenge";
+        internal static readonly string RejectSynChallenge = "@@nanoclr phase reject-syn-challenge";
+
+        // The board's SPI adapter over the SpiDevice stand-in.
+        internal static readonly string SpiRegisterWrite = "@@nanoclr phase spi-register-write";
+        internal static readonly string SpiRegisterRead = "@@nanoclr phase spi-register-read";
+        internal static readonly string SpiBufferRead = "@@nanoclr phase spi-buffer-read";
+        internal static readonly string SpiBufferWrite = "@@nanoclr phase spi-buffer-write";
+
+        /// <summary>Every counted phase (after the strings: static initialisers run in textual order).</summary>
+        internal static readonly string[] All =
+        {
+            ConstructDefault, Overhead,
+            TcpRx, TcpReceiveCall, TcpTx, TcpPureAck, TcpRequest, TcpOutOfOrder, TcpFillHole, TcpRto,
+            TcpZeroWindowProbe, TcpKeepalive, TcpTimeWait, IdlePoll, StackIdlePoll,
+            FirmwareEcho, HttpStatusPage, HttpNotFound,
+            ArpRequestIn, ArpResolve, ArpReplyIn, IcmpEcho, IcmpPing, IcmpEchoReply,
+            UdpSend, UdpReceive, UdpReceiveCall, DhcpRenewRequest, DhcpRenewAck, DnsQuery, DnsAnswer,
+            RejectTcpChecksum, RejectIpChecksum, RejectTruncatedIp, RejectTruncatedTcp, RejectUnknownProtocol,
+            RejectOutOfWindow, RejectRstChallenge, RejectSynChallenge,
+            SpiRegisterWrite, SpiRegisterRead, SpiBufferRead, SpiBufferWrite,
+        };
+
+        /// <summary>Events counted per phase of <see cref="All"/> in the measured pass.</summary>
+        internal static readonly int[] Events = new int[All.Length];
+    }
+}
