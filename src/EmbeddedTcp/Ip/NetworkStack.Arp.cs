@@ -27,6 +27,8 @@ namespace EmbeddedTcp.Ip
         private int[] _queueLength;
         private uint[] _queueHop;
         private readonly byte[] _arpFrame = new byte[EthernetFrame.MinimumFrameLength];
+        private readonly ArpPacket _rxArp = new ArpPacket();
+        private readonly ArpPacket _txArp = new ArpPacket();
 
         private void InitArp(NetworkConfig config)
         {
@@ -204,7 +206,7 @@ namespace EmbeddedTcp.Ip
 
             EthernetFrame.CopyMac(_mac, 0, f, 6);
             NetOrder.WriteU16(f, 12, EtherType.Arp);
-            ArpPacket.Emit(f, EthernetFrame.HeaderLength, ArpOperation.Request, _mac, 0, _address, null, 0, _arpIp[i]);
+            _txArp.Emit(f, EthernetFrame.HeaderLength, ArpOperation.Request, _mac, 0, _address, null, 0, _arpIp[i]);
             Array.Clear(f, EthernetFrame.HeaderLength + ArpPacket.PacketLength, f.Length - EthernetFrame.HeaderLength - ArpPacket.PacketLength);
             _arpRequests[i]++;
             _arpRetryAt[i] = _now + ((long)_config.ArpRetryMs << (_arpRequests[i] - 1));
@@ -219,7 +221,7 @@ namespace EmbeddedTcp.Ip
             EthernetFrame.WriteBroadcastMac(f, 0);
             EthernetFrame.CopyMac(_mac, 0, f, 6);
             NetOrder.WriteU16(f, 12, EtherType.Arp);
-            ArpPacket.Emit(f, EthernetFrame.HeaderLength, ArpOperation.Request, _mac, 0, _address, null, 0, _address);
+            _txArp.Emit(f, EthernetFrame.HeaderLength, ArpOperation.Request, _mac, 0, _address, null, 0, _address);
             Array.Clear(f, EthernetFrame.HeaderLength + ArpPacket.PacketLength, f.Length - EthernetFrame.HeaderLength - ArpPacket.PacketLength);
             Counters.ArpGratuitousOut++;
             Transmit(f, f.Length);
@@ -227,8 +229,8 @@ namespace EmbeddedTcp.Ip
 
         private void ArpInput(byte[] frame, int offset, int length)
         {
-            ArpPacket arp;
-            if (ArpPacket.TryParse(frame, offset, length, out arp) != WireResult.Ok)
+            ArpPacket arp = _rxArp;
+            if (arp.TryParse(frame, offset, length) != WireResult.Ok)
             {
                 Counters.ArpMalformed++;
                 return;
@@ -286,7 +288,7 @@ namespace EmbeddedTcp.Ip
                 EthernetFrame.CopyMac(frame, arp.SenderHardwareOffset, f, 0);
                 EthernetFrame.CopyMac(_mac, 0, f, 6);
                 NetOrder.WriteU16(f, 12, EtherType.Arp);
-                ArpPacket.Emit(f, EthernetFrame.HeaderLength, ArpOperation.Reply, _mac, 0, _address, frame, arp.SenderHardwareOffset, sender);
+                _txArp.Emit(f, EthernetFrame.HeaderLength, ArpOperation.Reply, _mac, 0, _address, frame, arp.SenderHardwareOffset, sender);
                 Array.Clear(f, EthernetFrame.HeaderLength + ArpPacket.PacketLength, f.Length - EthernetFrame.HeaderLength - ArpPacket.PacketLength);
                 Counters.ArpRepliesOut++;
                 Transmit(f, f.Length);

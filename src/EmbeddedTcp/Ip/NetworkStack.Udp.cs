@@ -18,6 +18,8 @@ namespace EmbeddedTcp.Ip
         private int[] _udpGeneration;
         private ByteRing[] _udpRing;
         private readonly byte[] _udpRecord = new byte[UdpRecordHeader];
+        private readonly UdpPacket _rxUdp = new UdpPacket();
+        private readonly UdpPacket _txUdp = new UdpPacket();
 
         private void InitUdp(NetworkConfig config)
         {
@@ -127,7 +129,8 @@ namespace EmbeddedTcp.Ip
             }
 
             const int udpOffset = EthernetFrame.HeaderLength + Ipv4Packet.MinimumHeaderLength;
-            UdpPacket udp = UdpPacket.Emit(_tx, udpOffset, _udpPort[i], (ushort)port, length);
+            UdpPacket udp = _txUdp;
+            udp.Emit(_tx, udpOffset, _udpPort[i], (ushort)port, length);
             Array.Copy(buffer, offset, _tx, udp.PayloadOffset, length);
             udp.FillChecksum(_address, destination);
             Counters.UdpOut++;
@@ -208,8 +211,8 @@ namespace EmbeddedTcp.Ip
 
         private void UdpInput(byte[] frame, int ipOffset, uint src, uint dst, int offset, int length, bool unicastToUs)
         {
-            UdpPacket udp;
-            WireResult r = UdpPacket.TryParse(frame, offset, length, src, dst, out udp);
+            UdpPacket udp = _rxUdp;
+            WireResult r = udp.TryParse(frame, offset, length, src, dst);
             if (r != WireResult.Ok)
             {
                 if (r == WireResult.BadChecksum)

@@ -181,8 +181,8 @@ namespace EmbeddedTcp.Tests.Ip
             // A corrupted (or forged) ARP reply: B's address now maps to a MAC nobody has.
             byte[] bogus = { 0x02, 0xBA, 0xD0, 0, 0, 0x02 };
             var frame = new byte[60];
-            EthernetFrame.Emit(frame, 0, LanFixture.MacA, 0, bogus, 0, EtherType.Arp, 28);
-            ArpPacket.Emit(frame, 14, ArpOperation.Reply, bogus, 0, LanFixture.IpB, LanFixture.MacA, 0, LanFixture.IpA);
+            new EthernetFrame().Emit(frame, 0, LanFixture.MacA, 0, bogus, 0, EtherType.Arp, 28);
+            new ArpPacket().Emit(frame, 14, ArpOperation.Reply, bogus, 0, LanFixture.IpB, LanFixture.MacA, 0, LanFixture.IpA);
             f.A.Input(frame, 60);
             var mac = new byte[6];
             Assert.True(f.A.TryGetNeighbour(LanFixture.IpB, mac, 0));
@@ -228,8 +228,9 @@ namespace EmbeddedTcp.Tests.Ip
         {
             var f = new LanFixture();
             byte[] frame = new byte[60];
-            EthernetFrame.Emit(frame, 0, LanFixture.MacA, 0, LanFixture.MacB, 0, EtherType.Ipv4, 28);
-            Ipv4Packet ip = Ipv4Packet.Emit(frame, 14, LanFixture.IpB, LanFixture.IpA, IpProtocol.Udp, 8, 1, 64, false);
+            new EthernetFrame().Emit(frame, 0, LanFixture.MacA, 0, LanFixture.MacB, 0, EtherType.Ipv4, 28);
+            var ip = new Ipv4Packet();
+            ip.Emit(frame, 14, LanFixture.IpB, LanFixture.IpA, IpProtocol.Udp, 8, 1, 64, false);
             ip.MoreFragments = true;
             ip.FillChecksum();
             f.A.Input(frame, 60);
