@@ -52,7 +52,7 @@ namespace EmbeddedTcp.Firmware
         private readonly byte[] _body;
         private readonly byte[] _mac = new byte[6];
         private readonly AsciiWriter _writer = new AsciiWriter();
-        private TcpEntryInfo _entry;
+        private readonly TcpEntryInfo _entry = new TcpEntryInfo();
         private int _echoListener;
         private int _discardListener;
         private int _chargenListener;
@@ -291,7 +291,7 @@ namespace EmbeddedTcp.Firmware
             w.NewLine();
             for (int i = 0; i < _tcp.Capacity; i++)
             {
-                _tcp.GetEntry(i, ref _entry);
+                _tcp.GetEntry(i, _entry);
                 if (_entry.Free || _entry.State == TcpState.Closed)
                 {
                     continue;

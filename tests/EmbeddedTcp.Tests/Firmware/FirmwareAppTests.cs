@@ -50,7 +50,7 @@ namespace EmbeddedTcp.Tests.Firmware
         private static int GetLocalPort(FirmwareFixture f, int h)
         {
             var e = new TcpEntryInfo();
-            f.Tcp.GetEntry(f.Tcp.IndexOf(h), ref e);
+            f.Tcp.GetEntry(f.Tcp.IndexOf(h), e);
             return e.LocalPort;
         }
 
@@ -60,7 +60,7 @@ namespace EmbeddedTcp.Tests.Firmware
             var e = new TcpEntryInfo();
             for (int i = 0; i < tcp.Capacity; i++)
             {
-                tcp.GetEntry(i, ref e);
+                tcp.GetEntry(i, e);
                 if (!e.Free && e.State == state) n++;
             }
             return n;

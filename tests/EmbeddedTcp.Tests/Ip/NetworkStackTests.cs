@@ -64,7 +64,7 @@ namespace EmbeddedTcp.Tests.Ip
             Assert.True(c > 0);
             Assert.True(f.RunUntil(() => f.B.Tcp.Accept(l) > 0));
             var info = new TcpEntryInfo();
-            f.A.Tcp.GetEntry(f.A.Tcp.IndexOf(c), ref info);
+            f.A.Tcp.GetEntry(f.A.Tcp.IndexOf(c), info);
             Assert.Equal(LanFixture.IpA, info.LocalIp);
             f.A.SetAddress(0, 0, 0, 0);
             Assert.Equal(TcpError.InvalidState, f.A.Tcp.Connect(0, LanFixture.IpB, 7, 0));

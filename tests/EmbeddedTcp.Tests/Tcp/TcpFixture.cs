@@ -141,7 +141,7 @@ namespace EmbeddedTcp.Tests.Tcp
         public TcpState EntryState(int index = 0)
         {
             var info = new TcpEntryInfo();
-            Stack.GetEntry(index, ref info);
+            Stack.GetEntry(index, info);
             return info.State;
         }
 
@@ -320,10 +320,11 @@ namespace EmbeddedTcp.Tests.Tcp
         public List<TraceEvent> DrainTrace()
         {
             var l = new List<TraceEvent>();
-            TraceEvent e;
-            while (Stack.Trace.TryRead(out e))
+            var e = new TraceEvent();
+            while (Stack.Trace.TryRead(e))
             {
                 l.Add(e);
+                e = new TraceEvent(); // the list keeps each record; the ring refills the one it is given
             }
 
             return l;
