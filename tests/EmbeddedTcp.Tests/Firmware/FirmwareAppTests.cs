@@ -78,6 +78,20 @@ namespace EmbeddedTcp.Tests.Firmware
             Assert.StartsWith(statusLine, text);
         }
 
+        /// <summary>The status page goes into the caller's range or nowhere: a range outside the buffer gives 0, never a throw.</summary>
+        [Fact]
+        public void StatusPageIntoABadRangeWritesNothing()
+        {
+            var f = new FirmwareFixture();
+            var buffer = new byte[4096];
+            Assert.Equal(0, f.Board.App.BuildStatusPage(null, 0, 100));
+            Assert.Equal(0, f.Board.App.BuildStatusPage(buffer, 4000, 200));
+            Assert.Equal(0, f.Board.App.BuildStatusPage(buffer, -1, 100));
+            Assert.All(buffer, b => Assert.Equal(0, b));
+            int n = f.Board.App.BuildStatusPage(buffer, 10, 4000);
+            Assert.StartsWith("HTTP/1.0 200 OK\r\n", Encoding.ASCII.GetString(buffer, 10, n));
+        }
+
         [Fact]
         public void HeadGetsTheHeaderOnly()
         {
