@@ -68,11 +68,11 @@ namespace EmbeddedTcp.Ip
             }
         }
 
-        /// <summary>Copies the MAC address cached for <paramref name="ip"/>; false when not resolved.</summary>
+        /// <summary>Copies the MAC address cached for <paramref name="ip"/>; false when not resolved (or the 6 bytes do not fit in <paramref name="mac"/>).</summary>
         public bool TryGetNeighbour(uint ip, byte[] mac, int offset)
         {
             int i = ArpFind(ip);
-            if (i < 0 || _arpState[i] != ArpResolved)
+            if (i < 0 || _arpState[i] != ArpResolved || !NetOrder.InBounds(mac, offset, 6))
             {
                 return false;
             }

@@ -117,7 +117,7 @@ namespace EmbeddedTcp.Ip
                 return TcpError.InvalidHandle;
             }
 
-            if (buffer == null || offset < 0 || length < 0 || offset + length > buffer.Length || port <= 0 || port > 65535
+            if (!NetOrder.InBounds(buffer, offset, length) || port <= 0 || port > 65535
                 || length > _config.Mtu - Ipv4Packet.MinimumHeaderLength - UdpPacket.HeaderLength)
             {
                 return TcpError.InvalidArgument;
@@ -152,7 +152,7 @@ namespace EmbeddedTcp.Ip
                 return TcpError.InvalidHandle;
             }
 
-            if (buffer == null || offset < 0 || length < 0 || offset + length > buffer.Length)
+            if (!NetOrder.InBounds(buffer, offset, length))
             {
                 return TcpError.InvalidArgument;
             }

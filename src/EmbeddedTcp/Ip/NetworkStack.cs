@@ -102,10 +102,13 @@ namespace EmbeddedTcp.Ip
         /// </summary>
         public long AllocatedBytes { get { return _allocated; } }
 
-        /// <summary>Copies our MAC address into <paramref name="destination"/>.</summary>
+        /// <summary>Copies our MAC address into <paramref name="destination"/> (nothing when the 6 bytes do not fit there).</summary>
         public void GetMacAddress(byte[] destination, int offset)
         {
-            Array.Copy(_mac, 0, destination, offset, 6);
+            if (NetOrder.InBounds(destination, offset, 6))
+            {
+                Array.Copy(_mac, 0, destination, offset, 6);
+            }
         }
 
         /// <summary>

@@ -269,7 +269,7 @@ namespace EmbeddedTcp.Tcp
                 return TcpError.InvalidHandle;
             }
 
-            if (buffer == null || offset < 0 || length < 0 || offset + length > buffer.Length)
+            if (!NetOrder.InBounds(buffer, offset, length))
             {
                 return TcpError.InvalidArgument;
             }
@@ -307,7 +307,7 @@ namespace EmbeddedTcp.Tcp
                 return TcpError.InvalidHandle;
             }
 
-            if (buffer == null || offset < 0 || length < 0 || offset + length > buffer.Length)
+            if (!NetOrder.InBounds(buffer, offset, length))
             {
                 return TcpError.InvalidArgument;
             }

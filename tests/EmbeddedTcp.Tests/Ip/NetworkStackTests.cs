@@ -261,6 +261,41 @@ namespace EmbeddedTcp.Tests.Ip
             Assert.True(f.A.Counters.IpMalformed + f.A.Counters.IpBadChecksum + f.A.Counters.ArpMalformed > 5000);
         }
 
+        /// <summary>
+        /// Buffer ranges that do not exist (null, negative, past the end, an offset + length that
+        /// overflows int) are refused with an error code or nothing done: a public call never throws
+        /// (an exception would allocate, and on the device end the program).
+        /// </summary>
+        [Fact]
+        public void PublicCalls_WithBadBufferRanges_ReturnErrors_NeverThrow()
+        {
+            var f = new LanFixture();
+            int l = f.B.Tcp.Listen(0, 9, 2);
+            int c = f.A.Tcp.Connect(0, LanFixture.IpB, 9, 0);
+            Assert.True(f.RunUntil(() => f.B.Tcp.Accept(l) > 0));
+            int u = f.A.UdpOpen(0);
+            var small = new byte[4];
+            foreach (var (buffer, offset, length) in new (byte[], int, int)[]
+            {
+                (null, 0, 1), (small, -1, 1), (small, 0, -1), (small, 2, 3), (small, int.MaxValue, 1), (small, 1, int.MaxValue),
+            })
+            {
+                Assert.Equal(TcpError.InvalidArgument, f.A.Tcp.Send(c, buffer, offset, length));
+                Assert.Equal(TcpError.InvalidArgument, f.A.Tcp.Receive(c, buffer, offset, length));
+                Assert.Equal(TcpError.InvalidArgument, f.A.UdpSendTo(u, LanFixture.IpB, 9, buffer, offset, length));
+                Assert.Equal(TcpError.InvalidArgument, f.A.UdpReceiveFrom(u, buffer, offset, length, out _, out _));
+            }
+
+            var mac = new byte[6];
+            Assert.False(f.A.TryGetNeighbour(LanFixture.IpB, small, 0));
+            Assert.False(f.A.TryGetNeighbour(LanFixture.IpB, mac, 1));
+            Assert.True(f.A.TryGetNeighbour(LanFixture.IpB, mac, 0));
+            f.A.GetMacAddress(small, 0);
+            f.A.GetMacAddress(null, 0);
+            Assert.Equal(new byte[4], small);
+            Assert.Equal(TcpState.Established, f.A.Tcp.GetState(c));
+        }
+
         [Fact]
         public void AllocatedBytes_Summary_MatchesWhatConstructionAllocates()
         {
