@@ -30,6 +30,10 @@ namespace EmbeddedTcp.Ip
         private readonly ArpPacket _rxArp = new ArpPacket();
         private readonly ArpPacket _txArp = new ArpPacket();
 
+        // Start-up only (called once by the constructor): allocates the neighbour cache and the
+        // queue of frames waiting for resolution.
+        // InitArp, InitUdp and InitClients are the only methods of the flashed build, constructors
+        // aside, that allocate.
         private void InitArp(NetworkConfig config)
         {
             int n = config.ArpCacheEntries;

@@ -21,6 +21,10 @@ namespace EmbeddedTcp.Ip
         private readonly UdpPacket _rxUdp = new UdpPacket();
         private readonly UdpPacket _txUdp = new UdpPacket();
 
+        // Start-up only (called once by the constructor): allocates the socket table and each
+        // socket's receive ring.
+        // InitArp, InitUdp and InitClients are the only methods of the flashed build, constructors
+        // aside, that allocate.
         private void InitUdp(NetworkConfig config)
         {
             int n = config.UdpSockets;
