@@ -121,7 +121,8 @@ namespace EmbeddedTcp.Ip
                 return TcpError.InvalidHandle;
             }
 
-            if (!NetOrder.InBounds(buffer, offset, length) || port <= 0 || port > 65535
+            // NetOrder.InBounds written out (a per-datagram path: the interpreter pays per call).
+            if (buffer == null || offset < 0 || length < 0 || offset > buffer.Length - length || port <= 0 || port > 65535
                 || length > _config.Mtu - Ipv4Packet.MinimumHeaderLength - UdpPacket.HeaderLength)
             {
                 return TcpError.InvalidArgument;
@@ -156,7 +157,8 @@ namespace EmbeddedTcp.Ip
                 return TcpError.InvalidHandle;
             }
 
-            if (!NetOrder.InBounds(buffer, offset, length))
+            // NetOrder.InBounds written out (a per-datagram path: the interpreter pays per call).
+            if (buffer == null || offset < 0 || length < 0 || offset > buffer.Length - length)
             {
                 return TcpError.InvalidArgument;
             }

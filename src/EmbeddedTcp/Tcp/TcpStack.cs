@@ -269,7 +269,8 @@ namespace EmbeddedTcp.Tcp
                 return TcpError.InvalidHandle;
             }
 
-            if (!NetOrder.InBounds(buffer, offset, length))
+            // NetOrder.InBounds, written out: this is a per-call path and the interpreter pays per call.
+            if (buffer == null || offset < 0 || length < 0 || offset > buffer.Length - length)
             {
                 return TcpError.InvalidArgument;
             }
@@ -307,7 +308,8 @@ namespace EmbeddedTcp.Tcp
                 return TcpError.InvalidHandle;
             }
 
-            if (!NetOrder.InBounds(buffer, offset, length))
+            // NetOrder.InBounds, written out: this is a per-call path and the interpreter pays per call.
+            if (buffer == null || offset < 0 || length < 0 || offset > buffer.Length - length)
             {
                 return TcpError.InvalidArgument;
             }

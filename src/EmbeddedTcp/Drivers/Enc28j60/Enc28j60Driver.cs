@@ -262,7 +262,8 @@ namespace EmbeddedTcp.Drivers.Enc28j60
         /// <inheritdoc />
         public int Receive(byte[] buffer, int offset, int capacity)
         {
-            if (!_initialized || !NetOrder.InBounds(buffer, offset, capacity))
+            // The range check is NetOrder.InBounds written out: this runs per poll, and a call costs.
+            if (!_initialized || buffer == null || offset < 0 || capacity < 0 || offset > buffer.Length - capacity)
             {
                 return 0; // a buffer range that does not exist takes nothing (the frames stay in the chip)
             }
@@ -335,7 +336,8 @@ namespace EmbeddedTcp.Drivers.Enc28j60
         /// <inheritdoc />
         public bool Send(byte[] frame, int offset, int length)
         {
-            if (!_initialized || length < 14 || length > MaxFrameLength || !_linkUp || !NetOrder.InBounds(frame, offset, length))
+            if (!_initialized || length < 14 || length > MaxFrameLength || !_linkUp
+                || frame == null || offset < 0 || offset > frame.Length - length) // NetOrder.InBounds, written out (per frame)
             {
                 _counters.TransmitDrops++;
                 return false;
