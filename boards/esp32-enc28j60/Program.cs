@@ -45,11 +45,21 @@ namespace EmbeddedTcp.Boards.Esp32Enc28j60
                 if (runner.Stack.Address != shown)
                 {
                     shown = runner.Stack.Address;
-                    Debug.WriteLine(shown == 0 ? "EmbeddedTcp: address lost" : "EmbeddedTcp: address " + Ipv4Address.Format(shown) + ", http://" + Ipv4Address.Format(shown) + "/");
+                    Debug.WriteLine(shown == 0 ? "EmbeddedTcp: address lost" : "EmbeddedTcp: address " + Dotted(shown) + ", http://" + Dotted(shown) + "/");
                 }
 
                 interrupt.WaitForAssertion(sleepMs);
             }
+        }
+
+        /// <summary>
+        /// The address as dotted quad, for the log line above. It builds strings, so it runs only when the
+        /// address changes; the flashed core itself formats nothing (Ipv4Address.Format is desktop-only).
+        /// </summary>
+        private static string Dotted(uint address)
+        {
+            return ((address >> 24) & 0xFF).ToString() + "." + ((address >> 16) & 0xFF).ToString() + "."
+                + ((address >> 8) & 0xFF).ToString() + "." + (address & 0xFF).ToString();
         }
     }
 }

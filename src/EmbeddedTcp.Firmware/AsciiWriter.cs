@@ -1,3 +1,5 @@
+using EmbeddedTcp.Wire;
+
 namespace EmbeddedTcp.Firmware
 {
     /// <summary>
@@ -26,9 +28,18 @@ namespace EmbeddedTcp.Firmware
         /// <summary>True when something did not fit.</summary>
         public bool Truncated { get; private set; }
 
-        /// <summary>Starts writing at <paramref name="offset"/>, never past <paramref name="offset"/> + <paramref name="capacity"/>.</summary>
+        /// <summary>
+        /// Starts writing at <paramref name="offset"/>, never past <paramref name="offset"/> + <paramref name="capacity"/>.
+        /// A range that is not inside <paramref name="buffer"/> takes nothing (every write is cut off).
+        /// </summary>
         public void Reset(byte[] buffer, int offset, int capacity)
         {
+            if (!NetOrder.InBounds(buffer, offset, capacity))
+            {
+                offset = 0;
+                capacity = 0;
+            }
+
             _buffer = buffer;
             _start = offset;
             _position = offset;
@@ -160,9 +171,14 @@ namespace EmbeddedTcp.Firmware
             Int(port);
         }
 
-        /// <summary>A MAC address as six colon-separated hex pairs.</summary>
+        /// <summary>A MAC address as six colon-separated hex pairs (nothing when the 6 bytes are not in <paramref name="mac"/>).</summary>
         public void Mac(byte[] mac, int offset)
         {
+            if (!NetOrder.InBounds(mac, offset, 6))
+            {
+                return;
+            }
+
             for (int i = 0; i < 6; i++)
             {
                 if (i > 0)

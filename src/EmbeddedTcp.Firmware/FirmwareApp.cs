@@ -1,5 +1,6 @@
 using EmbeddedTcp.Ip;
 using EmbeddedTcp.Tcp;
+using EmbeddedTcp.Wire;
 
 namespace EmbeddedTcp.Firmware
 {
@@ -52,7 +53,7 @@ namespace EmbeddedTcp.Firmware
         private readonly byte[] _body;
         private readonly byte[] _mac = new byte[6];
         private readonly AsciiWriter _writer = new AsciiWriter();
-        private TcpEntryInfo _entry;
+        private readonly TcpEntryInfo _entry = new TcpEntryInfo();
         private int _echoListener;
         private int _discardListener;
         private int _chargenListener;
@@ -196,108 +197,114 @@ namespace EmbeddedTcp.Firmware
 
         /// <summary>
         /// Builds the status page (HTTP/1.0 header and text body) into <paramref name="buffer"/>
-        /// and returns its length. Allocation-free; used by the HTTP service.
+        /// and returns its length; 0 when the range is not inside <paramref name="buffer"/>.
+        /// Allocation-free; used by the HTTP service.
         /// </summary>
         public int BuildStatusPage(byte[] buffer, int offset, int capacity)
         {
+            if (!NetOrder.InBounds(buffer, offset, capacity))
+            {
+                return 0;
+            }
+
             AsciiWriter w = _writer;
             w.Reset(_body, 0, _body.Length);
             w.Text(_options.DeviceName);
-            w.Text(" firmware status");
+            w.Text(Texts.FirmwareStatus);
             w.NewLine();
-            w.Text("address");
+            w.Text(Texts.Address);
             w.PadTo(12);
             w.Ip(_stack.Address);
             w.Byte((byte)'/');
             w.Int(AsciiWriter.PrefixLength(_stack.Netmask));
-            w.Text(" gateway ");
+            w.Text(Texts.Gateway);
             w.Ip(_stack.Gateway);
             w.NewLine();
-            w.Text("mac");
+            w.Text(Texts.Mac);
             w.PadTo(12);
             w.Mac(_mac, 0);
-            w.Text(_stack.LinkUp ? " link up" : " link down");
+            w.Text(_stack.LinkUp ? Texts.LinkUp : Texts.LinkDown);
             w.NewLine();
-            w.Text("uptime");
+            w.Text(Texts.Uptime);
             w.PadTo(12);
             w.Seconds(UptimeMs);
-            w.Text(" s");
+            w.Text(Texts.SecondsUnit);
             w.NewLine();
             NetworkCounters nc = _stack.Counters;
-            w.Text("frames");
+            w.Text(Texts.Frames);
             w.PadTo(12);
-            w.Text("in ");
+            w.Text(Texts.In);
             w.Int(nc.FramesIn);
-            w.Text(" out ");
+            w.Text(Texts.Out);
             w.Int(nc.FramesOut);
-            w.Text(" malformed ");
+            w.Text(Texts.Malformed);
             w.Int(nc.FramesMalformed);
             w.NewLine();
-            w.Text("ip");
+            w.Text(Texts.Ip);
             w.PadTo(12);
-            w.Text("in ");
+            w.Text(Texts.In);
             w.Int(nc.IpIn);
-            w.Text(" out ");
+            w.Text(Texts.Out);
             w.Int(nc.IpOut);
-            w.Text(" bad checksum ");
+            w.Text(Texts.BadChecksum);
             w.Int(nc.IpBadChecksum);
-            w.Text(" icmp echo replies ");
+            w.Text(Texts.IcmpEchoReplies);
             w.Int(nc.IcmpEchoReplies);
             w.NewLine();
             TcpCounters tc = _tcp.Counters;
-            w.Text("tcp");
+            w.Text(Texts.Tcp);
             w.PadTo(12);
-            w.Text("segments in ");
+            w.Text(Texts.SegmentsIn);
             w.Int(tc.SegmentsIn);
-            w.Text(" out ");
+            w.Text(Texts.Out);
             w.Int(tc.SegmentsOut);
-            w.Text(" retransmitted ");
+            w.Text(Texts.Retransmitted);
             w.Int(tc.Retransmissions);
-            w.Text(" resets in ");
+            w.Text(Texts.ResetsIn);
             w.Int(tc.ResetsIn);
-            w.Text(" out ");
+            w.Text(Texts.Out);
             w.Int(tc.ResetsOut);
             w.NewLine();
             w.PadTo(12);
-            w.Text("active opens ");
+            w.Text(Texts.ActiveOpens);
             w.Int(tc.ActiveOpens);
-            w.Text(" passive opens ");
+            w.Text(Texts.PassiveOpens);
             w.Int(tc.PassiveOpens);
-            w.Text(" dropped ");
+            w.Text(Texts.Dropped);
             w.Int(tc.Dropped);
             w.NewLine();
             FirmwareCounters fc = Counters;
-            w.Text("services");
+            w.Text(Texts.Services);
             w.PadTo(12);
-            w.Text("echo ");
+            w.Text(Texts.Echo);
             w.Int(fc.EchoConnections);
             w.Byte((byte)'/');
             w.Int(fc.EchoBytes);
-            w.Text("B discard ");
+            w.Text(Texts.BytesDiscard);
             w.Int(fc.DiscardConnections);
             w.Byte((byte)'/');
             w.Int(fc.DiscardBytes);
-            w.Text("B chargen ");
+            w.Text(Texts.BytesChargen);
             w.Int(fc.ChargenConnections);
             w.Byte((byte)'/');
             w.Int(fc.ChargenBytes);
-            w.Text("B http ");
+            w.Text(Texts.BytesHttp);
             w.Int(fc.HttpResponses + 1);
             w.NewLine();
             w.NewLine();
-            w.Text("Active Internet connections");
+            w.Text(Texts.ConnectionsTitle);
             w.NewLine();
-            w.Text("Proto Recv-Q Send-Q Local Address           Foreign Address         State");
+            w.Text(Texts.ConnectionsHeader);
             w.NewLine();
             for (int i = 0; i < _tcp.Capacity; i++)
             {
-                _tcp.GetEntry(i, ref _entry);
+                _tcp.GetEntry(i, _entry);
                 if (_entry.Free || _entry.State == TcpState.Closed)
                 {
                     continue;
                 }
 
-                w.Text("tcp");
+                w.Text(Texts.Tcp);
                 w.IntPadded(_entry.ReceiveQueued, 9);
                 w.IntPadded(_entry.SendQueued, 7);
                 w.Byte((byte)' ');
@@ -313,14 +320,14 @@ namespace EmbeddedTcp.Firmware
 
             int bodyLength = w.Length;
             w.Reset(buffer, offset, capacity);
-            w.Text("HTTP/1.0 200 OK");
+            w.Text(Texts.Status200);
             w.NewLine();
-            w.Text("Content-Type: text/plain");
+            w.Text(Texts.ContentType);
             w.NewLine();
-            w.Text("Content-Length: ");
+            w.Text(Texts.ContentLength);
             w.Int(bodyLength);
             w.NewLine();
-            w.Text("Connection: close");
+            w.Text(Texts.ConnectionClose);
             w.NewLine();
             w.NewLine();
             int headerLength = w.Length;
@@ -798,12 +805,12 @@ namespace EmbeddedTcp.Firmware
                 }
 
                 Counters.HttpErrors++;
-                return Error("HTTP/1.0 404 Not Found", "not found");
+                return Error(Texts.Status404, Texts.NotFound);
             }
 
             Counters.HttpErrors++;
             bool looksLikeRequest = n > 0 && b[0] >= 'A' && b[0] <= 'Z';
-            return looksLikeRequest ? Error("HTTP/1.0 501 Not Implemented", "only GET and HEAD") : Error("HTTP/1.0 400 Bad Request", "bad request");
+            return looksLikeRequest ? Error(Texts.Status501, Texts.OnlyGetAndHead) : Error(Texts.Status400, Texts.BadRequest);
         }
 
         private static int HeaderLength(byte[] b, int length)
@@ -825,17 +832,64 @@ namespace EmbeddedTcp.Firmware
             w.Reset(_response, 0, _response.Length);
             w.Text(statusLine);
             w.NewLine();
-            w.Text("Content-Type: text/plain");
+            w.Text(Texts.ContentType);
             w.NewLine();
-            w.Text("Content-Length: ");
+            w.Text(Texts.ContentLength);
             w.Int(message.Length + 2);
             w.NewLine();
-            w.Text("Connection: close");
+            w.Text(Texts.ConnectionClose);
             w.NewLine();
             w.NewLine();
             w.Text(message);
             w.NewLine();
             return w.Length;
+        }
+
+        /// <summary>
+        /// Every text the HTTP service writes, made once: on nanoCLR each executed string literal
+        /// (ldstr) creates a new string object, and nanoCLR runs static constructors at start-up.
+        /// </summary>
+        private static class Texts
+        {
+            public static readonly string FirmwareStatus = " firmware status";
+            public static readonly string Address = "address";
+            public static readonly string Gateway = " gateway ";
+            public static readonly string Mac = "mac";
+            public static readonly string LinkUp = " link up";
+            public static readonly string LinkDown = " link down";
+            public static readonly string Uptime = "uptime";
+            public static readonly string SecondsUnit = " s";
+            public static readonly string Frames = "frames";
+            public static readonly string In = "in ";
+            public static readonly string Out = " out ";
+            public static readonly string Malformed = " malformed ";
+            public static readonly string Ip = "ip";
+            public static readonly string BadChecksum = " bad checksum ";
+            public static readonly string IcmpEchoReplies = " icmp echo replies ";
+            public static readonly string Tcp = "tcp";
+            public static readonly string SegmentsIn = "segments in ";
+            public static readonly string Retransmitted = " retransmitted ";
+            public static readonly string ResetsIn = " resets in ";
+            public static readonly string ActiveOpens = "active opens ";
+            public static readonly string PassiveOpens = " passive opens ";
+            public static readonly string Dropped = " dropped ";
+            public static readonly string Services = "services";
+            public static readonly string Echo = "echo ";
+            public static readonly string BytesDiscard = "B discard ";
+            public static readonly string BytesChargen = "B chargen ";
+            public static readonly string BytesHttp = "B http ";
+            public static readonly string ConnectionsTitle = "Active Internet connections";
+            public static readonly string ConnectionsHeader = "Proto Recv-Q Send-Q Local Address           Foreign Address         State";
+            public static readonly string Status200 = "HTTP/1.0 200 OK";
+            public static readonly string ContentType = "Content-Type: text/plain";
+            public static readonly string ContentLength = "Content-Length: ";
+            public static readonly string ConnectionClose = "Connection: close";
+            public static readonly string Status404 = "HTTP/1.0 404 Not Found";
+            public static readonly string NotFound = "not found";
+            public static readonly string Status501 = "HTTP/1.0 501 Not Implemented";
+            public static readonly string OnlyGetAndHead = "only GET and HEAD";
+            public static readonly string Status400 = "HTTP/1.0 400 Bad Request";
+            public static readonly string BadRequest = "bad request";
         }
 
         private sealed class Session

@@ -132,12 +132,13 @@ namespace EmbeddedTcp.Sim
 
         private void DrainOne(NetworkStack s, string who)
         {
-            while (s.Tcp.Trace.TryRead(out TraceEvent e))
+            var e = new TraceEvent();
+            while (s.Tcp.Trace.TryRead(e))
             {
                 if (e.Kind == TraceKind.StateChange)
                 {
                     var info = new TcpEntryInfo();
-                    s.Tcp.GetEntry(e.Connection, ref info);
+                    s.Tcp.GetEntry(e.Connection, info);
                     _out.WriteLine("    " + T(NowNs) + "  " + who + " conn " + e.Connection + "  "
                         + (TcpStateNames.Of((TcpState)e.A) + " -> " + TcpStateNames.Of((TcpState)e.B)).PadRight(30)
                         + Ipv4Address.Format(info.LocalIp) + ":" + info.LocalPort + " <-> " + Ipv4Address.Format(info.RemoteIp) + ":" + info.RemotePort);
@@ -186,7 +187,7 @@ namespace EmbeddedTcp.Sim
             var lines = new List<string>();
             for (int i = 0; i < _board.Stack.Tcp.Capacity; i++)
             {
-                _board.Stack.Tcp.GetEntry(i, ref info);
+                _board.Stack.Tcp.GetEntry(i, info);
                 if (info.Free || info.State == TcpState.Closed) continue;
                 lines.Add(string.Format(CultureInfo.InvariantCulture, "    tcp {0,6} {1,6} {2,-21} {3,-21} {4}", info.ReceiveQueued, info.SendQueued,
                     Ipv4Address.Format(info.LocalIp) + ":" + info.LocalPort, Ipv4Address.Format(info.RemoteIp) + ":" + info.RemotePort, TcpStateNames.Of(info.State)));
@@ -305,7 +306,7 @@ namespace EmbeddedTcp.Sim
         {
             double ms = (NowNs - _phaseStartNs) / 1e6;
             var info = new TcpEntryInfo();
-            _host.Tcp.GetEntry(_host.Tcp.IndexOf(h), ref info);
+            _host.Tcp.GetEntry(_host.Tcp.IndexOf(h), info);
             _out.WriteLine("    " + T(NowNs) + "  " + (done * 100 / total).ToString(CultureInfo.InvariantCulture).PadLeft(3) + "%  "
                 + (done / 1024) + " KiB  " + (done * 8.0 / (ms / 1000) / 1e6).ToString("F2", CultureInfo.InvariantCulture) + " Mbit/s  cwnd "
                 + info.CongestionWindow + "  srtt " + info.SmoothedRttMs + " ms  rto " + info.RtoMs + " ms  " + TcpStateNames.Of(info.State));

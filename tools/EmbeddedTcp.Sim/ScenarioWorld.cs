@@ -108,7 +108,8 @@ namespace EmbeddedTcp.Sim
 
         private void Drain(NetworkStack s, string node)
         {
-            while (s.Tcp.Trace.TryRead(out TraceEvent e))
+            var e = new TraceEvent();
+            while (s.Tcp.Trace.TryRead(e))
             {
                 if (e.Kind != TraceKind.StateChange) continue;
                 string to = TcpStateNames.Of((TcpState)e.B);

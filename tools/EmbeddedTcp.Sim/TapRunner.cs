@@ -119,10 +119,12 @@ namespace EmbeddedTcp.Sim
                     stack.Poll(now);
                     app.Poll(now);
 
-                    while (stack.Tcp.Trace.TryRead(out TraceEvent e))
+                    var e = new TraceEvent();
+
+                    while (stack.Tcp.Trace.TryRead(e))
                     {
                         if (e.Kind != TraceKind.StateChange) continue;
-                        stack.Tcp.GetEntry(e.Connection, ref info);
+                        stack.Tcp.GetEntry(e.Connection, info);
                         stdout.WriteLine(Sec(now) + "  conn " + e.Connection + "  " + (TcpStateNames.Of((TcpState)e.A) + " -> " + TcpStateNames.Of((TcpState)e.B)).PadRight(30)
                             + Ipv4Address.Format(info.LocalIp) + ":" + info.LocalPort + " <-> " + Ipv4Address.Format(info.RemoteIp) + ":" + info.RemotePort);
                     }

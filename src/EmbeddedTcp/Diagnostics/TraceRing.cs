@@ -13,8 +13,11 @@ namespace EmbeddedTcp.Diagnostics
         ConnectionError = 4,
     }
 
-    /// <summary>One trace record, copied out of the ring.</summary>
-    public struct TraceEvent
+    /// <summary>
+    /// One trace record, copied out of the ring by <see cref="TraceRing.TryRead"/>. A class the reader
+    /// allocates once and refills (nanoCLR keeps structs on its heap: a struct here would allocate per read).
+    /// </summary>
+    public sealed class TraceEvent
     {
         /// <summary>Poll time of the event, in milliseconds.</summary>
         public long TimeMs;
@@ -95,11 +98,13 @@ namespace EmbeddedTcp.Diagnostics
             _c[i] = c;
         }
 
-        /// <summary>Takes the oldest event; false when the ring is empty.</summary>
-        public bool TryRead(out TraceEvent e)
+        /// <summary>
+        /// Takes the oldest event into <paramref name="e"/> (the caller's, reused from read to read);
+        /// false when the ring is empty or <paramref name="e"/> is null (then nothing is taken).
+        /// </summary>
+        public bool TryRead(TraceEvent e)
         {
-            e = new TraceEvent();
-            if (_count == 0)
+            if (_count == 0 || e == null)
             {
                 return false;
             }

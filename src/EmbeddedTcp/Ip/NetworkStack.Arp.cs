@@ -27,7 +27,13 @@ namespace EmbeddedTcp.Ip
         private int[] _queueLength;
         private uint[] _queueHop;
         private readonly byte[] _arpFrame = new byte[EthernetFrame.MinimumFrameLength];
+        private readonly ArpPacket _rxArp = new ArpPacket();
+        private readonly ArpPacket _txArp = new ArpPacket();
 
+        // Start-up only (called once by the constructor): allocates the neighbour cache and the
+        // queue of frames waiting for resolution.
+        // InitArp, InitUdp and InitClients are the only methods of the flashed build, constructors
+        // aside, that allocate.
         private void InitArp(NetworkConfig config)
         {
             int n = config.ArpCacheEntries;
@@ -66,11 +72,11 @@ namespace EmbeddedTcp.Ip
             }
         }
 
-        /// <summary>Copies the MAC address cached for <paramref name="ip"/>; false when not resolved.</summary>
+        /// <summary>Copies the MAC address cached for <paramref name="ip"/>; false when not resolved (or the 6 bytes do not fit in <paramref name="mac"/>).</summary>
         public bool TryGetNeighbour(uint ip, byte[] mac, int offset)
         {
             int i = ArpFind(ip);
-            if (i < 0 || _arpState[i] != ArpResolved)
+            if (i < 0 || _arpState[i] != ArpResolved || !NetOrder.InBounds(mac, offset, 6))
             {
                 return false;
             }
@@ -204,7 +210,7 @@ namespace EmbeddedTcp.Ip
 
             EthernetFrame.CopyMac(_mac, 0, f, 6);
             NetOrder.WriteU16(f, 12, EtherType.Arp);
-            ArpPacket.Emit(f, EthernetFrame.HeaderLength, ArpOperation.Request, _mac, 0, _address, null, 0, _arpIp[i]);
+            _txArp.Emit(f, EthernetFrame.HeaderLength, ArpOperation.Request, _mac, 0, _address, null, 0, _arpIp[i]);
             Array.Clear(f, EthernetFrame.HeaderLength + ArpPacket.PacketLength, f.Length - EthernetFrame.HeaderLength - ArpPacket.PacketLength);
             _arpRequests[i]++;
             _arpRetryAt[i] = _now + ((long)_config.ArpRetryMs << (_arpRequests[i] - 1));
@@ -219,7 +225,7 @@ namespace EmbeddedTcp.Ip
             EthernetFrame.WriteBroadcastMac(f, 0);
             EthernetFrame.CopyMac(_mac, 0, f, 6);
             NetOrder.WriteU16(f, 12, EtherType.Arp);
-            ArpPacket.Emit(f, EthernetFrame.HeaderLength, ArpOperation.Request, _mac, 0, _address, null, 0, _address);
+            _txArp.Emit(f, EthernetFrame.HeaderLength, ArpOperation.Request, _mac, 0, _address, null, 0, _address);
             Array.Clear(f, EthernetFrame.HeaderLength + ArpPacket.PacketLength, f.Length - EthernetFrame.HeaderLength - ArpPacket.PacketLength);
             Counters.ArpGratuitousOut++;
             Transmit(f, f.Length);
@@ -227,8 +233,8 @@ namespace EmbeddedTcp.Ip
 
         private void ArpInput(byte[] frame, int offset, int length)
         {
-            ArpPacket arp;
-            if (ArpPacket.TryParse(frame, offset, length, out arp) != WireResult.Ok)
+            ArpPacket arp = _rxArp;
+            if (arp.TryParse(frame, offset, length) != WireResult.Ok)
             {
                 Counters.ArpMalformed++;
                 return;
@@ -286,7 +292,7 @@ namespace EmbeddedTcp.Ip
                 EthernetFrame.CopyMac(frame, arp.SenderHardwareOffset, f, 0);
                 EthernetFrame.CopyMac(_mac, 0, f, 6);
                 NetOrder.WriteU16(f, 12, EtherType.Arp);
-                ArpPacket.Emit(f, EthernetFrame.HeaderLength, ArpOperation.Reply, _mac, 0, _address, frame, arp.SenderHardwareOffset, sender);
+                _txArp.Emit(f, EthernetFrame.HeaderLength, ArpOperation.Reply, _mac, 0, _address, frame, arp.SenderHardwareOffset, sender);
                 Array.Clear(f, EthernetFrame.HeaderLength + ArpPacket.PacketLength, f.Length - EthernetFrame.HeaderLength - ArpPacket.PacketLength);
                 Counters.ArpRepliesOut++;
                 Transmit(f, f.Length);

@@ -12,6 +12,10 @@ namespace EmbeddedTcp.Ip
         /// <summary>The DNS resolver (A records; see <see cref="DnsClient.Resolve(string)"/>).</summary>
         public DnsClient Dns { get { return _dns; } }
 
+        // Start-up only (called once by the constructor): allocates the DNS and DHCP clients and
+        // their buffers.
+        // InitArp, InitUdp and InitClients are the only methods of the flashed build, constructors
+        // aside, that allocate.
         private void InitClients(NetworkConfig config)
         {
             _dns = new DnsClient(this, config, _random);

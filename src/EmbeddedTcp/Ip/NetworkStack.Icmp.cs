@@ -7,6 +7,10 @@ namespace EmbeddedTcp.Ip
     public sealed partial class NetworkStack
     {
         private long _icmpWindowStart;
+        private readonly IcmpPacket _rxIcmp = new IcmpPacket();
+        private readonly IcmpPacket _txIcmp = new IcmpPacket();
+        // The IP header an ICMP error quotes: a view of its own, beside the outer packet's.
+        private readonly Ipv4Packet _icmpQuote = new Ipv4Packet();
 
         /// <summary>Sequence number of the last echo reply received (for a ping client).</summary>
         public int LastEchoReplySequence = -1;
@@ -14,8 +18,8 @@ namespace EmbeddedTcp.Ip
 
         private void IcmpInput(byte[] frame, int ipOffset, uint src, uint dst, int offset, int length, bool unicastToUs)
         {
-            IcmpPacket icmp;
-            if (IcmpPacket.TryParse(frame, offset, length, out icmp) != WireResult.Ok)
+            IcmpPacket icmp = _rxIcmp;
+            if (icmp.TryParse(frame, offset, length) != WireResult.Ok)
             {
                 Counters.IcmpMalformed++;
                 return;
@@ -34,7 +38,8 @@ namespace EmbeddedTcp.Ip
                 // Echo reply: same identifier, sequence and data (up to the MTU, which the request already fits).
                 const int replyOffset = EthernetFrame.HeaderLength + Ipv4Packet.MinimumHeaderLength;
                 Array.Copy(frame, offset, _tx, replyOffset, length);
-                IcmpPacket reply = IcmpPacket.At(_tx, replyOffset, length);
+                IcmpPacket reply = _txIcmp;
+                reply.Bind(_tx, replyOffset, length);
                 reply.Type = IcmpType.EchoReply;
                 reply.Code = 0;
                 reply.FillChecksum();
@@ -53,7 +58,8 @@ namespace EmbeddedTcp.Ip
             if (type == IcmpType.DestinationUnreachable || type == IcmpType.TimeExceeded)
             {
                 // The quoted datagram: its IP header and at least 8 bytes (the ports and sequence number).
-                Ipv4Packet inner = Ipv4Packet.At(frame, icmp.DataOffset, icmp.DataLength);
+                Ipv4Packet inner = _icmpQuote;
+                inner.Bind(frame, icmp.DataOffset, icmp.DataLength);
                 int innerLength = icmp.DataLength;
                 if (innerLength < Ipv4Packet.MinimumHeaderLength + 8 || inner.Version != 4)
                 {
@@ -104,7 +110,8 @@ namespace EmbeddedTcp.Ip
             int quote = ipLength < 548 ? ipLength : 548;
             const int icmpOffset = EthernetFrame.HeaderLength + Ipv4Packet.MinimumHeaderLength;
             Array.Copy(frame, ipOffset, _tx, icmpOffset + IcmpPacket.HeaderLength, quote);
-            IcmpPacket error = IcmpPacket.Emit(_tx, icmpOffset, type, code, rest, quote);
+            IcmpPacket error = _txIcmp;
+            error.Emit(_tx, icmpOffset, type, code, rest, quote);
             error.FillChecksum();
             Counters.IcmpErrorsOut++;
             SendIpv4(_address, destination, IpProtocol.Icmp, IcmpPacket.HeaderLength + quote);
@@ -128,7 +135,8 @@ namespace EmbeddedTcp.Ip
                 _tx[icmpOffset + IcmpPacket.HeaderLength + i] = (byte)i;
             }
 
-            IcmpPacket echo = IcmpPacket.Emit(_tx, icmpOffset, IcmpType.EchoRequest, 0, ((uint)identifier << 16) | sequence, dataLength);
+            IcmpPacket echo = _txIcmp;
+            echo.Emit(_tx, icmpOffset, IcmpType.EchoRequest, 0, ((uint)identifier << 16) | sequence, dataLength);
             echo.FillChecksum();
             return SendIpv4(_address, destination, IpProtocol.Icmp, IcmpPacket.HeaderLength + dataLength);
         }

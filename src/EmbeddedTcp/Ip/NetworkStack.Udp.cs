@@ -18,7 +18,13 @@ namespace EmbeddedTcp.Ip
         private int[] _udpGeneration;
         private ByteRing[] _udpRing;
         private readonly byte[] _udpRecord = new byte[UdpRecordHeader];
+        private readonly UdpPacket _rxUdp = new UdpPacket();
+        private readonly UdpPacket _txUdp = new UdpPacket();
 
+        // Start-up only (called once by the constructor): allocates the socket table and each
+        // socket's receive ring.
+        // InitArp, InitUdp and InitClients are the only methods of the flashed build, constructors
+        // aside, that allocate.
         private void InitUdp(NetworkConfig config)
         {
             int n = config.UdpSockets;
@@ -115,7 +121,8 @@ namespace EmbeddedTcp.Ip
                 return TcpError.InvalidHandle;
             }
 
-            if (buffer == null || offset < 0 || length < 0 || offset + length > buffer.Length || port <= 0 || port > 65535
+            // NetOrder.InBounds written out (a per-datagram path: the interpreter pays per call).
+            if (buffer == null || offset < 0 || length < 0 || offset > buffer.Length - length || port <= 0 || port > 65535
                 || length > _config.Mtu - Ipv4Packet.MinimumHeaderLength - UdpPacket.HeaderLength)
             {
                 return TcpError.InvalidArgument;
@@ -127,7 +134,8 @@ namespace EmbeddedTcp.Ip
             }
 
             const int udpOffset = EthernetFrame.HeaderLength + Ipv4Packet.MinimumHeaderLength;
-            UdpPacket udp = UdpPacket.Emit(_tx, udpOffset, _udpPort[i], (ushort)port, length);
+            UdpPacket udp = _txUdp;
+            udp.Emit(_tx, udpOffset, _udpPort[i], (ushort)port, length);
             Array.Copy(buffer, offset, _tx, udp.PayloadOffset, length);
             udp.FillChecksum(_address, destination);
             Counters.UdpOut++;
@@ -149,7 +157,8 @@ namespace EmbeddedTcp.Ip
                 return TcpError.InvalidHandle;
             }
 
-            if (buffer == null || offset < 0 || length < 0 || offset + length > buffer.Length)
+            // NetOrder.InBounds written out (a per-datagram path: the interpreter pays per call).
+            if (buffer == null || offset < 0 || length < 0 || offset > buffer.Length - length)
             {
                 return TcpError.InvalidArgument;
             }
@@ -208,8 +217,8 @@ namespace EmbeddedTcp.Ip
 
         private void UdpInput(byte[] frame, int ipOffset, uint src, uint dst, int offset, int length, bool unicastToUs)
         {
-            UdpPacket udp;
-            WireResult r = UdpPacket.TryParse(frame, offset, length, src, dst, out udp);
+            UdpPacket udp = _rxUdp;
+            WireResult r = udp.TryParse(frame, offset, length, src, dst);
             if (r != WireResult.Ok)
             {
                 if (r == WireResult.BadChecksum)

@@ -21,6 +21,13 @@ namespace EmbeddedTcp.Ip
         private readonly byte[] _tx;
         private readonly TcpStack _tcp;
 
+        // Packet views, one per layer and direction, made once and bound in place to each frame:
+        // on nanoCLR a struct view would be a heap object per use. Receive and transmit never share
+        // one, so an answer emitted while a frame is still being read cannot rebind its views.
+        private readonly EthernetFrame _rxFrame = new EthernetFrame();
+        private readonly Ipv4Packet _rxIp = new Ipv4Packet();
+        private readonly Ipv4Packet _txIp = new Ipv4Packet();
+
         private uint _address;
         private uint _netmask;
         private uint _gateway;
@@ -95,10 +102,13 @@ namespace EmbeddedTcp.Ip
         /// </summary>
         public long AllocatedBytes { get { return _allocated; } }
 
-        /// <summary>Copies our MAC address into <paramref name="destination"/>.</summary>
+        /// <summary>Copies our MAC address into <paramref name="destination"/> (nothing when the 6 bytes do not fit there).</summary>
         public void GetMacAddress(byte[] destination, int offset)
         {
-            Array.Copy(_mac, 0, destination, offset, 6);
+            if (NetOrder.InBounds(destination, offset, 6))
+            {
+                Array.Copy(_mac, 0, destination, offset, 6);
+            }
         }
 
         /// <summary>
@@ -175,8 +185,8 @@ namespace EmbeddedTcp.Ip
         public void Input(byte[] frame, int length)
         {
             Counters.FramesIn++;
-            EthernetFrame eth;
-            if (EthernetFrame.TryParse(frame, 0, length, out eth) != WireResult.Ok)
+            EthernetFrame eth = _rxFrame;
+            if (eth.TryParse(frame, 0, length) != WireResult.Ok)
             {
                 Counters.FramesMalformed++;
                 return;
@@ -205,8 +215,8 @@ namespace EmbeddedTcp.Ip
 
         private void Ipv4Input(byte[] frame, int offset, int length, bool linkBroadcast)
         {
-            Ipv4Packet ip;
-            WireResult r = Ipv4Packet.TryParse(frame, offset, length, out ip);
+            Ipv4Packet ip = _rxIp;
+            WireResult r = ip.TryParse(frame, offset, length);
             if (r != WireResult.Ok)
             {
                 if (r == WireResult.BadChecksum)
@@ -311,7 +321,7 @@ namespace EmbeddedTcp.Ip
             }
 
             const int ipOffset = EthernetFrame.HeaderLength;
-            Ipv4Packet.Emit(_tx, ipOffset, source, destination, protocol, payloadLength, ++_ipId, (byte)_config.Ttl, true);
+            _txIp.Emit(_tx, ipOffset, source, destination, protocol, payloadLength, ++_ipId, (byte)_config.Ttl, true);
             int length = ipOffset + Ipv4Packet.MinimumHeaderLength + payloadLength;
             NetOrder.WriteU16(_tx, 12, EtherType.Ipv4);
             EthernetFrame.CopyMac(_mac, 0, _tx, 6);

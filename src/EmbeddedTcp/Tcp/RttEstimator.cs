@@ -3,9 +3,10 @@ namespace EmbeddedTcp.Tcp
     /// <summary>
     /// RFC 6298 retransmission timeout in integer milliseconds: SRTT kept scaled by 8 and
     /// RTTVAR by 4 (Jacobson/Karels), RTO = SRTT + max(G, 4*RTTVAR) clamped to [min, max],
-    /// doubled on each timeout (backoff) until a new sample arrives.
+    /// doubled on each timeout (backoff) until a new sample arrives. One per connection entry,
+    /// allocated with it (a class: nanoCLR would keep a struct field's copies on its heap).
     /// </summary>
-    internal struct RttEstimator
+    internal sealed class RttEstimator
     {
         private int _srtt8;   // SRTT * 8, 0 = no sample yet
         private int _rttvar4; // RTTVAR * 4

@@ -63,7 +63,7 @@ namespace EmbeddedTcp.Tcp
         public int PersistBackoff;
         public int KeepaliveProbes;
 
-        public RttEstimator Rtt;
+        public readonly RttEstimator Rtt = new RttEstimator();
         public bool RttTiming;
         public uint RttSeq;
         public long RttStart;

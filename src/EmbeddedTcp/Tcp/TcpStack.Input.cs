@@ -19,6 +19,11 @@ namespace EmbeddedTcp.Tcp
         private int _segDataOff;
         private int _segDataLen;
 
+        // Views of the segment being read, made once (on nanoCLR a struct view would be a heap object per
+        // segment); output has its own header view, so an answer sent mid-input never rebinds these.
+        private readonly TcpHeader _rxHeader = new TcpHeader();
+        private readonly TcpOptions _rxOptions = new TcpOptions();
+
         /// <summary>
         /// SEGMENT ARRIVES: one TCP segment of <paramref name="length"/> bytes at
         /// <paramref name="offset"/> (header included), from <paramref name="sourceIp"/> to
@@ -31,8 +36,8 @@ namespace EmbeddedTcp.Tcp
             Counters.SegmentsIn++;
             _segDataLen = 0;
             _segSeq = 0;
-            TcpHeader h;
-            WireResult parsed = TcpHeader.TryParse(buffer, offset, length, sourceIp, destinationIp, out h);
+            TcpHeader h = _rxHeader;
+            WireResult parsed = h.TryParse(buffer, offset, length, sourceIp, destinationIp);
             if (parsed != WireResult.Ok)
             {
                 Drop(null, parsed == WireResult.BadChecksum ? TcpDropReason.BadChecksum : TcpDropReason.Malformed);
@@ -53,8 +58,8 @@ namespace EmbeddedTcp.Tcp
             _segMss = 0;
             if ((_segFlags & TcpFlags.Syn) != 0 && h.OptionsLength > 0)
             {
-                TcpOptions o;
-                if (TcpOptions.Parse(buffer, h.OptionsOffset, h.OptionsLength, out o) != WireResult.Ok)
+                TcpOptions o = _rxOptions;
+                if (o.Parse(buffer, h.OptionsOffset, h.OptionsLength) != WireResult.Ok)
                 {
                     Drop(null, TcpDropReason.BadOptions);
                     return;

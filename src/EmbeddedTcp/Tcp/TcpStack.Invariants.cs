@@ -1,3 +1,4 @@
+#if !NANOFRAMEWORK_1_0
 namespace EmbeddedTcp.Tcp
 {
     public sealed partial class TcpStack
@@ -9,7 +10,8 @@ namespace EmbeddedTcp.Tcp
         /// within capacity, out-of-order ranges sorted, disjoint and inside the ring's free
         /// space, RCV.NXT &lt;= the advertised edge, a valid listener index, and no two live
         /// entries with the same four-tuple. Returns null when all hold (no allocation), else a
-        /// description of the first failure.
+        /// description of the first failure. Desktop-only (tests and fuzzing): the description is built
+        /// by string concatenation, so the flashed build leaves this file out.
         /// </summary>
         internal string CheckInvariants()
         {
@@ -93,3 +95,4 @@ namespace EmbeddedTcp.Tcp
         }
     }
 }
+#endif

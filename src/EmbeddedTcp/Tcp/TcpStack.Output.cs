@@ -6,6 +6,9 @@ namespace EmbeddedTcp.Tcp
     /// <summary>Everything that builds segments: data, SYN, FIN, ACK, RST, probes.</summary>
     public sealed partial class TcpStack
     {
+        // The header view every emitted segment is written through (allocated once; see _rxHeader).
+        private readonly TcpHeader _txHeader = new TcpHeader();
+
         /// <summary>
         /// Sends what the connection owes: new or retransmitted data within the send and
         /// congestion windows (Nagle and sender SWS avoidance applied), the FIN after the last
@@ -364,7 +367,8 @@ namespace EmbeddedTcp.Tcp
             }
 
             // Emit writes every header byte (reserved bits included: the buffer holds an older frame).
-            TcpHeader h = TcpHeader.Emit(b, offset, localPort, remotePort, seq, (flags & TcpFlags.Ack) != 0 ? ack : 0, flags,
+            TcpHeader h = _txHeader;
+            h.Emit(b, offset, localPort, remotePort, seq, (flags & TcpFlags.Ack) != 0 ? ack : 0, flags,
                 (ushort)window, headerLength - TcpHeader.MinimumHeaderLength, dataLength);
             if (mssOption)
             {

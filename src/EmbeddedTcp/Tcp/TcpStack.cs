@@ -269,7 +269,8 @@ namespace EmbeddedTcp.Tcp
                 return TcpError.InvalidHandle;
             }
 
-            if (buffer == null || offset < 0 || length < 0 || offset + length > buffer.Length)
+            // NetOrder.InBounds, written out: this is a per-call path and the interpreter pays per call.
+            if (buffer == null || offset < 0 || length < 0 || offset > buffer.Length - length)
             {
                 return TcpError.InvalidArgument;
             }
@@ -307,7 +308,8 @@ namespace EmbeddedTcp.Tcp
                 return TcpError.InvalidHandle;
             }
 
-            if (buffer == null || offset < 0 || length < 0 || offset + length > buffer.Length)
+            // NetOrder.InBounds, written out: this is a per-call path and the interpreter pays per call.
+            if (buffer == null || offset < 0 || length < 0 || offset > buffer.Length - length)
             {
                 return TcpError.InvalidArgument;
             }
@@ -502,9 +504,18 @@ namespace EmbeddedTcp.Tcp
             return TcpError.Ok;
         }
 
-        /// <summary>Fills <paramref name="info"/> with a netstat-like view of table entry <paramref name="index"/>.</summary>
-        public void GetEntry(int index, ref TcpEntryInfo info)
+        /// <summary>
+        /// Fills <paramref name="info"/> (the caller's, reused from call to call) with a netstat-like view of
+        /// table entry <paramref name="index"/> (0 .. <see cref="Capacity"/> - 1). Returns false, filling
+        /// nothing, for an index outside the table or a null <paramref name="info"/>.
+        /// </summary>
+        public bool GetEntry(int index, TcpEntryInfo info)
         {
+            if (index < 0 || index >= _conns.Length || info == null)
+            {
+                return false;
+            }
+
             TcpConnection c = _conns[index];
             info.State = c.State;
             info.LocalIp = c.LocalIp;
@@ -517,6 +528,7 @@ namespace EmbeddedTcp.Tcp
             info.RtoMs = c.Rtt.Rto;
             info.SmoothedRttMs = c.Rtt.SmoothedRtt;
             info.CongestionWindow = c.Cwnd;
+            return true;
         }
 
         /// <summary>Number of table entries not free (any state but a released CLOSED).</summary>
@@ -984,8 +996,11 @@ namespace EmbeddedTcp.Tcp
         }
     }
 
-    /// <summary>A netstat-like snapshot of one connection-table entry (see <see cref="TcpStack.GetEntry"/>).</summary>
-    public struct TcpEntryInfo
+    /// <summary>
+    /// A netstat-like snapshot of one connection-table entry, filled by <see cref="TcpStack.GetEntry"/>. A class
+    /// the caller allocates once and refills (nanoCLR keeps structs on its heap: a struct would allocate per use).
+    /// </summary>
+    public sealed class TcpEntryInfo
     {
         /// <summary>State of the entry.</summary>
         public TcpState State;

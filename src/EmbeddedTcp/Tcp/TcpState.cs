@@ -25,11 +25,14 @@ namespace EmbeddedTcp.Tcp
             "FIN_WAIT_2", "CLOSING", "TIME_WAIT", "CLOSE_WAIT", "LAST_ACK",
         };
 
-        /// <summary>The RFC name of <paramref name="state"/>, e.g. "SYN_RECEIVED".</summary>
+        // Static readonly, not a literal: on nanoCLR every executed ldstr makes a new string.
+        private static readonly string Unknown = "?";
+
+        /// <summary>The RFC name of <paramref name="state"/>, e.g. "SYN_RECEIVED" ("?" for a value outside the enum).</summary>
         public static string Of(TcpState state)
         {
             int i = (int)state;
-            return i >= 0 && i < Names.Length ? Names[i] : "?";
+            return i >= 0 && i < Names.Length ? Names[i] : Unknown;
         }
     }
 

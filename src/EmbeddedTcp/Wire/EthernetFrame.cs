@@ -3,8 +3,11 @@ namespace EmbeddedTcp.Wire
     /// <summary>
     /// View of an Ethernet II frame (no FCS, no VLAN tag) over <c>Buffer[Offset .. Offset+Length)</c>.
     /// MAC addresses are read in place: <see cref="DestinationOffset"/>/<see cref="SourceOffset"/> point at 6 bytes.
+    /// A class, not a struct: nanoCLR keeps every struct on its heap (a struct local allocates at each
+    /// call), so the owner allocates one view at start-up and rebinds it to each frame with
+    /// <see cref="TryParse"/>, <see cref="Bind"/> or <see cref="Emit"/>.
     /// </summary>
-    public struct EthernetFrame
+    public sealed class EthernetFrame
     {
         /// <summary>Header length in bytes.</summary>
         public const int HeaderLength = 14;
@@ -13,81 +16,91 @@ namespace EmbeddedTcp.Wire
         /// <summary>Length of a MAC address.</summary>
         public const int MacLength = 6;
 
-        /// <summary>The underlying buffer.</summary>
-        public byte[] Buffer;
-        /// <summary>Offset of the first byte of the frame (the destination MAC).</summary>
-        public int Offset;
-        /// <summary>Frame length in bytes (header + payload, no FCS).</summary>
-        public int Length;
+        private byte[] _buffer;
+        private int _offset;
+        private int _length;
 
-        /// <summary>Checks that <paramref name="length"/> bytes hold an Ethernet II header. The EtherType is not judged; read it.</summary>
-        public static WireResult TryParse(byte[] buffer, int offset, int length, out EthernetFrame frame)
+        /// <summary>The underlying buffer; null while unbound (new, or after a failed parse).</summary>
+        public byte[] Buffer { get { return _buffer; } }
+        /// <summary>Offset of the first byte of the frame (the destination MAC).</summary>
+        public int Offset { get { return _offset; } }
+        /// <summary>Frame length in bytes (header + payload, no FCS).</summary>
+        public int Length { get { return _length; } }
+
+        /// <summary>
+        /// Checks that <paramref name="length"/> bytes hold an Ethernet II header and binds the view to them.
+        /// The EtherType is not judged; read it. On failure the view is left unbound.
+        /// </summary>
+        public WireResult TryParse(byte[] buffer, int offset, int length)
         {
-            frame = default(EthernetFrame);
-            if (!NetOrder.InBounds(buffer, offset, length) || length < HeaderLength) return WireResult.Truncated;
-            frame.Buffer = buffer;
-            frame.Offset = offset;
-            frame.Length = length;
+            if (!NetOrder.InBounds(buffer, offset, length) || length < HeaderLength)
+            {
+                _buffer = null;
+                _offset = 0;
+                _length = 0;
+                return WireResult.Truncated;
+            }
+
+            _buffer = buffer;
+            _offset = offset;
+            _length = length;
             return WireResult.Ok;
         }
 
-        /// <summary>Unchecked view for emitting.</summary>
-        public static EthernetFrame At(byte[] buffer, int offset, int length)
+        /// <summary>Binds the view without checking (for emitting, or bytes already checked).</summary>
+        public void Bind(byte[] buffer, int offset, int length)
         {
-            EthernetFrame f;
-            f.Buffer = buffer;
-            f.Offset = offset;
-            f.Length = length;
-            return f;
+            _buffer = buffer;
+            _offset = offset;
+            _length = length;
         }
 
         /// <summary>
-        /// Writes destination, source and EtherType at <paramref name="offset"/> and returns a view of
+        /// Writes destination, source and EtherType at <paramref name="offset"/> and binds the view to
         /// <c>14 + payloadLength</c> bytes. The payload is the caller's to write at <see cref="PayloadOffset"/>.
         /// </summary>
-        public static EthernetFrame Emit(byte[] buffer, int offset, byte[] destinationMac, int destinationMacOffset, byte[] sourceMac, int sourceMacOffset, ushort etherType, int payloadLength)
+        public void Emit(byte[] buffer, int offset, byte[] destinationMac, int destinationMacOffset, byte[] sourceMac, int sourceMacOffset, ushort etherType, int payloadLength)
         {
             for (int i = 0; i < 6; i++)
             {
                 buffer[offset + i] = destinationMac[destinationMacOffset + i];
                 buffer[offset + 6 + i] = sourceMac[sourceMacOffset + i];
             }
+
             buffer[offset + 12] = (byte)(etherType >> 8);
             buffer[offset + 13] = (byte)etherType;
-            EthernetFrame f;
-            f.Buffer = buffer;
-            f.Offset = offset;
-            f.Length = HeaderLength + payloadLength;
-            return f;
+            _buffer = buffer;
+            _offset = offset;
+            _length = HeaderLength + payloadLength;
         }
 
         /// <summary>Absolute offset of the destination MAC in <see cref="Buffer"/>.</summary>
-        public int DestinationOffset { get { return Offset; } }
+        public int DestinationOffset { get { return _offset; } }
         /// <summary>Absolute offset of the source MAC in <see cref="Buffer"/>.</summary>
-        public int SourceOffset { get { return Offset + 6; } }
+        public int SourceOffset { get { return _offset + 6; } }
         /// <summary>EtherType (0x0800 IPv4, 0x0806 ARP...).</summary>
         public ushort EtherType
         {
-            get { return (ushort)((Buffer[Offset + 12] << 8) | Buffer[Offset + 13]); }
-            set { Buffer[Offset + 12] = (byte)(value >> 8); Buffer[Offset + 13] = (byte)value; }
+            get { return (ushort)((_buffer[_offset + 12] << 8) | _buffer[_offset + 13]); }
+            set { _buffer[_offset + 12] = (byte)(value >> 8); _buffer[_offset + 13] = (byte)value; }
         }
         /// <summary>Absolute offset of the payload.</summary>
-        public int PayloadOffset { get { return Offset + HeaderLength; } }
+        public int PayloadOffset { get { return _offset + HeaderLength; } }
         /// <summary>Payload length (may include padding to 60 bytes).</summary>
-        public int PayloadLength { get { return Length - HeaderLength; } }
+        public int PayloadLength { get { return _length - HeaderLength; } }
         /// <summary>True when the destination is ff:ff:ff:ff:ff:ff.</summary>
-        public bool IsBroadcast { get { return IsBroadcastMac(Buffer, Offset); } }
+        public bool IsBroadcast { get { return IsBroadcastMac(_buffer, _offset); } }
         /// <summary>True when the destination has the group bit set (multicast or broadcast).</summary>
-        public bool IsMulticast { get { return (Buffer[Offset] & 1) != 0; } }
+        public bool IsMulticast { get { return (_buffer[_offset] & 1) != 0; } }
 
         /// <summary>Copies the destination MAC into <paramref name="destination"/> at <paramref name="destinationOffset"/>.</summary>
-        public void CopyDestination(byte[] destination, int destinationOffset) { CopyMac(Buffer, Offset, destination, destinationOffset); }
+        public void CopyDestination(byte[] destination, int destinationOffset) { CopyMac(_buffer, _offset, destination, destinationOffset); }
         /// <summary>Copies the source MAC into <paramref name="destination"/> at <paramref name="destinationOffset"/>.</summary>
-        public void CopySource(byte[] destination, int destinationOffset) { CopyMac(Buffer, Offset + 6, destination, destinationOffset); }
+        public void CopySource(byte[] destination, int destinationOffset) { CopyMac(_buffer, _offset + 6, destination, destinationOffset); }
         /// <summary>Overwrites the destination MAC.</summary>
-        public void SetDestination(byte[] mac, int macOffset) { CopyMac(mac, macOffset, Buffer, Offset); }
+        public void SetDestination(byte[] mac, int macOffset) { CopyMac(mac, macOffset, _buffer, _offset); }
         /// <summary>Overwrites the source MAC.</summary>
-        public void SetSource(byte[] mac, int macOffset) { CopyMac(mac, macOffset, Buffer, Offset + 6); }
+        public void SetSource(byte[] mac, int macOffset) { CopyMac(mac, macOffset, _buffer, _offset + 6); }
 
         /// <summary>Copies 6 bytes.</summary>
         public static void CopyMac(byte[] source, int sourceOffset, byte[] destination, int destinationOffset)
@@ -129,54 +142,72 @@ namespace EmbeddedTcp.Wire
         public const ushort Reply = 2;
     }
 
-    /// <summary>View of an ARP packet for IPv4 over Ethernet (RFC 826): 28 bytes.</summary>
-    public struct ArpPacket
+    /// <summary>
+    /// View of an ARP packet for IPv4 over Ethernet (RFC 826): 28 bytes. A preallocated class (see
+    /// <see cref="EthernetFrame"/>): bound by <see cref="TryParse"/>, <see cref="Bind"/> or <see cref="Emit"/>.
+    /// </summary>
+    public sealed class ArpPacket
     {
         /// <summary>Length of an Ethernet/IPv4 ARP packet.</summary>
         public const int PacketLength = 28;
 
-        /// <summary>The underlying buffer.</summary>
-        public byte[] Buffer;
+        private byte[] _buffer;
+        private int _offset;
+        private int _length;
+
+        /// <summary>The underlying buffer; null while unbound.</summary>
+        public byte[] Buffer { get { return _buffer; } }
         /// <summary>Offset of the hardware type field.</summary>
-        public int Offset;
-        /// <summary>Always 28 after a successful parse or emit.</summary>
-        public int Length;
+        public int Offset { get { return _offset; } }
+        /// <summary>Always 28 while bound.</summary>
+        public int Length { get { return _length; } }
 
         /// <summary>
         /// Checks length (Truncated), hardware type 1 / protocol 0x0800 / sizes 6 and 4 (Unsupported otherwise),
-        /// and operation request or reply (Unsupported otherwise). Trailing padding is allowed.
+        /// and operation request or reply (Unsupported otherwise), and binds the view. Trailing padding is allowed.
+        /// On failure the view is left unbound.
         /// </summary>
-        public static WireResult TryParse(byte[] buffer, int offset, int length, out ArpPacket packet)
+        public WireResult TryParse(byte[] buffer, int offset, int length)
         {
-            packet = default(ArpPacket);
-            if (!NetOrder.InBounds(buffer, offset, length) || length < PacketLength) return WireResult.Truncated;
-            if (buffer[offset] != 0 || buffer[offset + 1] != 1 || buffer[offset + 2] != 0x08 || buffer[offset + 3] != 0
+            WireResult r = WireResult.Ok;
+            if (!NetOrder.InBounds(buffer, offset, length) || length < PacketLength)
+            {
+                r = WireResult.Truncated;
+            }
+            else if (buffer[offset] != 0 || buffer[offset + 1] != 1 || buffer[offset + 2] != 0x08 || buffer[offset + 3] != 0
                 || buffer[offset + 4] != 6 || buffer[offset + 5] != 4 || buffer[offset + 6] != 0
                 || (buffer[offset + 7] != 1 && buffer[offset + 7] != 2))
             {
-                return WireResult.Unsupported;
+                r = WireResult.Unsupported;
             }
-            packet.Buffer = buffer;
-            packet.Offset = offset;
-            packet.Length = PacketLength;
+
+            if (r != WireResult.Ok)
+            {
+                _buffer = null;
+                _offset = 0;
+                _length = 0;
+                return r;
+            }
+
+            _buffer = buffer;
+            _offset = offset;
+            _length = PacketLength;
             return WireResult.Ok;
         }
 
-        /// <summary>Unchecked view.</summary>
-        public static ArpPacket At(byte[] buffer, int offset)
+        /// <summary>Binds the view to the 28 bytes at <paramref name="offset"/> without checking.</summary>
+        public void Bind(byte[] buffer, int offset)
         {
-            ArpPacket p;
-            p.Buffer = buffer;
-            p.Offset = offset;
-            p.Length = PacketLength;
-            return p;
+            _buffer = buffer;
+            _offset = offset;
+            _length = PacketLength;
         }
 
         /// <summary>
-        /// Writes a complete Ethernet/IPv4 ARP packet (28 bytes). A null <paramref name="targetMac"/> writes 00:00:00:00:00:00
-        /// (as in a request).
+        /// Writes a complete Ethernet/IPv4 ARP packet (28 bytes) and binds the view to it. A null
+        /// <paramref name="targetMac"/> writes 00:00:00:00:00:00 (as in a request).
         /// </summary>
-        public static ArpPacket Emit(byte[] buffer, int offset, ushort operation, byte[] senderMac, int senderMacOffset, uint senderIp, byte[] targetMac, int targetMacOffset, uint targetIp)
+        public void Emit(byte[] buffer, int offset, ushort operation, byte[] senderMac, int senderMacOffset, uint senderIp, byte[] targetMac, int targetMacOffset, uint targetIp)
         {
             buffer[offset] = 0;
             buffer[offset + 1] = 1;
@@ -196,35 +227,38 @@ namespace EmbeddedTcp.Wire
             {
                 EthernetFrame.CopyMac(targetMac, targetMacOffset, buffer, offset + 18);
             }
+
             NetOrder.WriteU32(buffer, offset + 24, targetIp);
-            return At(buffer, offset);
+            _buffer = buffer;
+            _offset = offset;
+            _length = PacketLength;
         }
 
         /// <summary>Hardware type (1 = Ethernet).</summary>
-        public ushort HardwareType { get { return NetOrder.ReadU16(Buffer, Offset); } }
+        public ushort HardwareType { get { return NetOrder.ReadU16(_buffer, _offset); } }
         /// <summary>Protocol type (0x0800 = IPv4).</summary>
-        public ushort ProtocolType { get { return NetOrder.ReadU16(Buffer, Offset + 2); } }
+        public ushort ProtocolType { get { return NetOrder.ReadU16(_buffer, _offset + 2); } }
         /// <summary>Operation (<see cref="ArpOperation"/>).</summary>
         public ushort Operation
         {
-            get { return NetOrder.ReadU16(Buffer, Offset + 6); }
-            set { NetOrder.WriteU16(Buffer, Offset + 6, value); }
+            get { return NetOrder.ReadU16(_buffer, _offset + 6); }
+            set { NetOrder.WriteU16(_buffer, _offset + 6, value); }
         }
         /// <summary>Absolute offset of the sender hardware address (6 bytes).</summary>
-        public int SenderHardwareOffset { get { return Offset + 8; } }
+        public int SenderHardwareOffset { get { return _offset + 8; } }
         /// <summary>Sender IPv4 address.</summary>
         public uint SenderProtocolAddress
         {
-            get { return NetOrder.ReadU32(Buffer, Offset + 14); }
-            set { NetOrder.WriteU32(Buffer, Offset + 14, value); }
+            get { return NetOrder.ReadU32(_buffer, _offset + 14); }
+            set { NetOrder.WriteU32(_buffer, _offset + 14, value); }
         }
         /// <summary>Absolute offset of the target hardware address (6 bytes).</summary>
-        public int TargetHardwareOffset { get { return Offset + 18; } }
+        public int TargetHardwareOffset { get { return _offset + 18; } }
         /// <summary>Target IPv4 address.</summary>
         public uint TargetProtocolAddress
         {
-            get { return NetOrder.ReadU32(Buffer, Offset + 24); }
-            set { NetOrder.WriteU32(Buffer, Offset + 24, value); }
+            get { return NetOrder.ReadU32(_buffer, _offset + 24); }
+            set { NetOrder.WriteU32(_buffer, _offset + 24, value); }
         }
     }
 }

@@ -34,175 +34,237 @@ namespace EmbeddedTcp.Wire
 
     /// <summary>
     /// View of an ICMPv4 message (RFC 792) over <c>Buffer[Offset .. Offset+Length)</c>: 8-byte header then data.
-    /// For errors the data is the offending IP header plus at least 8 bytes of its payload.
+    /// For errors the data is the offending IP header plus at least 8 bytes of its payload. A preallocated
+    /// class (nanoCLR keeps structs on its heap): bound by <see cref="TryParse"/>, <see cref="Bind"/> or <see cref="Emit"/>.
     /// </summary>
-    public struct IcmpPacket
+    public sealed class IcmpPacket
     {
         /// <summary>Length of the ICMP header (type, code, checksum, 4 bytes rest-of-header).</summary>
         public const int HeaderLength = 8;
 
-        /// <summary>The underlying buffer.</summary>
-        public byte[] Buffer;
-        /// <summary>Offset of the type byte.</summary>
-        public int Offset;
-        /// <summary>Message length (header + data).</summary>
-        public int Length;
+        private byte[] _buffer;
+        private int _offset;
+        private int _length;
 
-        /// <summary>Checks 8 bytes are present (Truncated) and the checksum over <paramref name="length"/> bytes (BadChecksum).</summary>
-        public static WireResult TryParse(byte[] buffer, int offset, int length, out IcmpPacket packet)
+        /// <summary>The underlying buffer; null while unbound (new, or after a failed parse).</summary>
+        public byte[] Buffer { get { return _buffer; } }
+        /// <summary>Offset of the type byte.</summary>
+        public int Offset { get { return _offset; } }
+        /// <summary>Message length (header + data).</summary>
+        public int Length { get { return _length; } }
+
+        /// <summary>
+        /// Checks 8 bytes are present (Truncated) and the checksum over <paramref name="length"/> bytes (BadChecksum),
+        /// and binds the view; on failure it is left unbound.
+        /// </summary>
+        public WireResult TryParse(byte[] buffer, int offset, int length)
         {
-            packet = default(IcmpPacket);
-            if (!NetOrder.InBounds(buffer, offset, length) || length < HeaderLength) return WireResult.Truncated;
-            if (!EmbeddedTcp.Wire.Checksum.Verify(EmbeddedTcp.Wire.Checksum.Accumulate(0, buffer, offset, length))) return WireResult.BadChecksum;
-            packet.Buffer = buffer;
-            packet.Offset = offset;
-            packet.Length = length;
+            WireResult r = WireResult.Ok;
+            if (!NetOrder.InBounds(buffer, offset, length) || length < HeaderLength)
+            {
+                r = WireResult.Truncated;
+            }
+            else if (!EmbeddedTcp.Wire.Checksum.Verify(EmbeddedTcp.Wire.Checksum.Accumulate(0, buffer, offset, length)))
+            {
+                r = WireResult.BadChecksum;
+            }
+
+            if (r != WireResult.Ok)
+            {
+                _buffer = null;
+                _offset = 0;
+                _length = 0;
+                return r;
+            }
+
+            _buffer = buffer;
+            _offset = offset;
+            _length = length;
             return WireResult.Ok;
         }
 
-        /// <summary>Unchecked view for emitting.</summary>
-        public static IcmpPacket At(byte[] buffer, int offset, int length)
+        /// <summary>Binds the view without checking (for emitting, or bytes already checked).</summary>
+        public void Bind(byte[] buffer, int offset, int length)
         {
-            IcmpPacket p;
-            p.Buffer = buffer;
-            p.Offset = offset;
-            p.Length = length;
-            return p;
+            _buffer = buffer;
+            _offset = offset;
+            _length = length;
         }
 
         /// <summary>
         /// Writes type, code and the 32-bit rest-of-header for a message with <paramref name="dataLength"/> data
-        /// bytes (already in place after the header, or written later), clears the checksum and returns the view.
+        /// bytes (already in place after the header, or written later), clears the checksum and binds the view.
         /// Call <see cref="FillChecksum"/> once the data is written.
         /// </summary>
-        public static IcmpPacket Emit(byte[] buffer, int offset, byte type, byte code, uint restOfHeader, int dataLength)
+        public void Emit(byte[] buffer, int offset, byte type, byte code, uint restOfHeader, int dataLength)
         {
             buffer[offset] = type;
             buffer[offset + 1] = code;
             buffer[offset + 2] = 0;
             buffer[offset + 3] = 0;
             NetOrder.WriteU32(buffer, offset + 4, restOfHeader);
-            return At(buffer, offset, HeaderLength + dataLength);
+            _buffer = buffer;
+            _offset = offset;
+            _length = HeaderLength + dataLength;
         }
 
         /// <summary>Message type (<see cref="IcmpType"/>).</summary>
-        public byte Type { get { return Buffer[Offset]; } set { Buffer[Offset] = value; } }
+        public byte Type { get { return _buffer[_offset]; } set { _buffer[_offset] = value; } }
         /// <summary>Message code (<see cref="IcmpCode"/>).</summary>
-        public byte Code { get { return Buffer[Offset + 1]; } set { Buffer[Offset + 1] = value; } }
+        public byte Code { get { return _buffer[_offset + 1]; } set { _buffer[_offset + 1] = value; } }
         /// <summary>Checksum as stored.</summary>
         public ushort Checksum
         {
-            get { return NetOrder.ReadU16(Buffer, Offset + 2); }
-            set { NetOrder.WriteU16(Buffer, Offset + 2, value); }
+            get { return NetOrder.ReadU16(_buffer, _offset + 2); }
+            set { NetOrder.WriteU16(_buffer, _offset + 2, value); }
         }
         /// <summary>Bytes 4..7 as one value (identifier/sequence, unused + next-hop MTU, pointer...).</summary>
         public uint RestOfHeader
         {
-            get { return NetOrder.ReadU32(Buffer, Offset + 4); }
-            set { NetOrder.WriteU32(Buffer, Offset + 4, value); }
+            get { return NetOrder.ReadU32(_buffer, _offset + 4); }
+            set { NetOrder.WriteU32(_buffer, _offset + 4, value); }
         }
         /// <summary>Echo identifier (bytes 4-5).</summary>
         public ushort Identifier
         {
-            get { return NetOrder.ReadU16(Buffer, Offset + 4); }
-            set { NetOrder.WriteU16(Buffer, Offset + 4, value); }
+            get { return NetOrder.ReadU16(_buffer, _offset + 4); }
+            set { NetOrder.WriteU16(_buffer, _offset + 4, value); }
         }
         /// <summary>Echo sequence number (bytes 6-7).</summary>
         public ushort SequenceNumber
         {
-            get { return NetOrder.ReadU16(Buffer, Offset + 6); }
-            set { NetOrder.WriteU16(Buffer, Offset + 6, value); }
+            get { return NetOrder.ReadU16(_buffer, _offset + 6); }
+            set { NetOrder.WriteU16(_buffer, _offset + 6, value); }
         }
         /// <summary>Next-hop MTU of a "fragmentation needed" message (bytes 6-7, RFC 1191); 0 from old routers.</summary>
         public ushort NextHopMtu
         {
-            get { return NetOrder.ReadU16(Buffer, Offset + 6); }
-            set { NetOrder.WriteU16(Buffer, Offset + 6, value); }
+            get { return NetOrder.ReadU16(_buffer, _offset + 6); }
+            set { NetOrder.WriteU16(_buffer, _offset + 6, value); }
         }
         /// <summary>Absolute offset of the data (echo payload, or the embedded IP header of an error).</summary>
-        public int DataOffset { get { return Offset + HeaderLength; } }
+        public int DataOffset { get { return _offset + HeaderLength; } }
         /// <summary>Data length.</summary>
-        public int DataLength { get { return Length - HeaderLength; } }
+        public int DataLength { get { return _length - HeaderLength; } }
         /// <summary>Same as <see cref="DataOffset"/>.</summary>
-        public int PayloadOffset { get { return Offset + HeaderLength; } }
+        public int PayloadOffset { get { return _offset + HeaderLength; } }
         /// <summary>Same as <see cref="DataLength"/>.</summary>
-        public int PayloadLength { get { return Length - HeaderLength; } }
+        public int PayloadLength { get { return _length - HeaderLength; } }
 
         /// <summary>Computes and stores the checksum over <see cref="Length"/> bytes.</summary>
         public void FillChecksum()
         {
-            Buffer[Offset + 2] = 0;
-            Buffer[Offset + 3] = 0;
-            ushort sum = EmbeddedTcp.Wire.Checksum.Compute(Buffer, Offset, Length);
-            Buffer[Offset + 2] = (byte)(sum >> 8);
-            Buffer[Offset + 3] = (byte)sum;
+            _buffer[_offset + 2] = 0;
+            _buffer[_offset + 3] = 0;
+            ushort sum = EmbeddedTcp.Wire.Checksum.Compute(_buffer, _offset, _length);
+            _buffer[_offset + 2] = (byte)(sum >> 8);
+            _buffer[_offset + 3] = (byte)sum;
         }
 
         /// <summary>True when the checksum over <see cref="Length"/> bytes verifies.</summary>
         public bool VerifyChecksum()
         {
-            return EmbeddedTcp.Wire.Checksum.Verify(EmbeddedTcp.Wire.Checksum.Accumulate(0, Buffer, Offset, Length));
+            return EmbeddedTcp.Wire.Checksum.Verify(EmbeddedTcp.Wire.Checksum.Accumulate(0, _buffer, _offset, _length));
         }
     }
 
-    /// <summary>View of a UDP datagram (RFC 768) over <c>Buffer[Offset .. Offset+Length)</c>, Length = the UDP length field.</summary>
-    public struct UdpPacket
+    /// <summary>
+    /// View of a UDP datagram (RFC 768) over <c>Buffer[Offset .. Offset+Length)</c>, Length = the UDP length field.
+    /// A preallocated class (nanoCLR keeps structs on its heap): bound by <see cref="TryParse(byte[], int, int)"/>,
+    /// <see cref="Bind"/> or <see cref="Emit"/>.
+    /// </summary>
+    public sealed class UdpPacket
     {
         /// <summary>UDP header length.</summary>
         public const int HeaderLength = 8;
 
-        /// <summary>The underlying buffer.</summary>
-        public byte[] Buffer;
+        private byte[] _buffer;
+        private int _offset;
+        private int _length;
+
+        /// <summary>The underlying buffer; null while unbound (new, or after a failed parse).</summary>
+        public byte[] Buffer { get { return _buffer; } }
         /// <summary>Offset of the source port.</summary>
-        public int Offset;
+        public int Offset { get { return _offset; } }
         /// <summary>Datagram length (from the length field after a successful parse).</summary>
-        public int Length;
+        public int Length { get { return _length; } }
 
         /// <summary>
-        /// Checks 8 bytes present (Truncated), length field >= 8 (Malformed) and &lt;= <paramref name="length"/> (Truncated).
-        /// The checksum needs the IP addresses: use the overload that takes them, or <see cref="VerifyChecksum"/>.
+        /// Checks 8 bytes present (Truncated), length field >= 8 (Malformed) and &lt;= <paramref name="length"/> (Truncated),
+        /// and binds the view; on failure it is left unbound. The checksum needs the IP addresses: use the overload
+        /// that takes them, or <see cref="VerifyChecksum"/>.
         /// </summary>
-        public static WireResult TryParse(byte[] buffer, int offset, int length, out UdpPacket packet)
+        public WireResult TryParse(byte[] buffer, int offset, int length)
         {
-            packet = default(UdpPacket);
-            if (!NetOrder.InBounds(buffer, offset, length) || length < HeaderLength) return WireResult.Truncated;
-            int udpLength = (buffer[offset + 4] << 8) | buffer[offset + 5];
-            if (udpLength < HeaderLength) return WireResult.Malformed;
-            if (udpLength > length) return WireResult.Truncated;
-            packet.Buffer = buffer;
-            packet.Offset = offset;
-            packet.Length = udpLength;
+            WireResult r = WireResult.Ok;
+            int udpLength = 0;
+            if (!NetOrder.InBounds(buffer, offset, length) || length < HeaderLength)
+            {
+                r = WireResult.Truncated;
+            }
+            else
+            {
+                udpLength = (buffer[offset + 4] << 8) | buffer[offset + 5];
+                if (udpLength < HeaderLength)
+                {
+                    r = WireResult.Malformed;
+                }
+                else if (udpLength > length)
+                {
+                    r = WireResult.Truncated;
+                }
+            }
+
+            if (r != WireResult.Ok)
+            {
+                _buffer = null;
+                _offset = 0;
+                _length = 0;
+                return r;
+            }
+
+            _buffer = buffer;
+            _offset = offset;
+            _length = udpLength;
             return WireResult.Ok;
         }
 
-        /// <summary>As <see cref="TryParse(byte[], int, int, out UdpPacket)"/>, then verifies the checksum with the pseudo-header (0 = none, accepted).</summary>
-        public static WireResult TryParse(byte[] buffer, int offset, int length, uint sourceIp, uint destinationIp, out UdpPacket packet)
+        /// <summary>
+        /// As <see cref="TryParse(byte[], int, int)"/>, then verifies the checksum with the pseudo-header (0 = none,
+        /// accepted); a bad one gives BadChecksum and leaves the view unbound.
+        /// </summary>
+        public WireResult TryParse(byte[] buffer, int offset, int length, uint sourceIp, uint destinationIp)
         {
-            WireResult r = TryParse(buffer, offset, length, out packet);
-            if (r != WireResult.Ok) return r;
-            if (!packet.VerifyChecksum(sourceIp, destinationIp))
+            WireResult r = TryParse(buffer, offset, length);
+            if (r != WireResult.Ok)
             {
-                packet = default(UdpPacket);
+                return r;
+            }
+
+            if (!VerifyChecksum(sourceIp, destinationIp))
+            {
+                _buffer = null;
+                _offset = 0;
+                _length = 0;
                 return WireResult.BadChecksum;
             }
+
             return WireResult.Ok;
         }
 
-        /// <summary>Unchecked view for emitting.</summary>
-        public static UdpPacket At(byte[] buffer, int offset, int length)
+        /// <summary>Binds the view without checking (for emitting, or bytes already checked).</summary>
+        public void Bind(byte[] buffer, int offset, int length)
         {
-            UdpPacket p;
-            p.Buffer = buffer;
-            p.Offset = offset;
-            p.Length = length;
-            return p;
+            _buffer = buffer;
+            _offset = offset;
+            _length = length;
         }
 
         /// <summary>
-        /// Writes ports and length (8 + <paramref name="payloadLength"/>), clears the checksum and returns the view.
+        /// Writes ports and length (8 + <paramref name="payloadLength"/>), clears the checksum and binds the view.
         /// Write the payload at <see cref="PayloadOffset"/>, then call <see cref="FillChecksum"/>.
         /// </summary>
-        public static UdpPacket Emit(byte[] buffer, int offset, ushort sourcePort, ushort destinationPort, int payloadLength)
+        public void Emit(byte[] buffer, int offset, ushort sourcePort, ushort destinationPort, int payloadLength)
         {
             int total = HeaderLength + payloadLength;
             NetOrder.WriteU16(buffer, offset, sourcePort);
@@ -211,56 +273,58 @@ namespace EmbeddedTcp.Wire
             buffer[offset + 5] = (byte)total;
             buffer[offset + 6] = 0;
             buffer[offset + 7] = 0;
-            return At(buffer, offset, total);
+            _buffer = buffer;
+            _offset = offset;
+            _length = total;
         }
 
         /// <summary>Source port.</summary>
         public ushort SourcePort
         {
-            get { return NetOrder.ReadU16(Buffer, Offset); }
-            set { NetOrder.WriteU16(Buffer, Offset, value); }
+            get { return NetOrder.ReadU16(_buffer, _offset); }
+            set { NetOrder.WriteU16(_buffer, _offset, value); }
         }
         /// <summary>Destination port.</summary>
         public ushort DestinationPort
         {
-            get { return NetOrder.ReadU16(Buffer, Offset + 2); }
-            set { NetOrder.WriteU16(Buffer, Offset + 2, value); }
+            get { return NetOrder.ReadU16(_buffer, _offset + 2); }
+            set { NetOrder.WriteU16(_buffer, _offset + 2, value); }
         }
         /// <summary>The length field (header + payload).</summary>
         public int DatagramLength
         {
-            get { return (Buffer[Offset + 4] << 8) | Buffer[Offset + 5]; }
-            set { Buffer[Offset + 4] = (byte)(value >> 8); Buffer[Offset + 5] = (byte)value; }
+            get { return (_buffer[_offset + 4] << 8) | _buffer[_offset + 5]; }
+            set { _buffer[_offset + 4] = (byte)(value >> 8); _buffer[_offset + 5] = (byte)value; }
         }
         /// <summary>Checksum as stored (0 = sender computed none).</summary>
         public ushort Checksum
         {
-            get { return NetOrder.ReadU16(Buffer, Offset + 6); }
-            set { NetOrder.WriteU16(Buffer, Offset + 6, value); }
+            get { return NetOrder.ReadU16(_buffer, _offset + 6); }
+            set { NetOrder.WriteU16(_buffer, _offset + 6, value); }
         }
         /// <summary>Absolute offset of the payload.</summary>
-        public int PayloadOffset { get { return Offset + HeaderLength; } }
+        public int PayloadOffset { get { return _offset + HeaderLength; } }
         /// <summary>Payload length.</summary>
-        public int PayloadLength { get { return Length - HeaderLength; } }
+        public int PayloadLength { get { return _length - HeaderLength; } }
 
         /// <summary>Computes the checksum over <see cref="Length"/> bytes with the pseudo-header; a computed 0 is sent as 0xFFFF.</summary>
         public void FillChecksum(uint sourceIp, uint destinationIp)
         {
-            Buffer[Offset + 6] = 0;
-            Buffer[Offset + 7] = 0;
-            uint sum = EmbeddedTcp.Wire.Checksum.PseudoHeader(sourceIp, destinationIp, IpProtocol.Udp, Length);
-            ushort c = EmbeddedTcp.Wire.Checksum.Finish(EmbeddedTcp.Wire.Checksum.Accumulate(sum, Buffer, Offset, Length));
+            _buffer[_offset + 6] = 0;
+            _buffer[_offset + 7] = 0;
+            uint sum = EmbeddedTcp.Wire.Checksum.PseudoHeader(sourceIp, destinationIp, IpProtocol.Udp, _length);
+            ushort c = EmbeddedTcp.Wire.Checksum.Finish(EmbeddedTcp.Wire.Checksum.Accumulate(sum, _buffer, _offset, _length));
             if (c == 0) c = 0xFFFF;
-            Buffer[Offset + 6] = (byte)(c >> 8);
-            Buffer[Offset + 7] = (byte)c;
+            _buffer[_offset + 6] = (byte)(c >> 8);
+            _buffer[_offset + 7] = (byte)c;
         }
 
         /// <summary>True when the checksum field is 0 (none) or the checksum verifies.</summary>
         public bool VerifyChecksum(uint sourceIp, uint destinationIp)
         {
-            if (Buffer[Offset + 6] == 0 && Buffer[Offset + 7] == 0) return true;
-            uint sum = EmbeddedTcp.Wire.Checksum.PseudoHeader(sourceIp, destinationIp, IpProtocol.Udp, Length);
-            return EmbeddedTcp.Wire.Checksum.Verify(EmbeddedTcp.Wire.Checksum.Accumulate(sum, Buffer, Offset, Length));
+            if (_buffer[_offset + 6] == 0 && _buffer[_offset + 7] == 0) return true;
+            uint sum = EmbeddedTcp.Wire.Checksum.PseudoHeader(sourceIp, destinationIp, IpProtocol.Udp, _length);
+            return EmbeddedTcp.Wire.Checksum.Verify(EmbeddedTcp.Wire.Checksum.Accumulate(sum, _buffer, _offset, _length));
         }
     }
 }

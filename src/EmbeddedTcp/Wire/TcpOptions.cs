@@ -20,10 +20,11 @@ namespace EmbeddedTcp.Wire
     }
 
     /// <summary>
-    /// The parsed meaning of a TCP header's options, in fixed storage (no arrays). Produced by <see cref="Parse"/>;
-    /// written back by the static writers or <see cref="Emit"/>.
+    /// The parsed meaning of a TCP header's options, in fixed storage (no arrays). Filled by <see cref="Parse"/>;
+    /// written back by the static writers or <see cref="Emit"/>. A class its owner allocates once and refills
+    /// for each segment: nanoCLR keeps structs on its heap, so a struct here would allocate per segment.
     /// </summary>
-    public struct TcpOptions
+    public sealed class TcpOptions
     {
         /// <summary>Largest window scale shift (RFC 7323 2.3).</summary>
         public const int MaxWindowScale = 14;
@@ -61,6 +62,12 @@ namespace EmbeddedTcp.Wire
         /// <summary>SACK block 3 right edge.</summary>
         public uint SackRight3;
 
+        /// <summary>Creates the holder with every option absent (see <see cref="Clear"/>).</summary>
+        public TcpOptions()
+        {
+            Clear();
+        }
+
         /// <summary>Sets every option to absent (Mss 0, WindowScale -1, no SACK, no timestamps).</summary>
         public void Clear()
         {
@@ -77,14 +84,14 @@ namespace EmbeddedTcp.Wire
 
         /// <summary>
         /// Parses <paramref name="length"/> option bytes at <paramref name="offset"/> (normally
-        /// <see cref="TcpHeader.OptionsOffset"/>/<see cref="TcpHeader.OptionsLength"/>). EOL ends the list; NOPs and
-        /// unknown options are skipped. An option whose length byte is missing, below 2, past the end, or wrong for
-        /// its kind gives Malformed (options then hold what was parsed before it). Never throws.
+        /// <see cref="TcpHeader.OptionsOffset"/>/<see cref="TcpHeader.OptionsLength"/>) into this holder, which is
+        /// cleared first. EOL ends the list; NOPs and unknown options are skipped. An option whose length byte is
+        /// missing, below 2, past the end, or wrong for its kind gives Malformed (options then hold what was
+        /// parsed before it). Never throws.
         /// </summary>
-        public static WireResult Parse(byte[] buffer, int offset, int length, out TcpOptions options)
+        public WireResult Parse(byte[] buffer, int offset, int length)
         {
-            options = default(TcpOptions);
-            options.WindowScale = -1;
+            Clear();
             if (!NetOrder.InBounds(buffer, offset, length)) return WireResult.Truncated;
             int i = offset;
             int end = offset + length;
@@ -104,43 +111,43 @@ namespace EmbeddedTcp.Wire
                 {
                     case TcpOptionKind.Mss:
                         if (len != 4) return WireResult.Malformed;
-                        options.Mss = (buffer[i + 2] << 8) | buffer[i + 3];
+                        Mss = (buffer[i + 2] << 8) | buffer[i + 3];
                         break;
                     case TcpOptionKind.WindowScale:
                         if (len != 3) return WireResult.Malformed;
                         int shift = buffer[i + 2];
-                        options.WindowScale = shift > MaxWindowScale ? MaxWindowScale : shift;
+                        WindowScale = shift > MaxWindowScale ? MaxWindowScale : shift;
                         break;
                     case TcpOptionKind.SackPermitted:
                         if (len != 2) return WireResult.Malformed;
-                        options.SackPermitted = true;
+                        SackPermitted = true;
                         break;
                     case TcpOptionKind.Timestamps:
                         if (len != 10) return WireResult.Malformed;
-                        options.HasTimestamps = true;
-                        options.TsVal = NetOrder.ReadU32(buffer, i + 2);
-                        options.TsEcr = NetOrder.ReadU32(buffer, i + 6);
+                        HasTimestamps = true;
+                        TsVal = NetOrder.ReadU32(buffer, i + 2);
+                        TsEcr = NetOrder.ReadU32(buffer, i + 6);
                         break;
                     case TcpOptionKind.Sack:
                         int blocks = (len - 2) >> 3;
                         if (((len - 2) & 7) != 0 || blocks < 1 || blocks > MaxSackBlocks) return WireResult.Malformed;
-                        options.SackBlockCount = blocks;
-                        options.SackLeft0 = NetOrder.ReadU32(buffer, i + 2);
-                        options.SackRight0 = NetOrder.ReadU32(buffer, i + 6);
+                        SackBlockCount = blocks;
+                        SackLeft0 = NetOrder.ReadU32(buffer, i + 2);
+                        SackRight0 = NetOrder.ReadU32(buffer, i + 6);
                         if (blocks > 1)
                         {
-                            options.SackLeft1 = NetOrder.ReadU32(buffer, i + 10);
-                            options.SackRight1 = NetOrder.ReadU32(buffer, i + 14);
+                            SackLeft1 = NetOrder.ReadU32(buffer, i + 10);
+                            SackRight1 = NetOrder.ReadU32(buffer, i + 14);
                         }
                         if (blocks > 2)
                         {
-                            options.SackLeft2 = NetOrder.ReadU32(buffer, i + 18);
-                            options.SackRight2 = NetOrder.ReadU32(buffer, i + 22);
+                            SackLeft2 = NetOrder.ReadU32(buffer, i + 18);
+                            SackRight2 = NetOrder.ReadU32(buffer, i + 22);
                         }
                         if (blocks > 3)
                         {
-                            options.SackLeft3 = NetOrder.ReadU32(buffer, i + 26);
-                            options.SackRight3 = NetOrder.ReadU32(buffer, i + 30);
+                            SackLeft3 = NetOrder.ReadU32(buffer, i + 26);
+                            SackRight3 = NetOrder.ReadU32(buffer, i + 30);
                         }
                         break;
                 }

@@ -141,10 +141,15 @@ namespace EmbeddedTcp.Wire
             return address;
         }
 
-        /// <summary>Formats as dotted quad. Allocates; diagnostics only.</summary>
+#if !NANOFRAMEWORK_1_0
+        /// <summary>
+        /// Formats as dotted quad. Allocates, so it is desktop-only (tools, tests, logs): the flashed build
+        /// leaves it out, and on the device text goes through preallocated byte buffers (the firmware's AsciiWriter).
+        /// </summary>
         public static string Format(uint address)
         {
             return ((address >> 24) & 0xFF).ToString() + "." + ((address >> 16) & 0xFF).ToString() + "." + ((address >> 8) & 0xFF).ToString() + "." + (address & 0xFF).ToString();
         }
+#endif
     }
 }

@@ -81,28 +81,29 @@ namespace EmbeddedTcp.Tests.Board
             while (chip.TryTakeTransmitted(frame, 0, out length)) { } // the gratuitous ARP
 
             // The host asks who has 192.0.2.50...
-            EmbeddedTcp.Wire.EthernetFrame.Emit(frame, 0, new byte[] { 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF }, 0, hostMac, 0, EmbeddedTcp.Wire.EtherType.Arp, 28);
-            EmbeddedTcp.Wire.ArpPacket.Emit(frame, 14, EmbeddedTcp.Wire.ArpOperation.Request, hostMac, 0, host, null, 0, board);
+            new EmbeddedTcp.Wire.EthernetFrame().Emit(frame, 0, new byte[] { 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF }, 0, hostMac, 0, EmbeddedTcp.Wire.EtherType.Arp, 28);
+            new EmbeddedTcp.Wire.ArpPacket().Emit(frame, 14, EmbeddedTcp.Wire.ArpOperation.Request, hostMac, 0, host, null, 0, board);
             chip.InjectFrame(frame, 0, 60);
             clock.Now += 1;
             runner.RunOnce();
             Assert.True(chip.TryTakeTransmitted(frame, 0, out length));
-            EmbeddedTcp.Wire.ArpPacket arp;
-            Assert.Equal(EmbeddedTcp.Wire.WireResult.Ok, EmbeddedTcp.Wire.ArpPacket.TryParse(frame, 14, length - 14, out arp));
+            var arp = new EmbeddedTcp.Wire.ArpPacket();
+            Assert.Equal(EmbeddedTcp.Wire.WireResult.Ok, arp.TryParse(frame, 14, length - 14));
             Assert.Equal(EmbeddedTcp.Wire.ArpOperation.Reply, arp.Operation);
             Assert.True(EmbeddedTcp.Wire.EthernetFrame.MacEquals(frame, arp.SenderHardwareOffset, Mac, 0));
 
             // ...then pings it.
-            EmbeddedTcp.Wire.EthernetFrame.Emit(frame, 0, Mac, 0, hostMac, 0, EmbeddedTcp.Wire.EtherType.Ipv4, 20 + 8 + 56);
-            EmbeddedTcp.Wire.Ipv4Packet.Emit(frame, 14, host, board, EmbeddedTcp.Wire.IpProtocol.Icmp, 8 + 56, 7, 64, false);
-            EmbeddedTcp.Wire.IcmpPacket echo = EmbeddedTcp.Wire.IcmpPacket.Emit(frame, 34, EmbeddedTcp.Wire.IcmpType.EchoRequest, 0, 0x12340001, 56);
+            new EmbeddedTcp.Wire.EthernetFrame().Emit(frame, 0, Mac, 0, hostMac, 0, EmbeddedTcp.Wire.EtherType.Ipv4, 20 + 8 + 56);
+            new EmbeddedTcp.Wire.Ipv4Packet().Emit(frame, 14, host, board, EmbeddedTcp.Wire.IpProtocol.Icmp, 8 + 56, 7, 64, false);
+            var echo = new EmbeddedTcp.Wire.IcmpPacket();
+            echo.Emit(frame, 34, EmbeddedTcp.Wire.IcmpType.EchoRequest, 0, 0x12340001, 56);
             echo.FillChecksum();
             chip.InjectFrame(frame, 0, 14 + 20 + 8 + 56);
             clock.Now += 1;
             runner.RunOnce();
             Assert.True(chip.TryTakeTransmitted(frame, 0, out length));
-            EmbeddedTcp.Wire.Ipv4Packet ip;
-            Assert.Equal(EmbeddedTcp.Wire.WireResult.Ok, EmbeddedTcp.Wire.Ipv4Packet.TryParse(frame, 14, length - 14, out ip));
+            var ip = new EmbeddedTcp.Wire.Ipv4Packet();
+            Assert.Equal(EmbeddedTcp.Wire.WireResult.Ok, ip.TryParse(frame, 14, length - 14));
             Assert.Equal(host, ip.DestinationAddress);
             Assert.Equal(EmbeddedTcp.Wire.IcmpType.EchoReply, frame[ip.PayloadOffset]);
             Assert.Equal(1, runner.Stack.Counters.IcmpEchoReplies);

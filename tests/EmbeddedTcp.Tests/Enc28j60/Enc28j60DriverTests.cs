@@ -207,6 +207,29 @@ namespace EmbeddedTcp.Tests.Enc28j60
             rig.AssertReceiveStream(50);
         }
 
+        /// <summary>A buffer range that does not exist is refused (0, false, nothing copied), never thrown at.</summary>
+        [Fact]
+        public void BadBufferRangesAreRefusedNotThrown()
+        {
+            var rig = new Rig(4);
+            byte[] frame = rig.MakeFrame(80, false);
+            rig.Chip.InjectFrame(frame, 0, frame.Length);
+            Assert.Equal(0, rig.Driver.Receive(null, 0, 100));
+            Assert.Equal(0, rig.Driver.Receive(new byte[100], 50, 100));
+            Assert.Equal(0, rig.Driver.Receive(new byte[100], -1, 10));
+            Assert.False(rig.Driver.Send(null, 0, 60));
+            Assert.False(rig.Driver.Send(frame, 40, 60));
+            Assert.False(rig.Driver.Send(frame, int.MaxValue, 60));
+            var small = new byte[4];
+            rig.Driver.GetMacAddress(small, 0);
+            rig.Driver.GetMacAddress(null, 0);
+            Assert.Equal(new byte[4], small);
+            byte[] buf = new byte[1514];
+            Assert.Equal(80, rig.Driver.Receive(buf, 0, buf.Length)); // the frame waited in the chip
+            Assert.True(frame.AsSpan().SequenceEqual(buf.AsSpan(0, 80)));
+            Assert.True(rig.Driver.Send(frame, 0, frame.Length));
+        }
+
         [Fact]
         public void ShortFramesArePaddedToSixtyBytesByTheMac()
         {

@@ -50,7 +50,7 @@ namespace EmbeddedTcp.Tests.Firmware
         private static int GetLocalPort(FirmwareFixture f, int h)
         {
             var e = new TcpEntryInfo();
-            f.Tcp.GetEntry(f.Tcp.IndexOf(h), ref e);
+            f.Tcp.GetEntry(f.Tcp.IndexOf(h), e);
             return e.LocalPort;
         }
 
@@ -60,7 +60,7 @@ namespace EmbeddedTcp.Tests.Firmware
             var e = new TcpEntryInfo();
             for (int i = 0; i < tcp.Capacity; i++)
             {
-                tcp.GetEntry(i, ref e);
+                tcp.GetEntry(i, e);
                 if (!e.Free && e.State == state) n++;
             }
             return n;
@@ -76,6 +76,20 @@ namespace EmbeddedTcp.Tests.Firmware
             var f = new FirmwareFixture();
             string text = Http(f, Encoding.ASCII.GetBytes(request), out _);
             Assert.StartsWith(statusLine, text);
+        }
+
+        /// <summary>The status page goes into the caller's range or nowhere: a range outside the buffer gives 0, never a throw.</summary>
+        [Fact]
+        public void StatusPageIntoABadRangeWritesNothing()
+        {
+            var f = new FirmwareFixture();
+            var buffer = new byte[4096];
+            Assert.Equal(0, f.Board.App.BuildStatusPage(null, 0, 100));
+            Assert.Equal(0, f.Board.App.BuildStatusPage(buffer, 4000, 200));
+            Assert.Equal(0, f.Board.App.BuildStatusPage(buffer, -1, 100));
+            Assert.All(buffer, b => Assert.Equal(0, b));
+            int n = f.Board.App.BuildStatusPage(buffer, 10, 4000);
+            Assert.StartsWith("HTTP/1.0 200 OK\r\n", Encoding.ASCII.GetString(buffer, 10, n));
         }
 
         [Fact]

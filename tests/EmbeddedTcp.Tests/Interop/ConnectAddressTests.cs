@@ -25,7 +25,7 @@ namespace EmbeddedTcp.Tests.Interop
             int h = a.Tcp.Connect(0, 0xC0000202, 80, 0);
             Assert.True(h > 0);
             var info = new TcpEntryInfo();
-            a.Tcp.GetEntry(a.Tcp.IndexOf(h), ref info);
+            a.Tcp.GetEntry(a.Tcp.IndexOf(h), info);
             Assert.Equal(0xC0000201u, info.LocalIp);
         }
     }

@@ -64,7 +64,7 @@ namespace EmbeddedTcp.Tests.Ip
             Assert.True(c > 0);
             Assert.True(f.RunUntil(() => f.B.Tcp.Accept(l) > 0));
             var info = new TcpEntryInfo();
-            f.A.Tcp.GetEntry(f.A.Tcp.IndexOf(c), ref info);
+            f.A.Tcp.GetEntry(f.A.Tcp.IndexOf(c), info);
             Assert.Equal(LanFixture.IpA, info.LocalIp);
             f.A.SetAddress(0, 0, 0, 0);
             Assert.Equal(TcpError.InvalidState, f.A.Tcp.Connect(0, LanFixture.IpB, 7, 0));
@@ -181,8 +181,8 @@ namespace EmbeddedTcp.Tests.Ip
             // A corrupted (or forged) ARP reply: B's address now maps to a MAC nobody has.
             byte[] bogus = { 0x02, 0xBA, 0xD0, 0, 0, 0x02 };
             var frame = new byte[60];
-            EthernetFrame.Emit(frame, 0, LanFixture.MacA, 0, bogus, 0, EtherType.Arp, 28);
-            ArpPacket.Emit(frame, 14, ArpOperation.Reply, bogus, 0, LanFixture.IpB, LanFixture.MacA, 0, LanFixture.IpA);
+            new EthernetFrame().Emit(frame, 0, LanFixture.MacA, 0, bogus, 0, EtherType.Arp, 28);
+            new ArpPacket().Emit(frame, 14, ArpOperation.Reply, bogus, 0, LanFixture.IpB, LanFixture.MacA, 0, LanFixture.IpA);
             f.A.Input(frame, 60);
             var mac = new byte[6];
             Assert.True(f.A.TryGetNeighbour(LanFixture.IpB, mac, 0));
@@ -228,8 +228,9 @@ namespace EmbeddedTcp.Tests.Ip
         {
             var f = new LanFixture();
             byte[] frame = new byte[60];
-            EthernetFrame.Emit(frame, 0, LanFixture.MacA, 0, LanFixture.MacB, 0, EtherType.Ipv4, 28);
-            Ipv4Packet ip = Ipv4Packet.Emit(frame, 14, LanFixture.IpB, LanFixture.IpA, IpProtocol.Udp, 8, 1, 64, false);
+            new EthernetFrame().Emit(frame, 0, LanFixture.MacA, 0, LanFixture.MacB, 0, EtherType.Ipv4, 28);
+            var ip = new Ipv4Packet();
+            ip.Emit(frame, 14, LanFixture.IpB, LanFixture.IpA, IpProtocol.Udp, 8, 1, 64, false);
             ip.MoreFragments = true;
             ip.FillChecksum();
             f.A.Input(frame, 60);
@@ -258,6 +259,41 @@ namespace EmbeddedTcp.Tests.Ip
 
             Assert.Equal(20000, f.A.Counters.FramesIn);
             Assert.True(f.A.Counters.IpMalformed + f.A.Counters.IpBadChecksum + f.A.Counters.ArpMalformed > 5000);
+        }
+
+        /// <summary>
+        /// Buffer ranges that do not exist (null, negative, past the end, an offset + length that
+        /// overflows int) are refused with an error code or nothing done: a public call never throws
+        /// (an exception would allocate, and on the device end the program).
+        /// </summary>
+        [Fact]
+        public void PublicCalls_WithBadBufferRanges_ReturnErrors_NeverThrow()
+        {
+            var f = new LanFixture();
+            int l = f.B.Tcp.Listen(0, 9, 2);
+            int c = f.A.Tcp.Connect(0, LanFixture.IpB, 9, 0);
+            Assert.True(f.RunUntil(() => f.B.Tcp.Accept(l) > 0));
+            int u = f.A.UdpOpen(0);
+            var small = new byte[4];
+            foreach (var (buffer, offset, length) in new (byte[], int, int)[]
+            {
+                (null, 0, 1), (small, -1, 1), (small, 0, -1), (small, 2, 3), (small, int.MaxValue, 1), (small, 1, int.MaxValue),
+            })
+            {
+                Assert.Equal(TcpError.InvalidArgument, f.A.Tcp.Send(c, buffer, offset, length));
+                Assert.Equal(TcpError.InvalidArgument, f.A.Tcp.Receive(c, buffer, offset, length));
+                Assert.Equal(TcpError.InvalidArgument, f.A.UdpSendTo(u, LanFixture.IpB, 9, buffer, offset, length));
+                Assert.Equal(TcpError.InvalidArgument, f.A.UdpReceiveFrom(u, buffer, offset, length, out _, out _));
+            }
+
+            var mac = new byte[6];
+            Assert.False(f.A.TryGetNeighbour(LanFixture.IpB, small, 0));
+            Assert.False(f.A.TryGetNeighbour(LanFixture.IpB, mac, 1));
+            Assert.True(f.A.TryGetNeighbour(LanFixture.IpB, mac, 0));
+            f.A.GetMacAddress(small, 0);
+            f.A.GetMacAddress(null, 0);
+            Assert.Equal(new byte[4], small);
+            Assert.Equal(TcpState.Established, f.A.Tcp.GetState(c));
         }
 
         [Fact]

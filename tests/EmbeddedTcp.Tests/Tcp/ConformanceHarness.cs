@@ -531,7 +531,7 @@ namespace EmbeddedTcp.Tests.Tcp
             var info = new TcpEntryInfo();
             for (int i = 0; i < c.S.Capacity; i++)
             {
-                c.S.GetEntry(i, ref info);
+                c.S.GetEntry(i, info);
                 if (!info.Free && info.State != TcpState.Closed && info.LocalPort == TcpFixture.LocalPort
                     && info.RemotePort == TcpFixture.RemotePort && info.RemoteIp == TcpFixture.RemoteIp)
                 {

@@ -112,14 +112,14 @@ namespace EmbeddedTcp.Tests.Tcp
             // The retransmission is acknowledged: Karn's rule gives no sample, the backed-off RTO stays...
             f.Feed(new Seg { Flags = TcpFlags.Ack, SeqNo = f.RemoteNxt, AckNo = f.Iss + 101, Window = 60000 });
             var info = new TcpEntryInfo();
-            f.Stack.GetEntry(0, ref info);
+            f.Stack.GetEntry(0, info);
             Assert.Equal(3200, info.RtoMs);
             // ...until new data is timed: a 10 ms sample brings the RTO back to its floor.
             f.Stack.Send(f.Handle, new byte[100], 0, 100);
             f.Out.Single();
             f.Advance(10);
             f.Feed(new Seg { Flags = TcpFlags.Ack, SeqNo = f.RemoteNxt, AckNo = f.Iss + 201, Window = 60000 });
-            f.Stack.GetEntry(0, ref info);
+            f.Stack.GetEntry(0, info);
             Assert.Equal(f.Config.MinRtoMs, info.RtoMs);
         }
 
@@ -471,7 +471,7 @@ namespace EmbeddedTcp.Tests.Tcp
                 int h = f.Stack.Connect(TcpFixture.LocalIp, TcpFixture.RemoteIp, 80, 0);
                 Assert.True(h > 0);
                 var info = new TcpEntryInfo();
-                f.Stack.GetEntry(f.Stack.IndexOf(h), ref info);
+                f.Stack.GetEntry(f.Stack.IndexOf(h), info);
                 Assert.InRange(info.LocalPort, 49152, 65535);
                 ports.Add(info.LocalPort);
             }

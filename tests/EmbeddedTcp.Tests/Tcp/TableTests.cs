@@ -25,6 +25,48 @@ namespace EmbeddedTcp.Tests.Tcp
             Assert.Equal(TcpState.SynSent, f.Stack.GetState(fresh));
         }
 
+        /// <summary>GetEntry fills the caller's snapshot; a bad index or no snapshot is refused, never thrown.</summary>
+        [Fact]
+        public void GetEntry_FillsTheCallersSnapshot_RefusesBadArguments()
+        {
+            var f = TcpFixture.Established();
+            var info = new TcpEntryInfo();
+            Assert.True(f.Stack.GetEntry(f.Stack.IndexOf(f.Handle), info));
+            Assert.Equal(TcpState.Established, info.State);
+            Assert.Equal(TcpFixture.RemotePort, info.RemotePort);
+            Assert.False(info.Free);
+            info.State = TcpState.Closing;
+            Assert.False(f.Stack.GetEntry(-1, info));
+            Assert.False(f.Stack.GetEntry(f.Stack.Capacity, info));
+            Assert.Equal(TcpState.Closing, info.State); // untouched
+            Assert.False(f.Stack.GetEntry(0, null));
+        }
+
+        /// <summary>The trace is read into the caller's record, oldest first; an empty ring or no record reads nothing.</summary>
+        [Fact]
+        public void TraceRead_FillsTheCallersRecord()
+        {
+            var ring = new EmbeddedTcp.Diagnostics.TraceRing(2);
+            var e = new EmbeddedTcp.Diagnostics.TraceEvent();
+            Assert.False(ring.TryRead(e));
+            ring.Add(5, EmbeddedTcp.Diagnostics.TraceKind.Retransmit, 1, 10, 20, 1);
+            ring.Add(6, EmbeddedTcp.Diagnostics.TraceKind.StateChange, 2, 1, 3, 4);
+            Assert.False(ring.TryRead(null));
+            Assert.Equal(2, ring.Count);
+            Assert.True(ring.TryRead(e));
+            Assert.Equal(5, e.TimeMs);
+            Assert.Equal(EmbeddedTcp.Diagnostics.TraceKind.Retransmit, e.Kind);
+            Assert.Equal(1, e.Connection);
+            Assert.Equal(10, e.A);
+            Assert.Equal(20, e.B);
+            Assert.Equal(1, e.C);
+            Assert.True(ring.TryRead(e));
+            Assert.Equal(6, e.TimeMs);
+            Assert.Equal(2, e.Connection);
+            Assert.False(ring.TryRead(e));
+            Assert.Equal(6, e.TimeMs); // an empty ring leaves the record as it was
+        }
+
         [Fact]
         public void Backlog_CountsHalfOpenAndUnaccepted_RecyclesOldestHalfOpen()
         {
@@ -153,9 +195,9 @@ namespace EmbeddedTcp.Tests.Tcp
             var info = new TcpEntryInfo();
             for (int i = 0; i < 8; i++)
             {
-                link.A.GetEntry(i, ref info);
+                link.A.GetEntry(i, info);
                 Assert.True(info.Free && info.State == TcpState.Closed);
-                link.B.GetEntry(i, ref info);
+                link.B.GetEntry(i, info);
                 Assert.True(info.Free && info.State == TcpState.Closed);
             }
 

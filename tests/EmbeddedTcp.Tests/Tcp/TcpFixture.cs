@@ -65,8 +65,8 @@ namespace EmbeddedTcp.Tests.Tcp
         public void EndSegment(uint localIp, uint remoteIp, int length)
         {
             LastDestination = remoteIp;
-            TcpHeader h;
-            Assert.Equal(WireResult.Ok, TcpHeader.TryParse(_buffer, 34, length, out h));
+            var h = new TcpHeader();
+            Assert.Equal(WireResult.Ok, h.TryParse(_buffer, 34, length));
             Assert.True(h.VerifyChecksum(localIp, remoteIp), "emitted segment has a bad checksum");
             var s = new Seg
             {
@@ -77,8 +77,8 @@ namespace EmbeddedTcp.Tests.Tcp
             Array.Copy(_buffer, h.PayloadOffset, s.Data, 0, h.PayloadLength);
             if (h.OptionsLength > 0)
             {
-                TcpOptions o;
-                Assert.Equal(WireResult.Ok, TcpOptions.Parse(_buffer, h.OptionsOffset, h.OptionsLength, out o));
+                var o = new TcpOptions();
+                Assert.Equal(WireResult.Ok, o.Parse(_buffer, h.OptionsOffset, h.OptionsLength));
                 s.Mss = o.Mss;
             }
 
@@ -141,14 +141,15 @@ namespace EmbeddedTcp.Tests.Tcp
         public TcpState EntryState(int index = 0)
         {
             var info = new TcpEntryInfo();
-            Stack.GetEntry(index, ref info);
+            Stack.GetEntry(index, info);
             return info.State;
         }
 
         public void Feed(Seg s)
         {
             byte[] b = new byte[20 + (s.Mss > 0 ? 4 : 0) + s.Len];
-            TcpHeader h = TcpHeader.At(b, 0, b.Length);
+            var h = new TcpHeader();
+            h.Bind(b, 0, b.Length);
             h.SourcePort = s.SrcPort;
             h.DestinationPort = s.DstPort;
             h.SequenceNumber = s.SeqNo;
@@ -319,10 +320,11 @@ namespace EmbeddedTcp.Tests.Tcp
         public List<TraceEvent> DrainTrace()
         {
             var l = new List<TraceEvent>();
-            TraceEvent e;
-            while (Stack.Trace.TryRead(out e))
+            var e = new TraceEvent();
+            while (Stack.Trace.TryRead(e))
             {
                 l.Add(e);
+                e = new TraceEvent(); // the list keeps each record; the ring refills the one it is given
             }
 
             return l;

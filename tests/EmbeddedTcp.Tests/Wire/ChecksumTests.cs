@@ -102,7 +102,8 @@ namespace EmbeddedTcp.Tests.Wire
         public void DecrementTtlPatchesTheHeaderChecksum()
         {
             byte[] f = RealFrames.Hex(RealFrames.PingRequest);
-            Assert.Equal(WireResult.Ok, Ipv4Packet.TryParse(f, 14, f.Length - 14, out Ipv4Packet ip));
+            var ip = new Ipv4Packet();
+            Assert.Equal(WireResult.Ok, ip.TryParse(f, 14, f.Length - 14));
             for (int ttl = 64; ttl > 0; ttl--)
             {
                 ip.DecrementTtl();

@@ -102,23 +102,37 @@ namespace EmbeddedTcp.Tests.Wire
             int ihl = (b[ip] & 0x0F) * 4;
             int total = (b[ip + 2] << 8) | b[ip + 3];
             if (ihl < 20 || total < ihl || 14 + total > len) return;
-            var t = TcpHeader.At(b, ip + ihl, total - ihl);
+            var t = new TcpHeader();
+            t.Bind(b, ip + ihl, total - ihl);
             if (b[ip + 9] == IpProtocol.Tcp && t.Length >= 20) t.FillChecksum(NetOrder.ReadU32(b, ip + 12), NetOrder.ReadU32(b, ip + 16));
-            if (b[ip + 9] == IpProtocol.Udp && t.Length >= 8) EmbeddedTcp.Wire.UdpPacket.At(b, ip + ihl, t.Length).FillChecksum(NetOrder.ReadU32(b, ip + 12), NetOrder.ReadU32(b, ip + 16));
-            if (b[ip + 9] == IpProtocol.Icmp && t.Length >= 8) IcmpPacket.At(b, ip + ihl, t.Length).FillChecksum();
+            if (b[ip + 9] == IpProtocol.Udp && t.Length >= 8)
+            {
+                var u = new EmbeddedTcp.Wire.UdpPacket();
+                u.Bind(b, ip + ihl, t.Length);
+                u.FillChecksum(NetOrder.ReadU32(b, ip + 12), NetOrder.ReadU32(b, ip + 16));
+            }
+
+            if (b[ip + 9] == IpProtocol.Icmp && t.Length >= 8)
+            {
+                var m = new IcmpPacket();
+                m.Bind(b, ip + ihl, t.Length);
+                m.FillChecksum();
+            }
         }
 
         private static void ParseEverything(byte[] b, int off, int len, Tally tally, Random rng)
         {
             int end = off + len;
-            WireResult r = EthernetFrame.TryParse(b, off, len, out EthernetFrame eth);
+            var eth = new EthernetFrame();
+            WireResult r = eth.TryParse(b, off, len);
             tally.Add(PEth, r);
             if (r != WireResult.Ok) { Assert.Null(eth.Buffer); return; }
             Assert.Equal(end, eth.PayloadOffset + eth.PayloadLength);
             Assert.True(eth.PayloadLength >= 0);
             ushort type = eth.EtherType;
 
-            r = EmbeddedTcp.Wire.ArpPacket.TryParse(b, eth.PayloadOffset, eth.PayloadLength, out EmbeddedTcp.Wire.ArpPacket arp);
+            var arp = new ArpPacket();
+            r = arp.TryParse(b, eth.PayloadOffset, eth.PayloadLength);
             tally.Add(PArp, r);
             if (r == WireResult.Ok)
             {
@@ -127,7 +141,8 @@ namespace EmbeddedTcp.Tests.Wire
             }
             if (type == EtherType.Arp) return;
 
-            r = Ipv4Packet.TryParse(b, eth.PayloadOffset, eth.PayloadLength, out Ipv4Packet ip);
+            var ip = new Ipv4Packet();
+            r = ip.TryParse(b, eth.PayloadOffset, eth.PayloadLength);
             tally.Add(PIp, r);
             int tOff, tLen;
             uint src = 0, dst = 0;
@@ -151,7 +166,8 @@ namespace EmbeddedTcp.Tests.Wire
                 if (tLen < 0) return;
             }
 
-            r = TcpHeader.TryParse(b, tOff, tLen, src, dst, out TcpHeader tcp);
+            var tcp = new TcpHeader();
+            r = tcp.TryParse(b, tOff, tLen, src, dst);
             tally.Add(PTcp, r);
             if (r == WireResult.Ok)
             {
@@ -166,11 +182,12 @@ namespace EmbeddedTcp.Tests.Wire
             else if (r == WireResult.BadChecksum)
             {
                 // Structure was fine: its options must still parse without harm.
-                Assert.Equal(WireResult.Ok, TcpHeader.TryParse(b, tOff, tLen, out tcp));
+                Assert.Equal(WireResult.Ok, tcp.TryParse(b, tOff, tLen));
                 CheckOptions(b, tcp.OptionsOffset, tcp.OptionsLength, tally);
             }
 
-            r = EmbeddedTcp.Wire.UdpPacket.TryParse(b, tOff, tLen, src, dst, out EmbeddedTcp.Wire.UdpPacket udp);
+            var udp = new UdpPacket();
+            r = udp.TryParse(b, tOff, tLen, src, dst);
             tally.Add(PUdp, r);
             if (r == WireResult.Ok)
             {
@@ -180,7 +197,8 @@ namespace EmbeddedTcp.Tests.Wire
                 Assert.True(udp.VerifyChecksum(src, dst));
             }
 
-            r = IcmpPacket.TryParse(b, tOff, tLen, out IcmpPacket icmp);
+            var icmp = new IcmpPacket();
+            r = icmp.TryParse(b, tOff, tLen);
             tally.Add(PIcmp, r);
             if (r == WireResult.Ok)
             {
@@ -191,7 +209,8 @@ namespace EmbeddedTcp.Tests.Wire
 
             // A TCP view at an arbitrary place with an arbitrary (possibly negative or oversized) length.
             int o2 = rng.Next(-4, b.Length + 4), l2 = rng.Next(-4, 120);
-            r = TcpHeader.TryParse(b, o2, l2, out TcpHeader any);
+            var any = new TcpHeader();
+            r = any.TryParse(b, o2, l2);
             tally.Add(PTcpDirect, r);
             if (r == WireResult.Ok)
             {
@@ -202,7 +221,8 @@ namespace EmbeddedTcp.Tests.Wire
 
         private static void CheckOptions(byte[] b, int offset, int length, Tally tally)
         {
-            WireResult r = TcpOptions.Parse(b, offset, length, out TcpOptions o);
+            var o = new TcpOptions();
+            WireResult r = o.Parse(b, offset, length);
             tally.Add(POpt, r);
             Assert.True(r == WireResult.Ok || r == WireResult.Malformed);
             Assert.InRange(o.WindowScale, -1, 14);

@@ -8,9 +8,11 @@ namespace EmbeddedTcp.Tests.Wire
     {
         private static Ipv4Packet ParseIp(byte[] f, byte protocol)
         {
-            Assert.Equal(WireResult.Ok, EthernetFrame.TryParse(f, 0, f.Length, out EthernetFrame eth));
+            var eth = new EthernetFrame();
+            Assert.Equal(WireResult.Ok, eth.TryParse(f, 0, f.Length));
             Assert.Equal(EtherType.Ipv4, eth.EtherType);
-            Assert.Equal(WireResult.Ok, Ipv4Packet.TryParse(f, eth.PayloadOffset, eth.PayloadLength, out Ipv4Packet ip));
+            var ip = new Ipv4Packet();
+            Assert.Equal(WireResult.Ok, ip.TryParse(f, eth.PayloadOffset, eth.PayloadLength));
             Assert.Equal(protocol, ip.Protocol);
             Assert.Equal(f.Length, ip.PayloadOffset + ip.PayloadLength);
             return ip;
@@ -20,12 +22,14 @@ namespace EmbeddedTcp.Tests.Wire
         public void ArpRequestFromLinux()
         {
             byte[] f = RealFrames.Hex(RealFrames.ArpRequest);
-            Assert.Equal(WireResult.Ok, EthernetFrame.TryParse(f, 0, f.Length, out EthernetFrame eth));
+            var eth = new EthernetFrame();
+            Assert.Equal(WireResult.Ok, eth.TryParse(f, 0, f.Length));
             Assert.True(eth.IsBroadcast);
             Assert.True(eth.IsMulticast);
             Assert.True(EthernetFrame.MacEquals(f, eth.SourceOffset, RealFrames.MacA, 0));
             Assert.Equal(EtherType.Arp, eth.EtherType);
-            Assert.Equal(WireResult.Ok, ArpPacket.TryParse(f, eth.PayloadOffset, eth.PayloadLength, out ArpPacket arp));
+            var arp = new ArpPacket();
+            Assert.Equal(WireResult.Ok, arp.TryParse(f, eth.PayloadOffset, eth.PayloadLength));
             Assert.Equal(ArpOperation.Request, arp.Operation);
             Assert.Equal(1, arp.HardwareType);
             Assert.Equal(0x0800, arp.ProtocolType);
@@ -37,8 +41,8 @@ namespace EmbeddedTcp.Tests.Wire
             // Our emitter produces the identical bytes.
             byte[] ours = new byte[42];
             EthernetFrame.WriteBroadcastMac(ours, 0);
-            EthernetFrame.Emit(ours, 0, ours, 0, RealFrames.MacA, 0, EtherType.Arp, 28);
-            ArpPacket.Emit(ours, 14, ArpOperation.Request, RealFrames.MacA, 0, RealFrames.HostA, null, 0, RealFrames.HostB);
+            new EthernetFrame().Emit(ours, 0, ours, 0, RealFrames.MacA, 0, EtherType.Arp, 28);
+            new ArpPacket().Emit(ours, 14, ArpOperation.Request, RealFrames.MacA, 0, RealFrames.HostA, null, 0, RealFrames.HostB);
             Assert.Equal(f, ours);
         }
 
@@ -46,7 +50,8 @@ namespace EmbeddedTcp.Tests.Wire
         public void ArpReplyFromLinux()
         {
             byte[] f = RealFrames.Hex(RealFrames.ArpReply);
-            Assert.Equal(WireResult.Ok, ArpPacket.TryParse(f, 14, f.Length - 14, out ArpPacket arp));
+            var arp = new ArpPacket();
+            Assert.Equal(WireResult.Ok, arp.TryParse(f, 14, f.Length - 14));
             Assert.Equal(ArpOperation.Reply, arp.Operation);
             Assert.True(EthernetFrame.MacEquals(f, arp.SenderHardwareOffset, RealFrames.MacB, 0));
             Assert.True(EthernetFrame.MacEquals(f, arp.TargetHardwareOffset, RealFrames.MacA, 0));
@@ -54,8 +59,8 @@ namespace EmbeddedTcp.Tests.Wire
             Assert.Equal(RealFrames.HostA, arp.TargetProtocolAddress);
 
             byte[] ours = new byte[42];
-            EthernetFrame.Emit(ours, 0, RealFrames.MacA, 0, RealFrames.MacB, 0, EtherType.Arp, 28);
-            ArpPacket.Emit(ours, 14, ArpOperation.Reply, RealFrames.MacB, 0, RealFrames.HostB, RealFrames.MacA, 0, RealFrames.HostA);
+            new EthernetFrame().Emit(ours, 0, RealFrames.MacA, 0, RealFrames.MacB, 0, EtherType.Arp, 28);
+            new ArpPacket().Emit(ours, 14, ArpOperation.Reply, RealFrames.MacB, 0, RealFrames.HostB, RealFrames.MacA, 0, RealFrames.HostA);
             Assert.Equal(f, ours);
         }
 
@@ -75,7 +80,8 @@ namespace EmbeddedTcp.Tests.Wire
             Assert.Equal(0x633f, ip.HeaderChecksum);
             Assert.Equal(RealFrames.HostA, ip.SourceAddress);
             Assert.Equal(RealFrames.HostB, ip.DestinationAddress);
-            Assert.Equal(WireResult.Ok, IcmpPacket.TryParse(f, ip.PayloadOffset, ip.PayloadLength, out IcmpPacket icmp));
+            var icmp = new IcmpPacket();
+            Assert.Equal(WireResult.Ok, icmp.TryParse(f, ip.PayloadOffset, ip.PayloadLength));
             Assert.Equal(IcmpType.EchoRequest, icmp.Type);
             Assert.Equal(0, icmp.Code);
             Assert.Equal(0x113b, icmp.Identifier);
@@ -84,9 +90,10 @@ namespace EmbeddedTcp.Tests.Wire
 
             // Re-emitting the same fields gives the kernel's bytes, checksums included.
             byte[] ours = new byte[f.Length];
-            EthernetFrame.Emit(ours, 0, RealFrames.MacB, 0, RealFrames.MacA, 0, EtherType.Ipv4, 84);
-            Ipv4Packet.Emit(ours, 14, RealFrames.HostA, RealFrames.HostB, IpProtocol.Icmp, 64, 0x5366, 64, true);
-            IcmpPacket e = IcmpPacket.Emit(ours, 34, IcmpType.EchoRequest, 0, 0x113b0001, 56);
+            new EthernetFrame().Emit(ours, 0, RealFrames.MacB, 0, RealFrames.MacA, 0, EtherType.Ipv4, 84);
+            new Ipv4Packet().Emit(ours, 14, RealFrames.HostA, RealFrames.HostB, IpProtocol.Icmp, 64, 0x5366, 64, true);
+            var e = new IcmpPacket();
+            e.Emit(ours, 34, IcmpType.EchoRequest, 0, 0x113b0001, 56);
             System.Array.Copy(f, 42, ours, 42, 56);
             e.FillChecksum();
             Assert.Equal(f, ours);
@@ -94,7 +101,8 @@ namespace EmbeddedTcp.Tests.Wire
             // The reply: turn the request around in place the way a stack answers a ping, checksum by RFC 1624.
             byte[] r = RealFrames.Hex(RealFrames.PingReply);
             Ipv4Packet rip = ParseIp(r, IpProtocol.Icmp);
-            Assert.Equal(WireResult.Ok, IcmpPacket.TryParse(r, rip.PayloadOffset, rip.PayloadLength, out IcmpPacket reply));
+            var reply = new IcmpPacket();
+            Assert.Equal(WireResult.Ok, reply.TryParse(r, rip.PayloadOffset, rip.PayloadLength));
             Assert.Equal(IcmpType.EchoReply, reply.Type);
             ushort patched = Checksum.Update(icmp.Checksum, (ushort)(IcmpType.EchoRequest << 8), (ushort)(IcmpType.EchoReply << 8));
             Assert.Equal(reply.Checksum, patched);
@@ -105,7 +113,8 @@ namespace EmbeddedTcp.Tests.Wire
         {
             byte[] f = RealFrames.Hex(RealFrames.TcpSyn);
             Ipv4Packet ip = ParseIp(f, IpProtocol.Tcp);
-            Assert.Equal(WireResult.Ok, TcpHeader.TryParse(f, ip.PayloadOffset, ip.PayloadLength, ip.SourceAddress, ip.DestinationAddress, out TcpHeader tcp));
+            var tcp = new TcpHeader();
+            Assert.Equal(WireResult.Ok, tcp.TryParse(f, ip.PayloadOffset, ip.PayloadLength, ip.SourceAddress, ip.DestinationAddress));
             Assert.Equal(49124, tcp.SourcePort);
             Assert.Equal(80, tcp.DestinationPort);
             Assert.Equal(0x299809d7u, tcp.SequenceNumber);
@@ -118,7 +127,8 @@ namespace EmbeddedTcp.Tests.Wire
             Assert.Equal(20, tcp.OptionsLength);
             Assert.Equal(0, tcp.PayloadLength);
             Assert.Equal(1, tcp.SegmentLength);
-            Assert.Equal(WireResult.Ok, TcpOptions.Parse(f, tcp.OptionsOffset, tcp.OptionsLength, out TcpOptions o));
+            var o = new TcpOptions();
+            Assert.Equal(WireResult.Ok, o.Parse(f, tcp.OptionsOffset, tcp.OptionsLength));
             Assert.Equal(1460, o.Mss);
             Assert.True(o.SackPermitted);
             Assert.True(o.HasTimestamps);
@@ -134,22 +144,25 @@ namespace EmbeddedTcp.Tests.Wire
             byte[] f = RealFrames.Hex(RealFrames.TcpRstAck);
             Ipv4Packet ip = ParseIp(f, IpProtocol.Tcp);
             Assert.Equal(0, ip.Identification);
-            Assert.Equal(WireResult.Ok, TcpHeader.TryParse(f, ip.PayloadOffset, ip.PayloadLength, ip.SourceAddress, ip.DestinationAddress, out TcpHeader tcp));
+            var tcp = new TcpHeader();
+            Assert.Equal(WireResult.Ok, tcp.TryParse(f, ip.PayloadOffset, ip.PayloadLength, ip.SourceAddress, ip.DestinationAddress));
             Assert.Equal(TcpFlags.Rst | TcpFlags.Ack, tcp.Flags);
             Assert.True(tcp.HasFlags(TcpFlags.Rst));
             Assert.False(tcp.HasFlags(TcpFlags.Syn));
             Assert.Equal(0x0d6ab9dau, tcp.AckNumber);
             Assert.Equal(0, tcp.Window);
             Assert.Equal(0, tcp.OptionsLength);
-            Assert.Equal(WireResult.Ok, TcpOptions.Parse(f, tcp.OptionsOffset, tcp.OptionsLength, out TcpOptions o));
+            var o = new TcpOptions();
+            Assert.Equal(WireResult.Ok, o.Parse(f, tcp.OptionsOffset, tcp.OptionsLength));
             Assert.Equal(0, o.Mss);
             Assert.Equal(-1, o.WindowScale);
 
             // Emit the same segment ourselves: identical bytes.
             byte[] ours = new byte[f.Length];
-            EthernetFrame.Emit(ours, 0, RealFrames.MacA, 0, RealFrames.MacB, 0, EtherType.Ipv4, 40);
-            Ipv4Packet.Emit(ours, 14, RealFrames.HostB, RealFrames.HostA, IpProtocol.Tcp, 20, 0, 64, true);
-            TcpHeader t = TcpHeader.Emit(ours, 34, 80, 52944, 0, 0x0d6ab9da, TcpFlags.Rst | TcpFlags.Ack, 0, 0, 0);
+            new EthernetFrame().Emit(ours, 0, RealFrames.MacA, 0, RealFrames.MacB, 0, EtherType.Ipv4, 40);
+            new Ipv4Packet().Emit(ours, 14, RealFrames.HostB, RealFrames.HostA, IpProtocol.Tcp, 20, 0, 64, true);
+            var t = new TcpHeader();
+            t.Emit(ours, 34, 80, 52944, 0, 0x0d6ab9da, TcpFlags.Rst | TcpFlags.Ack, 0, 0, 0);
             t.FillChecksum(RealFrames.HostB, RealFrames.HostA);
             Assert.Equal(f, ours);
         }
@@ -159,7 +172,8 @@ namespace EmbeddedTcp.Tests.Wire
         {
             byte[] f = RealFrames.Hex(RealFrames.DnsQuery);
             Ipv4Packet ip = ParseIp(f, IpProtocol.Udp);
-            Assert.Equal(WireResult.Ok, UdpPacket.TryParse(f, ip.PayloadOffset, ip.PayloadLength, ip.SourceAddress, ip.DestinationAddress, out UdpPacket udp));
+            var udp = new UdpPacket();
+            Assert.Equal(WireResult.Ok, udp.TryParse(f, ip.PayloadOffset, ip.PayloadLength, ip.SourceAddress, ip.DestinationAddress));
             Assert.Equal(50984, udp.SourcePort);
             Assert.Equal(53, udp.DestinationPort);
             Assert.Equal(37, udp.DatagramLength);
@@ -168,7 +182,9 @@ namespace EmbeddedTcp.Tests.Wire
             Assert.Equal(0xab, f[udp.PayloadOffset]);
 
             byte[] ours = (byte[])f.Clone();
-            UdpPacket.At(ours, 34, 37).FillChecksum(RealFrames.HostA, RealFrames.HostB);
+            var ourUdp = new UdpPacket();
+            ourUdp.Bind(ours, 34, 37);
+            ourUdp.FillChecksum(RealFrames.HostA, RealFrames.HostB);
             Assert.Equal(f, ours);
         }
 
@@ -178,14 +194,17 @@ namespace EmbeddedTcp.Tests.Wire
             byte[] f = RealFrames.Hex(RealFrames.PortUnreachable);
             Ipv4Packet ip = ParseIp(f, IpProtocol.Icmp);
             Assert.Equal(0xc0, ip.TypeOfService);
-            Assert.Equal(WireResult.Ok, IcmpPacket.TryParse(f, ip.PayloadOffset, ip.PayloadLength, out IcmpPacket icmp));
+            var icmp = new IcmpPacket();
+            Assert.Equal(WireResult.Ok, icmp.TryParse(f, ip.PayloadOffset, ip.PayloadLength));
             Assert.Equal(IcmpType.DestinationUnreachable, icmp.Type);
             Assert.Equal(IcmpCode.PortUnreachable, icmp.Code);
+            var inner = new Ipv4Packet();
             // The quoted datagram parses as the original query (its IP checksum still holds).
-            Assert.Equal(WireResult.Ok, Ipv4Packet.TryParse(f, icmp.DataOffset, icmp.DataLength, out Ipv4Packet inner));
+            Assert.Equal(WireResult.Ok, inner.TryParse(f, icmp.DataOffset, icmp.DataLength));
             Assert.Equal(IpProtocol.Udp, inner.Protocol);
             Assert.Equal(RealFrames.HostA, inner.SourceAddress);
-            Assert.Equal(WireResult.Ok, UdpPacket.TryParse(f, inner.PayloadOffset, inner.PayloadLength, out UdpPacket quoted));
+            var quoted = new UdpPacket();
+            Assert.Equal(WireResult.Ok, quoted.TryParse(f, inner.PayloadOffset, inner.PayloadLength));
             Assert.Equal(42988, quoted.SourcePort);
         }
 
@@ -195,11 +214,13 @@ namespace EmbeddedTcp.Tests.Wire
             byte[] f = RealFrames.Hex(RealFrames.TimeExceeded);
             Ipv4Packet ip = ParseIp(f, IpProtocol.Icmp);
             Assert.Equal(RealFrames.Router, ip.SourceAddress);
-            Assert.Equal(WireResult.Ok, IcmpPacket.TryParse(f, ip.PayloadOffset, ip.PayloadLength, out IcmpPacket icmp));
+            var icmp = new IcmpPacket();
+            Assert.Equal(WireResult.Ok, icmp.TryParse(f, ip.PayloadOffset, ip.PayloadLength));
             Assert.Equal(IcmpType.TimeExceeded, icmp.Type);
             Assert.Equal(IcmpCode.TtlExceeded, icmp.Code);
             Assert.Equal(0u, icmp.RestOfHeader);
-            Assert.Equal(WireResult.Ok, Ipv4Packet.TryParse(f, icmp.DataOffset, icmp.DataLength, out Ipv4Packet inner));
+            var inner = new Ipv4Packet();
+            Assert.Equal(WireResult.Ok, inner.TryParse(f, icmp.DataOffset, icmp.DataLength));
             Assert.Equal(1, inner.Ttl);
         }
 
@@ -209,12 +230,14 @@ namespace EmbeddedTcp.Tests.Wire
             byte[] f = RealFrames.Hex(RealFrames.FragmentationNeeded);
             Assert.Equal(590, f.Length);
             Ipv4Packet ip = ParseIp(f, IpProtocol.Icmp);
-            Assert.Equal(WireResult.Ok, IcmpPacket.TryParse(f, ip.PayloadOffset, ip.PayloadLength, out IcmpPacket icmp));
+            var icmp = new IcmpPacket();
+            Assert.Equal(WireResult.Ok, icmp.TryParse(f, ip.PayloadOffset, ip.PayloadLength));
             Assert.Equal(IcmpType.DestinationUnreachable, icmp.Type);
             Assert.Equal(IcmpCode.FragmentationNeeded, icmp.Code);
             Assert.Equal(1000, icmp.NextHopMtu);
+            var inner = new Ipv4Packet();
             // The quoted header says 1228 bytes but only part is quoted: parsing it as a packet is Truncated, not a crash.
-            Assert.Equal(WireResult.Truncated, Ipv4Packet.TryParse(f, icmp.DataOffset, icmp.DataLength, out Ipv4Packet inner));
+            Assert.Equal(WireResult.Truncated, inner.TryParse(f, icmp.DataOffset, icmp.DataLength));
             Assert.Null(inner.Buffer);
             Assert.Equal(1228, (f[icmp.DataOffset + 2] << 8) | f[icmp.DataOffset + 3]);
         }
@@ -247,18 +270,21 @@ namespace EmbeddedTcp.Tests.Wire
         /// <summary>IP header checksum and the transport checksum both verify, all lengths consistent.</summary>
         private static bool FullyValid(byte[] f)
         {
-            if (EthernetFrame.TryParse(f, 0, f.Length, out EthernetFrame eth) != WireResult.Ok) return false;
-            if (Ipv4Packet.TryParse(f, eth.PayloadOffset, eth.PayloadLength, out Ipv4Packet ip) != WireResult.Ok) return false;
+            var eth = new EthernetFrame();
+            if (eth.TryParse(f, 0, f.Length) != WireResult.Ok) return false;
+            var ip = new Ipv4Packet();
+            if (ip.TryParse(f, eth.PayloadOffset, eth.PayloadLength) != WireResult.Ok) return false;
             if (ip.PayloadOffset + ip.PayloadLength != f.Length) return false; // a flipped length bit
             switch (ip.Protocol)
             {
                 case IpProtocol.Tcp:
-                    return TcpHeader.TryParse(f, ip.PayloadOffset, ip.PayloadLength, ip.SourceAddress, ip.DestinationAddress, out _) == WireResult.Ok;
+                    return new TcpHeader().TryParse(f, ip.PayloadOffset, ip.PayloadLength, ip.SourceAddress, ip.DestinationAddress) == WireResult.Ok;
                 case IpProtocol.Udp:
-                    return UdpPacket.TryParse(f, ip.PayloadOffset, ip.PayloadLength, ip.SourceAddress, ip.DestinationAddress, out UdpPacket u) == WireResult.Ok
+                    var u = new UdpPacket();
+                    return u.TryParse(f, ip.PayloadOffset, ip.PayloadLength, ip.SourceAddress, ip.DestinationAddress) == WireResult.Ok
                         && u.Length == ip.PayloadLength && u.Checksum != 0;
                 case IpProtocol.Icmp:
-                    return IcmpPacket.TryParse(f, ip.PayloadOffset, ip.PayloadLength, out _) == WireResult.Ok;
+                    return new IcmpPacket().TryParse(f, ip.PayloadOffset, ip.PayloadLength) == WireResult.Ok;
                 default:
                     return false;
             }

@@ -32,8 +32,8 @@ namespace EmbeddedTcp.Tests.Wire
             if (kind == 3)
             {
                 s.ArpOp = (ushort)rng.Next(1, 3);
-                EthernetFrame.Emit(buf, 0, s.Dst, 0, s.Src, 0, EtherType.Arp, 28);
-                ArpPacket.Emit(buf, 14, s.ArpOp, s.Src, 0, s.SrcIp, s.Dst, 0, s.DstIp);
+                new EthernetFrame().Emit(buf, 0, s.Dst, 0, s.Src, 0, EtherType.Arp, 28);
+                new ArpPacket().Emit(buf, 14, s.ArpOp, s.Src, 0, s.SrcIp, s.Dst, 0, s.DstIp);
                 s.FrameLength = 42;
                 return s;
             }
@@ -86,8 +86,9 @@ namespace EmbeddedTcp.Tests.Wire
             }
             int ipHeader = 20 + s.IpOptionsLength;
             int ipTotal = ipHeader + transportHeader + s.PayloadLength;
-            EthernetFrame.Emit(buf, 0, s.Dst, 0, s.Src, 0, EtherType.Ipv4, ipTotal);
-            Ipv4Packet ip = Ipv4Packet.Emit(buf, 14, s.SrcIp, s.DstIp, proto, ipTotal - 20, s.Id, s.Ttl, s.Df);
+            new EthernetFrame().Emit(buf, 0, s.Dst, 0, s.Src, 0, EtherType.Ipv4, ipTotal);
+            var ip = new Ipv4Packet();
+            ip.Emit(buf, 14, s.SrcIp, s.DstIp, proto, ipTotal - 20, s.Id, s.Ttl, s.Df);
             ip.TypeOfService = s.Tos;
             if (s.IpOptionsLength > 0)
             {
@@ -101,18 +102,23 @@ namespace EmbeddedTcp.Tests.Wire
             rng.NextBytes(buf.AsSpan(t + transportHeader, s.PayloadLength));
             if (kind == 0)
             {
-                TcpHeader tcp = TcpHeader.Emit(buf, t, s.SrcPort, s.DstPort, s.Seq, s.Ack, s.Flags, s.Window, s.OptionsLength, s.PayloadLength);
+                var tcp = new TcpHeader();
+                tcp.Emit(buf, t, s.SrcPort, s.DstPort, s.Seq, s.Ack, s.Flags, s.Window, s.OptionsLength, s.PayloadLength);
                 tcp.UrgentPointer = s.Urgent;
                 s.Options.Emit(buf, tcp.OptionsOffset);
                 tcp.FillChecksum(s.SrcIp, s.DstIp);
             }
             else if (kind == 1)
             {
-                UdpPacket.Emit(buf, t, s.SrcPort, s.DstPort, s.PayloadLength).FillChecksum(s.SrcIp, s.DstIp);
+                var udp = new UdpPacket();
+                udp.Emit(buf, t, s.SrcPort, s.DstPort, s.PayloadLength);
+                udp.FillChecksum(s.SrcIp, s.DstIp);
             }
             else
             {
-                IcmpPacket.Emit(buf, t, s.IcmpType, s.IcmpCode, s.IcmpRest, s.PayloadLength).FillChecksum();
+                var icmp = new IcmpPacket();
+                icmp.Emit(buf, t, s.IcmpType, s.IcmpCode, s.IcmpRest, s.PayloadLength);
+                icmp.FillChecksum();
             }
             s.FrameLength = 14 + ipTotal;
             return s;

@@ -14,9 +14,11 @@ namespace EmbeddedTcp.Tests.Wire
         public void Ethernet()
         {
             byte[] b = new byte[100];
-            EthernetFrame e = EthernetFrame.Emit(b, 3, Mac1, 0, Mac2, 0, EtherType.Arp, 46);
+            var e = new EthernetFrame();
+            e.Emit(b, 3, Mac1, 0, Mac2, 0, EtherType.Arp, 46);
             Assert.Equal(60, e.Length);
-            Assert.Equal(WireResult.Ok, EthernetFrame.TryParse(b, 3, 60, out EthernetFrame p));
+            var p = new EthernetFrame();
+            Assert.Equal(WireResult.Ok, p.TryParse(b, 3, 60));
             Assert.Equal(EtherType.Arp, p.EtherType);
             Assert.True(EthernetFrame.MacEquals(b, p.DestinationOffset, Mac1, 0));
             Assert.True(EthernetFrame.MacEquals(b, p.SourceOffset, Mac2, 0));
@@ -36,8 +38,8 @@ namespace EmbeddedTcp.Tests.Wire
             Assert.True(EthernetFrame.MacEquals(b, p.DestinationOffset, Mac2, 0));
             Assert.True(EthernetFrame.MacEquals(b, p.SourceOffset, Mac1, 0));
             Assert.Equal(0x08, b[15]);
-            Assert.Equal(WireResult.Truncated, EthernetFrame.TryParse(b, 3, 13, out _));
-            Assert.Equal(WireResult.Ok, EthernetFrame.TryParse(b, 3, 14, out p));
+            Assert.Equal(WireResult.Truncated, new EthernetFrame().TryParse(b, 3, 13));
+            Assert.Equal(WireResult.Ok, p.TryParse(b, 3, 14));
             Assert.Equal(0, p.PayloadLength);
         }
 
@@ -45,8 +47,9 @@ namespace EmbeddedTcp.Tests.Wire
         public void Arp()
         {
             byte[] b = new byte[40];
-            ArpPacket.Emit(b, 2, ArpOperation.Reply, Mac1, 0, 0xC0000201, Mac2, 0, 0xC0000202);
-            Assert.Equal(WireResult.Ok, ArpPacket.TryParse(b, 2, 38, out ArpPacket a)); // padding allowed
+            new ArpPacket().Emit(b, 2, ArpOperation.Reply, Mac1, 0, 0xC0000201, Mac2, 0, 0xC0000202);
+            var a = new ArpPacket();
+            Assert.Equal(WireResult.Ok, a.TryParse(b, 2, 38)); // padding allowed
             Assert.Equal(28, a.Length);
             Assert.Equal(ArpOperation.Reply, a.Operation);
             Assert.Equal(0xC0000201u, a.SenderProtocolAddress);
@@ -56,25 +59,27 @@ namespace EmbeddedTcp.Tests.Wire
             a.Operation = ArpOperation.Request;
             a.SenderProtocolAddress = 1;
             a.TargetProtocolAddress = 2;
-            Assert.Equal(WireResult.Ok, ArpPacket.TryParse(b, 2, 28, out a));
+            Assert.Equal(WireResult.Ok, a.TryParse(b, 2, 28));
             Assert.Equal(ArpOperation.Request, a.Operation);
             Assert.Equal(1u, a.SenderProtocolAddress);
             Assert.Equal(2u, a.TargetProtocolAddress);
-            Assert.Equal(WireResult.Truncated, ArpPacket.TryParse(b, 2, 27, out _));
+            Assert.Equal(WireResult.Truncated, new ArpPacket().TryParse(b, 2, 27));
             b[2 + 7] = 3; // operation 3 (RARP request)
-            Assert.Equal(WireResult.Unsupported, ArpPacket.TryParse(b, 2, 28, out _));
+            Assert.Equal(WireResult.Unsupported, new ArpPacket().TryParse(b, 2, 28));
             b[2 + 7] = 1;
             b[2 + 4] = 8; // hardware length 8
-            Assert.Equal(WireResult.Unsupported, ArpPacket.TryParse(b, 2, 28, out _));
+            Assert.Equal(WireResult.Unsupported, new ArpPacket().TryParse(b, 2, 28));
         }
 
         [Fact]
         public void Ipv4()
         {
             byte[] b = new byte[80];
-            Ipv4Packet ip = Ipv4Packet.Emit(b, 4, 0xC0000201, 0xC0000202, IpProtocol.Udp, 30, 0xBEEF, 17, false);
+            var ip = new Ipv4Packet();
+            ip.Emit(b, 4, 0xC0000201, 0xC0000202, IpProtocol.Udp, 30, 0xBEEF, 17, false);
             Assert.Equal(50, ip.Length);
-            Assert.Equal(WireResult.Ok, Ipv4Packet.TryParse(b, 4, 76, out Ipv4Packet p)); // trailing bytes (Ethernet padding) trimmed
+            var p = new Ipv4Packet();
+            Assert.Equal(WireResult.Ok, p.TryParse(b, 4, 76)); // trailing bytes (Ethernet padding) trimmed
             Assert.Equal(50, p.Length);
             Assert.Equal(4, p.Version);
             Assert.Equal(20, p.HeaderLength);
@@ -104,10 +109,10 @@ namespace EmbeddedTcp.Tests.Wire
             p.TotalLength = 54;
             b[24] = 1; b[25] = 1; b[26] = 1; b[27] = 0; // NOP NOP NOP EOL
             Assert.False(p.VerifyChecksum());
-            Assert.Equal(WireResult.BadChecksum, Ipv4Packet.TryParse(b, 4, 76, out _));
+            Assert.Equal(WireResult.BadChecksum, new Ipv4Packet().TryParse(b, 4, 76));
             p.FillChecksum();
             Assert.True(p.VerifyChecksum());
-            Assert.Equal(WireResult.Ok, Ipv4Packet.TryParse(b, 4, 76, out p));
+            Assert.Equal(WireResult.Ok, p.TryParse(b, 4, 76));
             Assert.Equal(0xB8, p.TypeOfService);
             Assert.True(p.DontFragment);
             Assert.True(p.MoreFragments);
@@ -135,44 +140,50 @@ namespace EmbeddedTcp.Tests.Wire
         public void Ipv4Rejections()
         {
             byte[] b = new byte[60];
-            Ipv4Packet.Emit(b, 0, 1, 2, IpProtocol.Tcp, 20, 1, 64, true);
-            Assert.Equal(WireResult.Ok, Ipv4Packet.TryParse(b, 0, 40, out _));
-            Assert.Equal(WireResult.Truncated, Ipv4Packet.TryParse(b, 0, 39, out _)); // total length beyond the bytes given
-            Assert.Equal(WireResult.Truncated, Ipv4Packet.TryParse(b, 0, 19, out _));
+            new Ipv4Packet().Emit(b, 0, 1, 2, IpProtocol.Tcp, 20, 1, 64, true);
+            Assert.Equal(WireResult.Ok, new Ipv4Packet().TryParse(b, 0, 40));
+            Assert.Equal(WireResult.Truncated, new Ipv4Packet().TryParse(b, 0, 39)); // total length beyond the bytes given
+            Assert.Equal(WireResult.Truncated, new Ipv4Packet().TryParse(b, 0, 19));
             byte[] c = (byte[])b.Clone();
             c[0] = 0x65; // version 6
-            Assert.Equal(WireResult.Unsupported, Ipv4Packet.TryParse(c, 0, 40, out _));
+            Assert.Equal(WireResult.Unsupported, new Ipv4Packet().TryParse(c, 0, 40));
             c = (byte[])b.Clone();
-            Ipv4Packet v = Ipv4Packet.At(c, 0, 40);
+            var v = new Ipv4Packet();
+            v.Bind(c, 0, 40);
             v.HeaderLength = 16; // IHL 4
             v.FillChecksum();
-            Assert.Equal(WireResult.Malformed, Ipv4Packet.TryParse(c, 0, 40, out _));
+            Assert.Equal(WireResult.Malformed, new Ipv4Packet().TryParse(c, 0, 40));
             c = (byte[])b.Clone();
-            v = Ipv4Packet.At(c, 0, 40);
+            v.Bind(c, 0, 40);
             v.TotalLength = 19; // shorter than the header
             v.FillChecksum();
-            Assert.Equal(WireResult.Malformed, Ipv4Packet.TryParse(c, 0, 40, out _));
+            Assert.Equal(WireResult.Malformed, new Ipv4Packet().TryParse(c, 0, 40));
             c = (byte[])b.Clone();
-            v = Ipv4Packet.At(c, 0, 40);
+            v.Bind(c, 0, 40);
             v.HeaderLength = 60; v.TotalLength = 40; // IHL 15 says 60 bytes of header, total length 40
-            Assert.Equal(WireResult.Malformed, Ipv4Packet.TryParse(c, 0, 60, out _));
+            Assert.Equal(WireResult.Malformed, new Ipv4Packet().TryParse(c, 0, 60));
             c[8] ^= 1;
-            Assert.Equal(WireResult.Malformed, Ipv4Packet.TryParse(c, 0, 60, out _));
+            Assert.Equal(WireResult.Malformed, new Ipv4Packet().TryParse(c, 0, 60));
+            var bad = new Ipv4Packet();
+            Assert.Equal(WireResult.Ok, bad.TryParse(b, 0, 40));
             b[8] ^= 0x10;
-            Assert.Equal(WireResult.BadChecksum, Ipv4Packet.TryParse(b, 0, 40, out Ipv4Packet bad));
-            Assert.Null(bad.Buffer);
+            Assert.Equal(WireResult.BadChecksum, bad.TryParse(b, 0, 40));
+            Assert.Null(bad.Buffer); // a failed parse unbinds the (reused) view
+            Assert.Equal(0, bad.Length);
         }
 
         [Fact]
         public void Icmp()
         {
             byte[] b = new byte[64];
-            IcmpPacket e = IcmpPacket.Emit(b, 1, IcmpType.DestinationUnreachable, IcmpCode.FragmentationNeeded, 0, 28);
+            var e = new IcmpPacket();
+            e.Emit(b, 1, IcmpType.DestinationUnreachable, IcmpCode.FragmentationNeeded, 0, 28);
             e.NextHopMtu = 576;
             for (int i = 0; i < 28; i++) b[e.DataOffset + i] = (byte)(i * 7);
             e.FillChecksum();
             Assert.True(e.VerifyChecksum());
-            Assert.Equal(WireResult.Ok, IcmpPacket.TryParse(b, 1, 36, out IcmpPacket p));
+            var p = new IcmpPacket();
+            Assert.Equal(WireResult.Ok, p.TryParse(b, 1, 36));
             Assert.Equal(IcmpType.DestinationUnreachable, p.Type);
             Assert.Equal(IcmpCode.FragmentationNeeded, p.Code);
             Assert.Equal(576, p.NextHopMtu);
@@ -184,42 +195,44 @@ namespace EmbeddedTcp.Tests.Wire
             p.Identifier = 0x1234;
             p.SequenceNumber = 0x5678;
             Assert.False(p.VerifyChecksum());
-            Assert.Equal(WireResult.BadChecksum, IcmpPacket.TryParse(b, 1, 36, out _));
+            Assert.Equal(WireResult.BadChecksum, new IcmpPacket().TryParse(b, 1, 36));
             p.FillChecksum();
-            Assert.Equal(WireResult.Ok, IcmpPacket.TryParse(b, 1, 36, out p));
+            Assert.Equal(WireResult.Ok, p.TryParse(b, 1, 36));
             Assert.Equal(0x12345678u, p.RestOfHeader);
             Assert.Equal(0x1234, p.Identifier);
             Assert.Equal(0x5678, p.SequenceNumber);
             p.RestOfHeader = 0;
             p.Checksum = 0;
             Assert.Equal(0, p.Checksum);
-            Assert.Equal(WireResult.Truncated, IcmpPacket.TryParse(b, 1, 7, out _));
+            Assert.Equal(WireResult.Truncated, new IcmpPacket().TryParse(b, 1, 7));
         }
 
         [Fact]
         public void Udp()
         {
             byte[] b = new byte[64];
-            UdpPacket u = UdpPacket.Emit(b, 2, 5353, 53, 10);
+            var u = new UdpPacket();
+            u.Emit(b, 2, 5353, 53, 10);
             Assert.Equal(18, u.Length);
             for (int i = 0; i < 10; i++) b[u.PayloadOffset + i] = (byte)(i + 1);
             u.FillChecksum(0xC0000201, 0xC0000202);
             Assert.NotEqual(0, u.Checksum);
-            Assert.Equal(WireResult.Ok, UdpPacket.TryParse(b, 2, 40, 0xC0000201, 0xC0000202, out UdpPacket p)); // trailing bytes ignored
+            var p = new UdpPacket();
+            Assert.Equal(WireResult.Ok, p.TryParse(b, 2, 40, 0xC0000201, 0xC0000202)); // trailing bytes ignored
             Assert.Equal(18, p.Length);
             Assert.Equal(5353, p.SourcePort);
             Assert.Equal(53, p.DestinationPort);
             Assert.Equal(18, p.DatagramLength);
             Assert.Equal(10, p.PayloadLength);
             Assert.Equal(10, p.PayloadOffset);
-            Assert.Equal(WireResult.BadChecksum, UdpPacket.TryParse(b, 2, 40, 0xC0000201, 0xC0000203, out _));
+            Assert.Equal(WireResult.BadChecksum, new UdpPacket().TryParse(b, 2, 40, 0xC0000201, 0xC0000203));
             p.Checksum = 0; // "no checksum" is accepted on receive
-            Assert.Equal(WireResult.Ok, UdpPacket.TryParse(b, 2, 40, 0xC0000201, 0xC0000203, out _));
+            Assert.Equal(WireResult.Ok, new UdpPacket().TryParse(b, 2, 40, 0xC0000201, 0xC0000203));
             p.SourcePort = 1; p.DestinationPort = 2; p.DatagramLength = 7;
-            Assert.Equal(WireResult.Malformed, UdpPacket.TryParse(b, 2, 40, out _));
+            Assert.Equal(WireResult.Malformed, new UdpPacket().TryParse(b, 2, 40));
             p.DatagramLength = 41;
-            Assert.Equal(WireResult.Truncated, UdpPacket.TryParse(b, 2, 40, out _));
-            Assert.Equal(WireResult.Truncated, UdpPacket.TryParse(b, 2, 7, out _));
+            Assert.Equal(WireResult.Truncated, new UdpPacket().TryParse(b, 2, 40));
+            Assert.Equal(WireResult.Truncated, new UdpPacket().TryParse(b, 2, 7));
         }
 
         /// <summary>A datagram whose checksum computes to 0 is sent as 0xFFFF (RFC 768), and that verifies.</summary>
@@ -227,7 +240,8 @@ namespace EmbeddedTcp.Tests.Wire
         public void UdpComputedZeroIsSentAsAllOnes()
         {
             byte[] b = new byte[10];
-            UdpPacket u = UdpPacket.Emit(b, 0, 0, 0, 2);
+            var u = new UdpPacket();
+            u.Emit(b, 0, 0, 0, 2);
             // Choose the 2 payload bytes so the one's complement sum is 0xFFFF, i.e. the checksum computes to 0.
             uint partial = Checksum.PseudoHeader(0, 0, IpProtocol.Udp, 10) + Checksum.Accumulate(0, b, 0, 8);
             partial = (partial & 0xFFFF) + (partial >> 16);
@@ -241,16 +255,18 @@ namespace EmbeddedTcp.Tests.Wire
         public void Tcp()
         {
             byte[] b = new byte[100];
-            TcpHeader t = TcpHeader.Emit(b, 5, 1234, 80, 0xFFFFFFF0, 0x01020304, TcpFlags.Syn | TcpFlags.Ack | TcpFlags.Ece, 29200, 12, 3);
+            var t = new TcpHeader();
+            t.Emit(b, 5, 1234, 80, 0xFFFFFFF0, 0x01020304, TcpFlags.Syn | TcpFlags.Ack | TcpFlags.Ece, 29200, 12, 3);
             Assert.Equal(35, t.Length);
             int n = TcpOptions.WriteMss(b, t.OptionsOffset, 1460);
             n += TcpOptions.WriteTimestamps(b, t.OptionsOffset + n, 1, 2);
             Assert.Equal(16, n); // more than promised: fix header length
             t.HeaderLength = 36;
-            t.Length = 39;
+            t.Bind(b, 5, 39);
             b[t.PayloadOffset] = 0xAA; b[t.PayloadOffset + 1] = 0xBB; b[t.PayloadOffset + 2] = 0xCC;
             t.FillChecksum(1, 2);
-            Assert.Equal(WireResult.Ok, TcpHeader.TryParse(b, 5, 39, 1, 2, out TcpHeader p));
+            var p = new TcpHeader();
+            Assert.Equal(WireResult.Ok, p.TryParse(b, 5, 39, 1, 2));
             Assert.Equal(1234, p.SourcePort);
             Assert.Equal(80, p.DestinationPort);
             Assert.Equal(0xFFFFFFF0u, p.SequenceNumber);
@@ -264,7 +280,8 @@ namespace EmbeddedTcp.Tests.Wire
             Assert.Equal(3, p.PayloadLength);
             Assert.Equal(4, p.SegmentLength); // 3 bytes + SYN
             Assert.Equal(0xAA, b[p.PayloadOffset]);
-            Assert.Equal(WireResult.Ok, TcpOptions.Parse(b, p.OptionsOffset, p.OptionsLength, out TcpOptions o));
+            var o = new TcpOptions();
+            Assert.Equal(WireResult.Ok, o.Parse(b, p.OptionsOffset, p.OptionsLength));
             Assert.Equal(1460, o.Mss);
             Assert.Equal(1u, o.TsVal);
             Assert.Equal(2u, o.TsEcr);
@@ -275,10 +292,10 @@ namespace EmbeddedTcp.Tests.Wire
             b[5 + 12] |= 0x01; // the NS/AE bit lives beside the data offset and must survive a HeaderLength change
             p.HeaderLength = 20;
             Assert.Equal(0x51, b[5 + 12]);
-            Assert.Equal(WireResult.BadChecksum, TcpHeader.TryParse(b, 5, 39, 1, 2, out _));
+            Assert.Equal(WireResult.BadChecksum, new TcpHeader().TryParse(b, 5, 39, 1, 2));
             p.FillChecksum(1, 2);
             Assert.True(p.VerifyChecksum(1, 2));
-            Assert.Equal(WireResult.Ok, TcpHeader.TryParse(b, 5, 39, 1, 2, out p));
+            Assert.Equal(WireResult.Ok, p.TryParse(b, 5, 39, 1, 2));
             Assert.Equal(9, p.SourcePort); Assert.Equal(10, p.DestinationPort);
             Assert.Equal(11u, p.SequenceNumber); Assert.Equal(12u, p.AckNumber);
             Assert.Equal(TcpFlags.Fin | TcpFlags.Psh | TcpFlags.Urg | TcpFlags.Cwr | TcpFlags.Rst, p.Flags);
@@ -293,15 +310,18 @@ namespace EmbeddedTcp.Tests.Wire
         public void TcpRejections()
         {
             byte[] b = new byte[60];
-            TcpHeader.Emit(b, 0, 1, 2, 3, 4, TcpFlags.Ack, 5, 8, 0);
-            Assert.Equal(WireResult.Ok, TcpHeader.TryParse(b, 0, 28, out _));
-            Assert.Equal(WireResult.Truncated, TcpHeader.TryParse(b, 0, 27, out _)); // data offset past the segment
-            Assert.Equal(WireResult.Truncated, TcpHeader.TryParse(b, 0, 19, out _));
+            new TcpHeader().Emit(b, 0, 1, 2, 3, 4, TcpFlags.Ack, 5, 8, 0);
+            Assert.Equal(WireResult.Ok, new TcpHeader().TryParse(b, 0, 28));
+            Assert.Equal(WireResult.Truncated, new TcpHeader().TryParse(b, 0, 27)); // data offset past the segment
+            Assert.Equal(WireResult.Truncated, new TcpHeader().TryParse(b, 0, 19));
+            var bad = new TcpHeader();
+            Assert.Equal(WireResult.Ok, bad.TryParse(b, 0, 28));
             b[12] = 0x40; // data offset 4
-            Assert.Equal(WireResult.Malformed, TcpHeader.TryParse(b, 0, 28, out TcpHeader bad));
-            Assert.Null(bad.Buffer);
-            Assert.Equal(WireResult.Truncated, TcpHeader.TryParse(b, 50, 20, out _));
-            Assert.Equal(WireResult.Truncated, TcpHeader.TryParse(null, 0, 20, out _));
+            Assert.Equal(WireResult.Malformed, bad.TryParse(b, 0, 28));
+            Assert.Null(bad.Buffer); // a failed parse unbinds the (reused) view
+            Assert.Equal(0, bad.Length);
+            Assert.Equal(WireResult.Truncated, new TcpHeader().TryParse(b, 50, 20));
+            Assert.Equal(WireResult.Truncated, new TcpHeader().TryParse(null, 0, 20));
         }
 
         [Fact]
@@ -317,23 +337,23 @@ namespace EmbeddedTcp.Tests.Wire
                         bool inBounds = buf != null && o >= 0 && l >= 0 && (long)o + l <= buf.Length;
                         if (!inBounds)
                         {
-                            Assert.Equal(WireResult.Truncated, EthernetFrame.TryParse(buf, o, l, out _));
-                            Assert.Equal(WireResult.Truncated, ArpPacket.TryParse(buf, o, l, out _));
-                            Assert.Equal(WireResult.Truncated, Ipv4Packet.TryParse(buf, o, l, out _));
-                            Assert.Equal(WireResult.Truncated, IcmpPacket.TryParse(buf, o, l, out _));
-                            Assert.Equal(WireResult.Truncated, UdpPacket.TryParse(buf, o, l, 1, 2, out _));
-                            Assert.Equal(WireResult.Truncated, TcpHeader.TryParse(buf, o, l, 1, 2, out _));
-                            Assert.Equal(WireResult.Truncated, TcpOptions.Parse(buf, o, l, out _));
+                            Assert.Equal(WireResult.Truncated, new EthernetFrame().TryParse(buf, o, l));
+                            Assert.Equal(WireResult.Truncated, new ArpPacket().TryParse(buf, o, l));
+                            Assert.Equal(WireResult.Truncated, new Ipv4Packet().TryParse(buf, o, l));
+                            Assert.Equal(WireResult.Truncated, new IcmpPacket().TryParse(buf, o, l));
+                            Assert.Equal(WireResult.Truncated, new UdpPacket().TryParse(buf, o, l, 1, 2));
+                            Assert.Equal(WireResult.Truncated, new TcpHeader().TryParse(buf, o, l, 1, 2));
+                            Assert.Equal(WireResult.Truncated, new TcpOptions().Parse(buf, o, l));
                         }
                         else
                         {
-                            EthernetFrame.TryParse(buf, o, l, out _);
-                            ArpPacket.TryParse(buf, o, l, out _);
-                            Ipv4Packet.TryParse(buf, o, l, out _);
-                            IcmpPacket.TryParse(buf, o, l, out _);
-                            UdpPacket.TryParse(buf, o, l, 1, 2, out _);
-                            TcpHeader.TryParse(buf, o, l, 1, 2, out _);
-                            Assert.Equal(WireResult.Ok, TcpOptions.Parse(buf, o, l, out _)); // all zeros = EOL
+                            new EthernetFrame().TryParse(buf, o, l);
+                            new ArpPacket().TryParse(buf, o, l);
+                            new Ipv4Packet().TryParse(buf, o, l);
+                            new IcmpPacket().TryParse(buf, o, l);
+                            new UdpPacket().TryParse(buf, o, l, 1, 2);
+                            new TcpHeader().TryParse(buf, o, l, 1, 2);
+                            Assert.Equal(WireResult.Ok, new TcpOptions().Parse(buf, o, l)); // all zeros = EOL
                         }
                     }
         }

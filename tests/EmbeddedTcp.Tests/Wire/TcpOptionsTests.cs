@@ -5,7 +5,28 @@ namespace EmbeddedTcp.Tests.Wire
 {
     public class TcpOptionsTests
     {
-        private static WireResult Parse(byte[] b, out TcpOptions o) { return TcpOptions.Parse(b, 0, b.Length, out o); }
+        private static WireResult Parse(byte[] b, out TcpOptions o)
+        {
+            o = new TcpOptions();
+            return o.Parse(b, 0, b.Length);
+        }
+
+        /// <summary>Every field equal (the holder is a class: Assert.Equal would compare references).</summary>
+        private static void AssertSame(TcpOptions expected, TcpOptions actual)
+        {
+            Assert.Equal(expected.Mss, actual.Mss);
+            Assert.Equal(expected.WindowScale, actual.WindowScale);
+            Assert.Equal(expected.SackPermitted, actual.SackPermitted);
+            Assert.Equal(expected.HasTimestamps, actual.HasTimestamps);
+            Assert.Equal(expected.TsVal, actual.TsVal);
+            Assert.Equal(expected.TsEcr, actual.TsEcr);
+            Assert.Equal(expected.SackBlockCount, actual.SackBlockCount);
+            for (int i = 0; i < TcpOptions.MaxSackBlocks; i++)
+            {
+                Assert.Equal(expected.GetSackLeft(i), actual.GetSackLeft(i));
+                Assert.Equal(expected.GetSackRight(i), actual.GetSackRight(i));
+            }
+        }
 
         [Fact]
         public void EmptyMeansAbsent()
@@ -74,7 +95,8 @@ namespace EmbeddedTcp.Tests.Wire
             n += TcpOptions.WriteWindowScale(b, n, 7);
             Assert.Equal(24, n);
             Assert.Equal(new byte[] { 2, 4, 5, 0xb4, 1, 1, 4, 2, 1, 1, 8, 10, 0xde, 0xad, 0xbe, 0xef, 1, 2, 3, 4, 1, 3, 3, 7 }, b[0..24]);
-            Assert.Equal(WireResult.Ok, TcpOptions.Parse(b, 0, n, out TcpOptions o));
+            var o = new TcpOptions();
+            Assert.Equal(WireResult.Ok, o.Parse(b, 0, n));
             Assert.Equal(1460, o.Mss);
             Assert.True(o.SackPermitted);
             Assert.True(o.HasTimestamps);
@@ -96,7 +118,8 @@ namespace EmbeddedTcp.Tests.Wire
                 int expectBlocks = blocks > 4 ? 4 : blocks;
                 Assert.Equal(expectBlocks == 0 ? 0 : 4 + 8 * expectBlocks, n);
                 Assert.Equal(0, n % 4);
-                Assert.Equal(WireResult.Ok, TcpOptions.Parse(b, 0, n, out TcpOptions o));
+                var o = new TcpOptions();
+                Assert.Equal(WireResult.Ok, o.Parse(b, 0, n));
                 Assert.Equal(expectBlocks, o.SackBlockCount);
                 for (int i = 0; i < expectBlocks; i++)
                 {
@@ -124,18 +147,47 @@ namespace EmbeddedTcp.Tests.Wire
             int n = o.Emit(b, 0);
             Assert.Equal(o.EmitLength, n);
             Assert.Equal(40, n);
-            Assert.Equal(WireResult.Ok, TcpOptions.Parse(b, 0, n, out TcpOptions p));
-            Assert.Equal(o, p);
+            var p = new TcpOptions();
+            Assert.Equal(WireResult.Ok, p.Parse(b, 0, n));
+            AssertSame(o, p);
+        }
+
+        /// <summary>The holder is reused from segment to segment: each parse starts from "all absent".</summary>
+        [Fact]
+        public void ParseClearsWhatTheLastSegmentLeft()
+        {
+            byte[] b = new byte[40];
+            int n = TcpOptions.WriteMss(b, 0, 1460);
+            n += TcpOptions.WriteSackPermitted(b, n);
+            n += TcpOptions.WriteTimestamps(b, n, 5, 6);
+            n += TcpOptions.WriteWindowScale(b, n, 7);
+            n += TcpOptions.WriteSackBlocks(b, n, new uint[] { 10, 20 }, 1);
+            var o = new TcpOptions();
+            Assert.Equal(WireResult.Ok, o.Parse(b, 0, n));
+            Assert.Equal(1460, o.Mss);
+            Assert.Equal(1, o.SackBlockCount);
+            Assert.Equal(WireResult.Ok, o.Parse(b, 0, 0));
+            AssertSame(new TcpOptions(), o);
+            Assert.Equal(WireResult.Ok, o.Parse(b, 0, n));
+            Assert.Equal(WireResult.Malformed, o.Parse(new byte[] { 2, 4, 5, 0xb4, 3, 4, 7, 0 }, 0, 8)); // MSS, then a bad WS
+            Assert.Equal(1460, o.Mss);         // what came before the bad option
+            Assert.Equal(-1, o.WindowScale);   // nothing left from the segment before
+            Assert.False(o.SackPermitted);
+            Assert.False(o.HasTimestamps);
+            Assert.Equal(0, o.SackBlockCount);
         }
 
         [Fact]
         public void OutOfRangeArgumentsDoNotThrow()
         {
-            Assert.Equal(WireResult.Truncated, TcpOptions.Parse(null, 0, 0, out TcpOptions o));
+            var o = new TcpOptions();
+            Assert.Equal(WireResult.Ok, o.Parse(new byte[] { 1, 3, 3, 7 }, 0, 4));
+            Assert.Equal(7, o.WindowScale);
+            Assert.Equal(WireResult.Truncated, o.Parse(null, 0, 0));
             Assert.Equal(-1, o.WindowScale);
-            Assert.Equal(WireResult.Truncated, TcpOptions.Parse(new byte[4], 2, 4, out _));
-            Assert.Equal(WireResult.Truncated, TcpOptions.Parse(new byte[4], -1, 2, out _));
-            Assert.Equal(WireResult.Truncated, TcpOptions.Parse(new byte[4], 0, -1, out _));
+            Assert.Equal(WireResult.Truncated, new TcpOptions().Parse(new byte[4], 2, 4));
+            Assert.Equal(WireResult.Truncated, new TcpOptions().Parse(new byte[4], -1, 2));
+            Assert.Equal(WireResult.Truncated, new TcpOptions().Parse(new byte[4], 0, -1));
         }
     }
 }

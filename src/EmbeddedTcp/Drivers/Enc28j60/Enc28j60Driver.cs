@@ -1,4 +1,5 @@
 using EmbeddedTcp.Hal;
+using EmbeddedTcp.Wire;
 
 namespace EmbeddedTcp.Drivers.Enc28j60
 {
@@ -135,6 +136,11 @@ namespace EmbeddedTcp.Drivers.Enc28j60
         /// <inheritdoc />
         public void GetMacAddress(byte[] destination, int offset)
         {
+            if (!NetOrder.InBounds(destination, offset, 6))
+            {
+                return; // a bad argument is not thrown at (nothing is copied)
+            }
+
             for (int i = 0; i < 6; i++)
             {
                 destination[offset + i] = _mac[i];
@@ -256,9 +262,10 @@ namespace EmbeddedTcp.Drivers.Enc28j60
         /// <inheritdoc />
         public int Receive(byte[] buffer, int offset, int capacity)
         {
-            if (!_initialized)
+            // The range check is NetOrder.InBounds written out: this runs per poll, and a call costs.
+            if (!_initialized || buffer == null || offset < 0 || capacity < 0 || offset > buffer.Length - capacity)
             {
-                return 0;
+                return 0; // a buffer range that does not exist takes nothing (the frames stay in the chip)
             }
             // Bounded by the number of frames the chip can hold (EPKTCNT is 8 bits).
             for (int guard = 0; guard < 256; guard++)
@@ -329,7 +336,8 @@ namespace EmbeddedTcp.Drivers.Enc28j60
         /// <inheritdoc />
         public bool Send(byte[] frame, int offset, int length)
         {
-            if (!_initialized || length < 14 || length > MaxFrameLength || !_linkUp)
+            if (!_initialized || length < 14 || length > MaxFrameLength || !_linkUp
+                || frame == null || offset < 0 || offset > frame.Length - length) // NetOrder.InBounds, written out (per frame)
             {
                 _counters.TransmitDrops++;
                 return false;
