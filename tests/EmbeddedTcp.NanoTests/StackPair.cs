@@ -212,6 +212,9 @@ namespace EmbeddedTcp.NanoTests
             _ring = ring;
         }
 
+        /// <summary>The record each event is read into (one, reused: nothing allocates per event).</summary>
+        private readonly TraceEvent _event = new TraceEvent();
+
         /// <summary>Events lost because the log was full or the ring overwrote them before a drain (a test must see 0).</summary>
         public int Lost;
 
@@ -221,8 +224,8 @@ namespace EmbeddedTcp.NanoTests
         /// <summary>Moves every waiting trace event into the log (state changes only).</summary>
         public void Drain()
         {
-            TraceEvent e;
-            while (_ring.TryRead(out e))
+            TraceEvent e = _event;
+            while (_ring.TryRead(e))
             {
                 if (e.Kind != TraceKind.StateChange)
                 {

@@ -24,7 +24,6 @@ namespace EmbeddedTcp.Tests.NanoClr
             "EmbeddedTcp.Ip.NetworkStack::InitArp — called only by the NetworkStack constructor: allocates the ARP cache and its pending-frame buffers",
             "EmbeddedTcp.Ip.NetworkStack::InitUdp — called only by the NetworkStack constructor: allocates the UDP socket table and its receive rings",
             "EmbeddedTcp.Ip.NetworkStack::InitClients — called only by the NetworkStack constructor: creates the DHCP and DNS clients",
-            "EmbeddedTcp.Tcp.TcpStack::CheckInvariants — internal test hook (tests and fuzzers, through InternalsVisibleTo); nothing in the stack or the firmware calls it",
         };
 
         private readonly ITestOutputHelper _output;
