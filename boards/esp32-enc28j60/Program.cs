@@ -1,42 +1,49 @@
+using System;
 using System.Device.Gpio;
 using System.Device.Spi;
-using System.Diagnostics;
 using EmbeddedTcp.Firmware;
 using EmbeddedTcp.Ip;
 using EmbeddedTcp.Wire;
 using nanoFramework.Hardware.Esp32;
+using nanoFramework.Runtime.Native;
 
 namespace EmbeddedTcp.Boards.Esp32Enc28j60
 {
     /// <summary>Board entry point: pins, SPI, then the <see cref="BoardRunner"/> loop. All logic lives in the runner and the core.</summary>
+    /// <remarks>
+    /// Prints with <see cref="Console.WriteLine(string)"/>: <c>Debug.WriteLine</c> is
+    /// <c>[Conditional("DEBUG")]</c> in nanoFramework's mscorlib, so a Release build would print nothing.
+    /// </remarks>
     public static class Program
     {
-        private const int SpiBus = 1;              // SPI1 = the ESP32's VSPI in nanoFramework's numbering
-        private const int PinMosi = 23, PinMiso = 19, PinClock = 18, PinChipSelect = 5, PinInterrupt = 4, PinReset = 2;
-        private const int SpiClockHz = 16000000;   // >= 8 MHz (errata DS80349 item 1), <= 20 MHz (datasheet); 80 MHz / 5
-
         /// <summary>Sets the pins up and runs the loop forever.</summary>
         public static void Main()
         {
-            Configuration.SetPinFunction(PinMosi, DeviceFunction.SPI1_MOSI);
-            Configuration.SetPinFunction(PinMiso, DeviceFunction.SPI1_MISO);
-            Configuration.SetPinFunction(PinClock, DeviceFunction.SPI1_CLOCK);
+            // First, before any hardware call: which firmware runs (the SPI device below needs one
+            // from late August 2024 or later, see README "Chip select").
+            Console.WriteLine("EmbeddedTcp ESP32+ENC28J60 on " + SystemInfo.TargetName + ", nanoFramework firmware " + SystemInfo.Version.ToString());
+
+            // SPI2 is the ESP32's VSPI in nanoFramework's numbering, and these are its IO_MUX pins (BoardPins).
+            Configuration.SetPinFunction(BoardPins.Mosi, DeviceFunction.SPI2_MOSI);
+            Configuration.SetPinFunction(BoardPins.Miso, DeviceFunction.SPI2_MISO);
+            Configuration.SetPinFunction(BoardPins.Clock, DeviceFunction.SPI2_CLOCK);
 
             var gpio = new GpioController();
-            var settings = new SpiConnectionSettings(SpiBus, -1) { Mode = SpiMode.Mode0, ClockFrequency = SpiClockHz, DataBitLength = 8, DataFlow = DataFlow.MsbFirst };
-            var spi = new SpiBusAdapter(SpiDevice.Create(settings), gpio.OpenPin(PinChipSelect, PinMode.Output));
-            var interrupt = new GpioInterruptPin(gpio.OpenPin(PinInterrupt, PinMode.InputPullUp));
-            var reset = new GpioOutput(gpio.OpenPin(PinReset, PinMode.Output));
+            // Chip select -1: no native CS, SpiBusAdapter drives BoardPins.ChipSelect around each whole command.
+            var settings = new SpiConnectionSettings(BoardPins.SpiBus, -1) { Mode = SpiMode.Mode0, ClockFrequency = BoardPins.SpiClockHz, DataBitLength = 8, DataFlow = DataFlow.MsbFirst };
+            var spi = new SpiBusAdapter(SpiDevice.Create(settings), gpio.OpenPin(BoardPins.ChipSelect, PinMode.Output));
+            var interrupt = new GpioInterruptPin(gpio.OpenPin(BoardPins.Interrupt, PinMode.InputPullUp));
+            var reset = new GpioOutput(gpio.OpenPin(BoardPins.Reset, PinMode.Output));
             // Locally administered unicast MAC (bit 1 of the first byte set); give each board its own.
             byte[] mac = new byte[] { 0x02, 0x45, 0x54, 0x43, 0x50, 0x01 };
 
             var runner = new BoardRunner(spi, mac, interrupt, reset, new ThreadSleepDelay(), new HighResClock());
             bool up = runner.Initialize();
-            Debug.WriteLine("EmbeddedTcp ESP32+ENC28J60: init " + (up ? "ok, ENC28J60 rev " + runner.Driver.Revision.ToString() : "FAILED (retrying every second)"));
+            Console.WriteLine("EmbeddedTcp ESP32+ENC28J60: init " + (up ? "ok, ENC28J60 rev " + runner.Driver.Revision.ToString() : "FAILED (retrying every second)"));
             // The firmware: DHCP for the address, the default tables (8 connections, 4 KB rings each way).
             var config = new NetworkConfig { UseDhcp = true, DhcpHostName = "embeddedtcp" };
             runner.StartFirmware(config, new FirmwareOptions(), new SystemRandomSource());
-            Debug.WriteLine("EmbeddedTcp: stack allocated " + runner.Stack.AllocatedBytes.ToString() + " bytes; waiting for DHCP");
+            Console.WriteLine("EmbeddedTcp: stack allocated " + runner.Stack.AllocatedBytes.ToString() + " bytes; waiting for DHCP");
 
             uint shown = 0;
             while (true)
@@ -45,7 +52,7 @@ namespace EmbeddedTcp.Boards.Esp32Enc28j60
                 if (runner.Stack.Address != shown)
                 {
                     shown = runner.Stack.Address;
-                    Debug.WriteLine(shown == 0 ? "EmbeddedTcp: address lost" : "EmbeddedTcp: address " + Dotted(shown) + ", http://" + Dotted(shown) + "/");
+                    Console.WriteLine(shown == 0 ? "EmbeddedTcp: address lost" : "EmbeddedTcp: address " + Dotted(shown) + ", http://" + Dotted(shown) + "/");
                 }
 
                 interrupt.WaitForAssertion(sleepMs);

@@ -1,3 +1,4 @@
+using System;
 using System.Device.Gpio;
 using System.Device.Spi;
 using System.Threading;
@@ -5,40 +6,84 @@ using EmbeddedTcp.Boards.Esp32Enc28j60;
 using EmbeddedTcp.Drivers.Enc28j60;
 using EmbeddedTcp.Hal;
 using nanoFramework.Hardware.Esp32;
+using nanoFramework.Runtime.Native;
+using nanoFramework.TestFramework;
 
 namespace EmbeddedTcp.DeviceTests
 {
     /// <summary>
-    /// The real ESP32 + ENC28J60 wiring of boards/esp32-enc28j60 (same pins, same adapters),
-    /// opened once per test run. Runs on the device only.
+    /// The real ESP32 + ENC28J60 wiring of boards/esp32-enc28j60 (<see cref="BoardPins"/>, the same
+    /// adapters as Program), opened once per test run. Only on the board: elsewhere (nanoCLR in CI,
+    /// nanoFramework's virtual device) <see cref="OpenOrSkip"/> skips the calling test with
+    /// <see cref="NoBoardReason"/>.
     /// </summary>
     public static class DeviceBoard
     {
         /// <summary>The test board's MAC address (locally administered).</summary>
         public static readonly byte[] Mac = new byte[] { 0x02, 0x45, 0x54, 0x43, 0x50, 0x7E };
 
+        /// <summary>
+        /// The start of the skip message of every hardware test where there is no board. The CI test
+        /// that runs these tests on nanoCLR (tests/EmbeddedTcp.Tests/NanoClr/DeviceTestsOnNanoClrTests.cs)
+        /// expects it: keep the two in step.
+        /// </summary>
+        public const string NoBoardReason = "hardware test (SPI, GPIO): needs the ESP32 + ENC28J60 board";
+
         private static SpiBusAdapter s_spi;
         private static GpioInterruptPin s_interrupt;
         private static GpioOutput s_reset;
 
-        /// <summary>The chip's SPI bus (chip select on GPIO5).</summary>
+        /// <summary>The chip's SPI bus (chip select on <see cref="BoardPins.ChipSelect"/>).</summary>
         public static ISpiBus Spi { get { Open(); return s_spi; } }
 
-        /// <summary>Opens the pins and the SPI device on first use.</summary>
+        /// <summary>
+        /// Opens the board, or skips the calling test when this runtime has no ESP32 hardware. The
+        /// sign is the one nanoCLR gives: nanoFramework.Hardware.Esp32's native code is absent, so
+        /// <see cref="Configuration.GetFunctionPin"/> throws <see cref="NotSupportedException"/>.
+        /// Only that exception skips; on an ESP32 every failure to open the pins or the SPI device
+        /// fails the test.
+        /// </summary>
+        public static void OpenOrSkip()
+        {
+            if (s_spi != null)
+            {
+                return;
+            }
+
+            bool esp32;
+            try
+            {
+                Configuration.GetFunctionPin(DeviceFunction.SPI2_MOSI);
+                esp32 = true;
+            }
+            catch (NotSupportedException)
+            {
+                esp32 = false;
+            }
+
+            if (!esp32)
+            {
+                Assert.SkipTest(NoBoardReason + "; this is " + SystemInfo.Platform + " (" + SystemInfo.TargetName + "), where nanoFramework.Hardware.Esp32 has no native code");
+            }
+
+            Open();
+        }
+
+        /// <summary>Opens the pins and the SPI device on first use, exactly as Program does.</summary>
         public static void Open()
         {
             if (s_spi != null)
             {
                 return;
             }
-            Configuration.SetPinFunction(23, DeviceFunction.SPI1_MOSI);
-            Configuration.SetPinFunction(19, DeviceFunction.SPI1_MISO);
-            Configuration.SetPinFunction(18, DeviceFunction.SPI1_CLOCK);
+            Configuration.SetPinFunction(BoardPins.Mosi, DeviceFunction.SPI2_MOSI);
+            Configuration.SetPinFunction(BoardPins.Miso, DeviceFunction.SPI2_MISO);
+            Configuration.SetPinFunction(BoardPins.Clock, DeviceFunction.SPI2_CLOCK);
             var gpio = new GpioController();
-            var settings = new SpiConnectionSettings(1, -1) { Mode = SpiMode.Mode0, ClockFrequency = 16000000, DataBitLength = 8 };
-            s_spi = new SpiBusAdapter(SpiDevice.Create(settings), gpio.OpenPin(5, PinMode.Output));
-            s_interrupt = new GpioInterruptPin(gpio.OpenPin(4, PinMode.InputPullUp));
-            s_reset = new GpioOutput(gpio.OpenPin(2, PinMode.Output));
+            var settings = new SpiConnectionSettings(BoardPins.SpiBus, -1) { Mode = SpiMode.Mode0, ClockFrequency = BoardPins.SpiClockHz, DataBitLength = 8, DataFlow = DataFlow.MsbFirst };
+            s_spi = new SpiBusAdapter(SpiDevice.Create(settings), gpio.OpenPin(BoardPins.ChipSelect, PinMode.Output));
+            s_interrupt = new GpioInterruptPin(gpio.OpenPin(BoardPins.Interrupt, PinMode.InputPullUp));
+            s_reset = new GpioOutput(gpio.OpenPin(BoardPins.Reset, PinMode.Output));
         }
 
         /// <summary>A new driver over the real chip (not initialised).</summary>

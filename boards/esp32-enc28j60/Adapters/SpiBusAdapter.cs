@@ -13,7 +13,8 @@ namespace EmbeddedTcp.Boards.Esp32Enc28j60
     /// register read is opcode + reply; a buffer write is opcode + control byte + frame), but a
     /// native chip select is pulsed around every single <c>SpiDevice</c> call. So the
     /// <see cref="SpiDevice"/> is created with <c>ChipSelectLine = -1</c> (no native chip
-    /// select; supported by the nanoFramework firmware since nf-interpreter PR 2340, 2022) and
+    /// select; it needs a firmware built after nf-interpreter PR #3010, "Fix SPI CS handling",
+    /// merged late August 2024) and
     /// this adapter drives CS itself on a GPIO output: low before the first byte, high after the
     /// last, in a <c>try/finally</c> so an SPI exception never leaves the chip selected. One
     /// <see cref="ISpiBus"/> call is therefore exactly one transaction, as the interface requires.</para>

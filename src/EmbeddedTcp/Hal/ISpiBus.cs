@@ -15,11 +15,13 @@ namespace EmbeddedTcp.Hal
     /// <item><see cref="Write"/> clocks out a short header followed by the caller's data (a
     /// command byte, a control byte and then a whole frame, in one transaction).</item>
     /// </list>
-    /// On nanoFramework with System.Device.Spi: drive chip select from a GPIO (or let the
-    /// driver's native chip select span one call) and map <see cref="Transfer"/> to
-    /// <c>Write(new SpanByte(w, wo, wl))</c> followed by <c>Read(new SpanByte(r, ro, rl))</c>,
-    /// or to <c>TransferFullDuplex</c> on buffers of wl + rl bytes when the target only
-    /// supports one call per chip select. SpanByte is a struct, so none of this allocates.
+    /// On nanoFramework with System.Device.Spi: drive chip select from a GPIO and map each call
+    /// to one <c>SpiDevice</c> call (<c>TransferFullDuplex</c> over buffers of wl + rl bytes for
+    /// <see cref="Transfer"/>, one <c>Write</c> of header and data for <see cref="Write"/>), as
+    /// boards/esp32-enc28j60's <c>SpiBusAdapter</c> does. <c>SpiDevice</c> takes only
+    /// <c>SpanByte</c>, a struct, and nanoCLR keeps structs on its heap: each such call makes
+    /// 3 (write) or 4 (read) heap objects, the fewest that API allows (measured on nanoCLR by
+    /// tools/EmbeddedTcp.NanoMeter). Fewer transactions therefore also mean less garbage.
     /// </remarks>
     public interface ISpiBus
     {

@@ -152,10 +152,16 @@ namespace EmbeddedTcp.Tests.NanoClr
             return report;
         }
 
-        /// <summary>Everything wrong with the run, one line per problem, each naming the nano test.</summary>
-        public List<string> Problems(IEnumerable<string> expected, string prefix, int exitCode)
+        /// <summary>
+        /// Everything wrong with the run, one line per problem, each naming the nano test. Every test
+        /// of <paramref name="expected"/> must pass; every test of <paramref name="mustSkip"/> (tests
+        /// that need hardware the run does not have) must report itself skipped, and anything else
+        /// from it (a pass, a failure) is a problem.
+        /// </summary>
+        public List<string> Problems(IEnumerable<string> expected, string prefix, int exitCode, IEnumerable<string> mustSkip = null)
         {
             var problems = new List<string>();
+            var skipping = new HashSet<string>((mustSkip ?? Enumerable.Empty<string>()).Select(e => prefix + e), StringComparer.Ordinal);
             if (!Done)
             {
                 // First: it explains the missing results listed below (the test after the last result hung or crashed nanoCLR).
@@ -164,6 +170,16 @@ namespace EmbeddedTcp.Tests.NanoClr
 
             foreach (NanoTestResult r in Results)
             {
+                if (skipping.Contains(r.Name))
+                {
+                    if (r.Outcome != "skipped")
+                    {
+                        problems.Add("nano test " + r.Name + " " + r.Outcome + " but must report itself skipped in this run (it needs hardware the run does not have)" + (r.Detail.Length > 0 ? ": " + r.Detail : ""));
+                    }
+
+                    continue;
+                }
+
                 if (r.Outcome == "failed")
                 {
                     problems.Add("nano test " + r.Name + " failed: " + r.Detail);
@@ -176,6 +192,7 @@ namespace EmbeddedTcp.Tests.NanoClr
 
             var ran = new HashSet<string>(Results.Select(r => r.Name), StringComparer.Ordinal);
             var wanted = new HashSet<string>(expected.Select(e => prefix + e), StringComparer.Ordinal);
+            wanted.UnionWith(skipping);
             foreach (string name in wanted.Where(w => !ran.Contains(w)).OrderBy(w => w, StringComparer.Ordinal))
             {
                 problems.Add("nano test " + name + " did not run (no result line)");
@@ -261,6 +278,17 @@ namespace EmbeddedTcp.Tests.NanoClr
             Assert.Contains("nano test NS.A.Three ran but is not in NanoTestFrameworkTests.Expected",
                 Assert.Single(ProblemsOf("Test passed,NS.A.One.0,1\nTest passed,NS.A.Two.0,1\nTest passed,NS.A.Three.0,1\nDone.\n")));
             Assert.StartsWith("nf-test exited with 1", Assert.Single(ProblemsOf("Test passed,NS.A.One.0,1\nTest passed,NS.A.Two.0,1\nDone.\n", 1)));
+        }
+
+        [Fact]
+        public void ATestThatMustSkipIsFineSkippedAndAProblemOtherwise()
+        {
+            string[] hardware = { "A.Two" };
+            Assert.Empty(NanoTestReport.Parse("Test passed,NS.A.One.0,1\nTest skipped,NS.A.Two.0,no board\nDone.\n").Problems(new[] { "A.One" }, "NS.", 0, hardware));
+            Assert.StartsWith("nano test NS.A.Two passed but must report itself skipped",
+                Assert.Single(NanoTestReport.Parse("Test passed,NS.A.One.0,1\nTest passed,NS.A.Two.0,1\nDone.\n").Problems(new[] { "A.One" }, "NS.", 0, hardware)));
+            Assert.Equal("nano test NS.A.Two did not run (no result line)",
+                Assert.Single(NanoTestReport.Parse("Test passed,NS.A.One.0,1\nDone.\n").Problems(new[] { "A.One" }, "NS.", 0, hardware)));
         }
 
         [Fact]
