@@ -14,6 +14,7 @@ namespace EmbeddedTcp.Simulation
     {
         private NetworkStack[] _stacks = new NetworkStack[0];
         private SimulatedPort[] _ports = new SimulatedPort[0];
+        private IBusyHost[] _busy = new IBusyHost[0];
 
         /// <summary>Creates an empty LAN: a learning switch at <paramref name="options"/>' speed (10 Mbit/s by default).</summary>
         public SimulatedLan(LinkOptions options = null, ulong seed = 1)
@@ -47,10 +48,23 @@ namespace EmbeddedTcp.Simulation
             var stack = new NetworkStack(config, device, new SeededRandom(seed));
             Array.Resize(ref _stacks, _stacks.Length + 1);
             Array.Resize(ref _ports, _ports.Length + 1);
+            Array.Resize(ref _busy, _busy.Length + 1);
             _stacks[^1] = stack;
             _ports[^1] = port;
             stack.Poll(Clock.NowMs);
             return stack;
+        }
+
+        /// <summary>
+        /// Makes <paramref name="stack"/>'s host one whose CPU can be busy (a simulated board that
+        /// charges its turns): while <see cref="IBusyHost.BusyUntilNs"/> is ahead, the stack is not
+        /// polled (the host's <see cref="IBusyHost.WhileBusy"/> runs instead), and the LAN wakes when it ends.
+        /// </summary>
+        public void SetBusyHost(NetworkStack stack, IBusyHost host)
+        {
+            int i = Array.IndexOf(_stacks, stack);
+            if (i < 0) throw new ArgumentException("the stack is not on this LAN", nameof(stack));
+            _busy[i] = host;
         }
 
         /// <summary>
@@ -65,6 +79,11 @@ namespace EmbeddedTcp.Simulation
             {
                 long d = _stacks[i].NextDeadline();
                 long ns = d >= long.MaxValue / VirtualClock.NanosecondsPerMillisecond ? long.MaxValue : d * VirtualClock.NanosecondsPerMillisecond;
+                if (_busy[i] != null && _busy[i].BusyUntilNs > Clock.NowNs)
+                {
+                    ns = _busy[i].BusyUntilNs; // whatever waits is seen when the CPU is free again
+                }
+
                 if (ns < next)
                 {
                     next = ns;
@@ -78,6 +97,18 @@ namespace EmbeddedTcp.Simulation
             long now = Clock.NowMs;
             for (int i = 0; i < _stacks.Length; i++)
             {
+                IBusyHost busy = _busy[i];
+                if (busy != null)
+                {
+                    if (busy.BusyUntilNs > Clock.NowNs)
+                    {
+                        busy.WhileBusy();
+                        continue;
+                    }
+
+                    busy.TurnStarting(Clock.NowNs);
+                }
+
                 _stacks[i].Poll(now);
             }
 
@@ -94,5 +125,21 @@ namespace EmbeddedTcp.Simulation
 
         /// <summary>Runs for <paramref name="ms"/> milliseconds of virtual time.</summary>
         public void RunFor(long ms) => RunUntil(Clock.NowMs + ms);
+    }
+
+    /// <summary>
+    /// A host whose CPU time is modelled (see <see cref="SimulatedLan.SetBusyHost"/>): the LAN asks
+    /// it whether it is busy before polling its stack.
+    /// </summary>
+    public interface IBusyHost
+    {
+        /// <summary>Virtual time (ns) until which the host's CPU is busy with its last turn.</summary>
+        long BusyUntilNs { get; }
+
+        /// <summary>Called instead of the stack's Poll while busy (hardware that works on: the chip takes frames off the wire).</summary>
+        void WhileBusy();
+
+        /// <summary>Called just before the stack's Poll: a turn begins at <paramref name="nowNs"/>.</summary>
+        void TurnStarting(long nowNs);
     }
 }

@@ -30,12 +30,18 @@ namespace EmbeddedTcp.Bench
                 return 0;
             }
 
+            if (args.Length > 0 && args[0] == "cost-table")
+            {
+                return CostTable.Run(args);
+            }
+
             if (args.Length > 0 && args[0] == "report")
             {
                 return Report.Run(args);
             }
 
             Console.Error.WriteLine("usage: EmbeddedTcp.Bench report [--json FILE] [--skip-tap]   one table of every figure (a few minutes)");
+            Console.Error.WriteLine("       EmbeddedTcp.Bench cost-table [--write]               nanoCLR per-event IL/calls of the ESP32 cost model, from a fresh meter run");
             Console.Error.WriteLine("       EmbeddedTcp.Bench micro [BenchmarkDotNet options]    micro-benchmarks (e.g. micro --filter '*')");
             Console.Error.WriteLine("       EmbeddedTcp.Bench soak-holes H N                      runs the out-of-order scenario N times (harness check)");
             return 2;

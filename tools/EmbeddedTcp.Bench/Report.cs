@@ -6,6 +6,7 @@ using System.IO;
 using System.Text;
 using EmbeddedTcp.Bench.Harness;
 using EmbeddedTcp.Ip;
+using EmbeddedTcp.Simulation.Cost;
 
 namespace EmbeddedTcp.Bench
 {
@@ -17,6 +18,8 @@ namespace EmbeddedTcp.Bench
             "alloc_bytes_per_segment_rx", "alloc_bytes_per_segment_tx", "alloc_bytes_per_request",
             "ns_per_segment_rx", "ns_per_segment_tx", "goodput_mb_s",
             "scale_ratio_8", "scale_ratio_64", "scale_ratio_256", "line_rate_fraction",
+            "modelled_esp32_mbit_rx", "modelled_esp32_mbit_tx", "modelled_esp32_cpu_share_rx", "modelled_esp32_cpu_share_tx",
+            "modelled_esp32_noram_mbit_rx", "modelled_esp32_noram_mbit_tx", "modelled_esp32_noram_cpu_share_rx", "modelled_esp32_noram_cpu_share_tx",
             "spi_transactions_rx", "spi_transactions_tx", "spi_bytes_rx", "spi_bytes_tx",
             "nano_core_bytes", "nano_firmware_bytes", "ram_default_bytes", "ram_per_connection_bytes",
             "tap_rx_vs_lwip", "tap_tx_vs_lwip", "tap_rx_mb_s", "tap_tx_mb_s", "kernel_veth_mb_s",
@@ -170,6 +173,22 @@ namespace EmbeddedTcp.Bench
             Add("5 line rate", "board sends (ENC28J60 model), fraction", F(tx.Fraction, "0.000"), F(tx.GoodputMbps, "0.00") + " Mbit/s " + limit + ", SPI busy " + F(tx.SpiBusyShare * 100, "0") + "%, " + tx.Retransmissions + " retx, " + tx.ChipDrops + " chip drops");
             Add("5 line rate", "board receives, fraction", F(rx.Fraction, "0.000"), F(rx.GoodputMbps, "0.00") + " Mbit/s " + limit + ", SPI busy " + F(rx.SpiBusyShare * 100, "0") + "%, " + rx.Retransmissions + " retx, " + rx.ChipDrops + " chip drops");
             Notes.Add("line_rate_fraction is the lower of the two directions (4 MiB after 256 KiB warm-up, default configurations, 20 MHz SPI, 10 Mbit/s switch, simulated time; board CPU time not modelled).");
+
+            // The same chain with the board's CPU charged (src/EmbeddedTcp.Simulation/Cost): modelled ESP32 goodput.
+            foreach (var (model, key) in new[] { ("esp32-psram", "modelled_esp32"), ("esp32", "modelled_esp32_noram") })
+            {
+                Esp32CostModel m = Esp32CostModel.Get(model);
+                LineRateResult mtx = LineRate.Run(true, 1 << 20, cpu: m);
+                LineRateResult mrx = LineRate.Run(false, 1 << 20, cpu: m);
+                Set(key + "_mbit_rx", mrx.GoodputMbps);
+                Set(key + "_mbit_tx", mtx.GoodputMbps);
+                Set(key + "_cpu_share_rx", mrx.CpuShare);
+                Set(key + "_cpu_share_tx", mtx.CpuShare);
+                Add("5 line rate", "modelled " + m.Target + ", board receives, Mbit/s", F(mrx.GoodputMbps, "0.00"), limit + ", CPU " + F(mrx.CpuShare * 100, "0") + "%, SPI busy " + F(mrx.SpiBusyShare * 100, "0") + "%, " + mrx.Retransmissions + " retx, " + mrx.ChipDrops + " chip drops");
+                Add("5 line rate", "modelled " + m.Target + ", board sends, Mbit/s", F(mtx.GoodputMbps, "0.00"), limit + ", CPU " + F(mtx.CpuShare * 100, "0") + "%, SPI busy " + F(mtx.SpiBusyShare * 100, "0") + "%, " + mtx.Retransmissions + " retx, " + mtx.ChipDrops + " chip drops");
+            }
+
+            Notes.Add("modelled_esp32_* (ESP32_PSRAM_REV3) and modelled_esp32_noram_* (ESP32_REV3): the line-rate chain with each board turn charged its ESP32 time (nanoCLR IL/calls per event from src/EmbeddedTcp.Simulation/Cost/nanoclr-event-costs.json, times from esp32-cost-model.json; 1 MiB after warm-up; the driver's own IL is not in the table yet). Uncertainty about x/÷ 2 (Cost/README.md).");
         }
 
         private static void Spi()

@@ -76,7 +76,7 @@ namespace EmbeddedTcp.Bench
                 string how = "median of 3 × 20 MiB, lwpeer_client.py in a namespace, MB/s = 10^6 B/s";
                 add("8 TAP", "kernel → our discard (TAP), MB/s", Fmt(oursRx), how + "; default config, 4 KiB rings");
                 add("8 TAP", "our chargen → kernel (TAP), MB/s", Fmt(oursTx), how);
-                add("8 TAP", "kernel → lwIP discard (TAP), MB/s", Fmt(lwipRx), "lwIP 2.1.3 (Debian), /work/shared/peers/lwip, 64 KiB windows");
+                add("8 TAP", "kernel → lwIP discard (TAP), MB/s", Fmt(lwipRx), "lwIP 2.1.3 (Debian), /work/shared/peers/lwip, 64 KiB windows; ours with 64 KiB rings too (tap --window 65536)");
                 add("8 TAP", "lwIP chargen → kernel (TAP), MB/s", Fmt(lwipTx), null);
                 add("8 TAP", "kernel → kernel discard (veth), MB/s", Fmt(vethRx), "Python server in a second namespace; JSON kernel_veth_mb_s");
                 add("8 TAP", "kernel chargen → kernel (veth), MB/s", Fmt(vethTx), "not in JSON");
@@ -135,12 +135,18 @@ namespace EmbeddedTcp.Bench
 
         // ------------------------------------------------------------------ the three servers
 
+        /// <summary>Ring sizes of our side in the TAP comparison: lwIP's peer runs with 64 KiB windows.</summary>
+        internal const int WindowBytes = 65536;
+
         private static void Ours(string tag, string peerDir, string python, string work, out double? rx, out double? tx)
         {
             string ns = "etbo" + tag;
             string dev = "etbo" + tag;
             byte[] mac = { 0x02, 0, 0, 0, 0, 0x02 };
+            // Equal windows with lwIP's peer (64 KiB): the same as `tap --window 65536`.
             var config = new NetworkConfig { Address = 0xC0000202 };
+            config.Tcp.ReceiveBufferSize = WindowBytes;
+            config.Tcp.SendBufferSize = WindowBytes;
             bool created = false;
             TapDevice tap = null;
             var server = new OurServer();

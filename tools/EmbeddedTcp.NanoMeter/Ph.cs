@@ -44,6 +44,7 @@ namespace EmbeddedTcp.NanoMeter
         internal static readonly string FirmwareEcho = "@@nanoclr phase firmware-echo";
         internal static readonly string HttpStatusPage = "@@nanoclr phase http-status-page";
         internal static readonly string HttpNotFound = "@@nanoclr phase http-not-found";
+        internal static readonly string FirmwareChargenBlocked = "@@nanoclr phase firmware-chargen-blocked";
 
         // Below TCP.
         internal static readonly string ArpRequestIn = "@@nanoclr phase arp-request-in";
@@ -82,7 +83,7 @@ namespace EmbeddedTcp.NanoMeter
             ConstructDefault, Overhead,
             TcpRx, TcpReceiveCall, TcpTx, TcpPureAck, TcpRequest, TcpOutOfOrder, TcpFillHole, TcpRto,
             TcpZeroWindowProbe, TcpKeepalive, TcpTimeWait, IdlePoll, StackIdlePoll,
-            FirmwareEcho, HttpStatusPage, HttpNotFound,
+            FirmwareEcho, HttpStatusPage, HttpNotFound, FirmwareChargenBlocked,
             ArpRequestIn, ArpResolve, ArpReplyIn, IcmpEcho, IcmpPing, IcmpEchoReply,
             UdpSend, UdpReceive, UdpReceiveCall, DhcpRenewRequest, DhcpRenewAck, DnsQuery, DnsAnswer,
             RejectTcpChecksum, RejectIpChecksum, RejectTruncatedIp, RejectTruncatedTcp, RejectUnknownProtocol,

@@ -17,6 +17,48 @@ namespace EmbeddedTcp.NanoMeter
             Http(s_getRoot, Ph.HttpStatusPage, "HTTP/1.0 200");
             NextScenario();
             Http(s_getMissing, Ph.HttpNotFound, "HTTP/1.0 404");
+            NextScenario();
+            FirmwareChargenBlocked();
+        }
+
+        /// <summary>
+        /// firmware-chargen-blocked: FirmwareApp.Poll alone on a chargen connection whose send ring
+        /// is full (the host reads nothing, its window is closed): the application fills its chunk
+        /// with the RFC 864 pattern and Send takes none of it. In a bulk transfer from chargen this is
+        /// the application's cost per turn, beside Send's own (tcp-tx-segment per segment); the
+        /// ESP32 cost model (src/EmbeddedTcp.Simulation/Cost) charges it per chunk generated.
+        /// </summary>
+        private static void FirmwareChargenBlocked()
+        {
+            int h = s_host.Tcp.Connect(0, BoardIp, 19, 0);
+            Settle();
+            CheckEqual((long)TcpState.Established, (long)s_host.Tcp.GetState(h), "chargen: connected");
+            long last = -1;
+            int still = 0;
+            for (int i = 0; i < 400 && still < 4; i++)
+            {
+                PollAll();
+                long now = s_app.Counters.ChargenBytes;
+                still = now == last && s_link.InFlight == 0 ? still + 1 : 0;
+                last = now;
+            }
+
+            Check(still >= 4, "chargen: the board's send ring filled up");
+            for (int r = 0; r < Rounds; r++)
+            {
+                long before = s_app.Counters.ChargenBytes;
+
+                Debug.WriteLine(Ph.FirmwareChargenBlocked);
+                s_app.Poll(s_now);
+                Debug.WriteLine(Ph.None);
+                Event(Ph.FirmwareChargenBlocked);
+
+                CheckEqual(before, s_app.Counters.ChargenBytes, "chargen: nothing more sent");
+                CheckEqual(0, FromBoard, "chargen: no frame out");
+            }
+
+            CheckEqual(TcpError.Ok, s_host.Tcp.Abort(h), "chargen: host aborts");
+            Settle();
         }
 
         /// <summary>

@@ -9,6 +9,7 @@ using EmbeddedTcp.Firmware;
 using EmbeddedTcp.Ip;
 using EmbeddedTcp.Simulation;
 using EmbeddedTcp.Simulation.Board;
+using EmbeddedTcp.Simulation.Cost;
 using EmbeddedTcp.Tcp;
 using EmbeddedTcp.Wire;
 
@@ -22,7 +23,17 @@ namespace EmbeddedTcp.Sim
         public long DurationNs;
         public bool Ok;
         public long SpiBusyNs;
+        /// <summary>Modelled interpreter time of the board in the phase (0 with --cpu none).</summary>
+        public double CpuBusyNs;
+        /// <summary>Modelled SPI wait of the board in the phase, ESP-IDF's per-transaction time included (0 with --cpu none).</summary>
+        public double ModelledSpiNs;
+        /// <summary>Of <see cref="CpuBusyNs"/> + <see cref="ModelledSpiNs"/>, the idle turns' time.</summary>
+        public double IdleNs;
+        /// <summary>Share of the phase the board's modelled CPU spent on turns that did work (interpreter and SPI waits), %.</summary>
+        public double WorkPercent => DurationNs <= 0 ? 0 : 100.0 * (CpuBusyNs + ModelledSpiNs - IdleNs) / DurationNs;
         public double SpiPercent => DurationNs <= 0 ? 0 : 100.0 * SpiBusyNs / DurationNs;
+        public double CpuPercent => DurationNs <= 0 ? 0 : 100.0 * CpuBusyNs / DurationNs;
+        public double ModelledSpiPercent => DurationNs <= 0 ? 0 : 100.0 * ModelledSpiNs / DurationNs;
         public double Mbps => DurationNs <= 0 ? 0 : Bytes * 8.0 / (DurationNs / 1e9) / 1e6;
     }
 
@@ -47,10 +58,13 @@ namespace EmbeddedTcp.Sim
         private NetworkStack _host;
         private long _phaseStartNs;
         private readonly double _loss;
+        private readonly Esp32CostModel _cpu;
 
-        public Demo(TextWriter output, ulong seed = 1, int bulkKib = 1024, double loss = 0)
+        /// <summary>The demo; <paramref name="cpu"/> charges the board's CPU with that ESP32 model (null: SPI time only, reported).</summary>
+        public Demo(TextWriter output, ulong seed = 1, int bulkKib = 1024, double loss = 0, Esp32CostModel cpu = null)
         {
             _loss = loss;
+            _cpu = cpu;
             _out = output;
             _seed = seed;
             _bulkBytes = Math.Max(1, bulkKib) * 1024;
@@ -72,7 +86,7 @@ namespace EmbeddedTcp.Sim
             var boardConfig = new NetworkConfig { Address = BoardIp };
             boardConfig.Tcp.TraceCapacity = 256;
             _host = _lan.AddHost(HostMac, hostConfig, (uint)(_seed * 2 + 1));
-            _board = new SimulatedBoard(_lan, BoardMac, boardConfig, (uint)(_seed * 2 + 2), new FirmwareOptions { DeviceName = "EmbeddedTcp (simulated board)" });
+            _board = new SimulatedBoard(_lan, BoardMac, boardConfig, (uint)(_seed * 2 + 2), new FirmwareOptions { DeviceName = "EmbeddedTcp (simulated board)" }, cpu: _cpu);
 
             if (_loss > 0)
             {
@@ -84,6 +98,9 @@ namespace EmbeddedTcp.Sim
             _out.WriteLine("EmbeddedTcp simulator: the firmware on a simulated board, exercised by a simulated host");
             _out.WriteLine("  board  192.0.2.2  stack + ENC28J60 driver + FirmwareApp (as flashed) over a register-level ENC28J60 model, SPI "
                 + (_board.SpiClockHz / 1_000_000) + " MHz");
+            _out.WriteLine(_cpu != null
+                ? "  cpu    charged: " + _cpu.Describe() + "; nanoCLR IL per event from src/EmbeddedTcp.Simulation/Cost/" + NanoEventCosts.FileName
+                : "  cpu    not charged (--cpu none): only the SPI bus's time delays the board");
             _out.WriteLine("  host   192.0.2.1  a plain NetworkStack");
             _out.WriteLine("  wire   10 Mbit/s switch, virtual time, seed " + _seed
                 + (_loss > 0 ? ", " + (_loss * 100).ToString("F1", CultureInfo.InvariantCulture) + "% of the board's frames lost each way" : ""));
@@ -157,6 +174,7 @@ namespace EmbeddedTcp.Sim
             _out.WriteLine("[" + (Phases.Count + 1) + "] " + name);
             _phaseStartNs = NowNs;
             long spiStart = _board.SpiBusyNs;
+            double cpuStart = _board.CpuBusyNs, modelledSpiStart = _board.ModelledSpiNs, idleStart = _board.IdleNs;
             long bytes;
             bool ok = true;
             try
@@ -169,7 +187,8 @@ namespace EmbeddedTcp.Sim
                 bytes = 0;
                 ok = false;
             }
-            var p = new DemoPhase { Name = name, Bytes = bytes, DurationNs = NowNs - _phaseStartNs, Ok = ok, SpiBusyNs = _board.SpiBusyNs - spiStart };
+            var p = new DemoPhase { Name = name, Bytes = bytes, DurationNs = NowNs - _phaseStartNs, Ok = ok, SpiBusyNs = _board.SpiBusyNs - spiStart,
+                CpuBusyNs = _board.CpuBusyNs - cpuStart, ModelledSpiNs = _board.ModelledSpiNs - modelledSpiStart, IdleNs = _board.IdleNs - idleStart };
             Phases.Add(p);
             if (bytes > 0)
             {
@@ -362,13 +381,37 @@ namespace EmbeddedTcp.Sim
         private void Summary(double wallSeconds)
         {
             double simSeconds = NowNs / 1e9;
-            _out.WriteLine("summary");
-            _out.WriteLine("    phase                                          bytes   sim time ms   Mbit/s  SPI busy  result");
+            _out.WriteLine("summary" + (_cpu != null ? " (board CPU charged: " + _cpu.Name + " model, " + _cpu.Target + "; --cpu none for the wire and SPI alone)" : " (board CPU not charged: --cpu none)"));
+            if (_cpu != null)
+            {
+                _out.WriteLine("    phase                                          bytes   sim time ms   Mbit/s  CPU work  SPI wait  result");
+            }
+            else
+            {
+                _out.WriteLine("    phase                                          bytes   sim time ms   Mbit/s  SPI busy  result");
+            }
+
             foreach (DemoPhase p in Phases)
             {
-                _out.WriteLine(string.Format(CultureInfo.InvariantCulture, "    {0,-42} {1,9} {2,13:F1} {3,8:F2} {4,8:F1}%  {5}",
-                    p.Name, p.Bytes, p.DurationNs / 1e6, p.Mbps, p.SpiPercent, p.Ok ? "ok" : "FAILED"));
+                if (_cpu != null)
+                {
+                    _out.WriteLine(string.Format(CultureInfo.InvariantCulture, "    {0,-42} {1,9} {2,13:F1} {3,8:F2} {4,8:F1}% {5,8:F1}%  {6}",
+                        p.Name, p.Bytes, p.DurationNs / 1e6, p.Mbps, p.WorkPercent, p.ModelledSpiPercent, p.Ok ? "ok" : "FAILED"));
+                }
+                else
+                {
+                    _out.WriteLine(string.Format(CultureInfo.InvariantCulture, "    {0,-42} {1,9} {2,13:F1} {3,8:F2} {4,8:F1}%  {5}",
+                        p.Name, p.Bytes, p.DurationNs / 1e6, p.Mbps, p.SpiPercent, p.Ok ? "ok" : "FAILED"));
+                }
             }
+
+            if (_cpu != null)
+            {
+                _out.WriteLine("    CPU work: share of the phase the board spent on turns that moved frames (IL, calls and SPI waits, modelled); SPI wait: the part of all turns spent in SPI transfers");
+            }
+
+            _out.WriteLine(string.Format(CultureInfo.InvariantCulture, "    the wire's limit: {0:F2} Mbit/s of TCP payload (1460 of every 1538 bytes on 10 Mbit/s){1}",
+                1460.0 / 1538.0 * 10.0, _cpu != null ? "; bulk Mbit/s above are the modelled " + _cpu.Target + " goodput" : ""));
             FirmwareCounters fc = _board.App.Counters;
             TcpCounters bt = _board.Stack.Tcp.Counters;
             NetworkCounters bn = _board.Stack.Counters;

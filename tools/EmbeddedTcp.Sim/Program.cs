@@ -38,10 +38,17 @@ namespace EmbeddedTcp.Sim
             var demoSeed = new Option<ulong>("--seed") { Description = "Seed of the simulated network and stacks.", DefaultValueFactory = _ => 1 };
             var demoBytes = new Option<int>("--bulk-kib") { Description = "KiB sent to discard and read from chargen.", DefaultValueFactory = _ => 1024 };
             var demoLoss = new Option<double>("--loss") { Description = "Fraction of the board's frames lost in each direction (e.g. 0.02)." };
+            var demoCpu = new Option<string>("--cpu")
+            {
+                Description = "Charge the board's CPU with an ESP32 cost model: esp32-psram (ESP32_PSRAM_REV3, the default), esp32 (ESP32_REV3), none (SPI time only).",
+                DefaultValueFactory = _ => EmbeddedTcp.Simulation.Cost.Esp32CostModel.DefaultName,
+            };
+            demoCpu.AcceptOnlyFromAmong(EmbeddedTcp.Simulation.Cost.Esp32CostModel.Names);
+            root.Options.Add(demoCpu);
             root.Options.Add(demoLoss);
             root.Options.Add(demoSeed);
             root.Options.Add(demoBytes);
-            root.SetAction(p => Guard(stderr, () => RunDemo(stdout, stderr, p.GetValue(demoSeed), p.GetValue(demoBytes), p.GetValue(demoLoss))));
+            root.SetAction(p => Guard(stderr, () => RunDemo(stdout, stderr, p.GetValue(demoSeed), p.GetValue(demoBytes), p.GetValue(demoLoss), p.GetValue(demoCpu))));
 
             // scenario list | scenario NAME [--pcap F] [--svg F] [--events-json F] [--seed N]
             var scenario = new Command("scenario", "TCP stories between two simulated stacks, printed as ladder diagrams. 'scenario list' names them.");
@@ -76,7 +83,7 @@ namespace EmbeddedTcp.Sim
             }
         }
 
-        private static int RunDemo(TextWriter stdout, TextWriter stderr, ulong seed, int bulkKib, double loss)
+        private static int RunDemo(TextWriter stdout, TextWriter stderr, ulong seed, int bulkKib, double loss, string cpu)
         {
             if (loss < 0 || loss >= 1)
             {
@@ -84,7 +91,7 @@ namespace EmbeddedTcp.Sim
                 return 2;
             }
 
-            return new Demo(stdout, seed, bulkKib, loss).Run();
+            return new Demo(stdout, seed, bulkKib, loss, EmbeddedTcp.Simulation.Cost.Esp32CostModel.Get(cpu)).Run();
         }
 
         private static int RunScenario(TextWriter stdout, TextWriter stderr, string name, ulong seed, string pcap, string svg, string json)

@@ -26,7 +26,8 @@ namespace EmbeddedTcp.Sim
             var dup = new Option<double>("--dup") { Description = "Duplicate this fraction of frames." };
             var reorder = new Option<double>("--reorder") { Description = "Reorder this fraction of frames." };
             var seed = new Option<ulong>("--seed") { Description = "Seed of the fault injection.", DefaultValueFactory = _ => 1 };
-            foreach (Option o in new Option[] { tap, ip, gateway, dns, dhcp, mac, connect, resolve, seconds, pcap, loss, dup, reorder, seed }) cmd.Options.Add(o);
+            var window = new Option<int>("--window") { Description = "Receive and send ring size of each connection in bytes (its receive window; default 4096). 65536 matches lwIP's TAP peer." };
+            foreach (Option o in new Option[] { window, tap, ip, gateway, dns, dhcp, mac, connect, resolve, seconds, pcap, loss, dup, reorder, seed }) cmd.Options.Add(o);
 
             cmd.SetAction(p =>
             {
@@ -41,6 +42,7 @@ namespace EmbeddedTcp.Sim
                     Duplicate = p.GetValue(dup),
                     Reorder = p.GetValue(reorder),
                     Seed = p.GetValue(seed),
+                    WindowBytes = p.GetValue(window),
                 };
                 string s;
                 if ((s = p.GetValue(ip)) != null && !TapRunner.TryParseCidr(s, out o.Address, out o.Netmask)) return Bad(stderr, "bad --ip '" + s + "' (want A.B.C.D/P)");
@@ -51,6 +53,7 @@ namespace EmbeddedTcp.Sim
                 if (o.Address == 0 && !o.Dhcp) return Bad(stderr, "give --ip A.B.C.D/P or --dhcp");
                 if (o.Loss < 0 || o.Loss > 1 || o.Duplicate < 0 || o.Duplicate > 1 || o.Reorder < 0 || o.Reorder > 1) return Bad(stderr, "--loss/--dup/--reorder are fractions between 0 and 1");
                 if (o.Seconds < 0) return Bad(stderr, "--seconds must be positive");
+                if (o.WindowBytes != 0 && (o.WindowBytes < 536 || o.WindowBytes > 1 << 20)) return Bad(stderr, "--window is a ring size in bytes, 536 to 1048576");
 
                 using var cts = new CancellationTokenSource();
                 ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cts.Cancel(); };

@@ -31,6 +31,8 @@ namespace EmbeddedTcp.Sim
         public string Pcap;
         public double Loss, Duplicate, Reorder;
         public ulong Seed = 1;
+        /// <summary>Receive and send ring sizes of each connection, bytes (0: the stack's defaults, 4096); the bench's side-by-side with lwIP uses 65536 as lwIP does.</summary>
+        public int WindowBytes;
         /// <summary>Called once the TAP is open (tests move the interface into their namespace then).</summary>
         public Action Opened;
     }
@@ -87,6 +89,12 @@ namespace EmbeddedTcp.Sim
                     DhcpHostName = "embeddedtcp",
                 };
                 config.Tcp.TraceCapacity = 256;
+                if (o.WindowBytes > 0)
+                {
+                    config.Tcp.ReceiveBufferSize = o.WindowBytes;
+                    config.Tcp.SendBufferSize = o.WindowBytes;
+                }
+
                 var stack = new NetworkStack(config, device, new SeededRandom((uint)o.Seed ^ (uint)Environment.TickCount64));
                 var app = new FirmwareApp(stack, new FirmwareOptions
                 {

@@ -17,6 +17,9 @@ namespace EmbeddedTcp.Simulation.Board
         private readonly Enc28j60Model _chip;
         private readonly SimulatedPort _port;
         private readonly byte[] _frame = new byte[EthernetTiming.MaxFrameBytes];
+        private readonly byte[][] _held = new byte[32][];
+        private readonly int[] _heldLength = new int[32];
+        private int _heldCount;
 
         /// <summary>Bridges <paramref name="chip"/> (driven by <paramref name="driver"/>) to <paramref name="port"/>.</summary>
         public Enc28j60PortBridge(INetworkDevice driver, Enc28j60Model chip, SimulatedPort port)
@@ -25,6 +28,23 @@ namespace EmbeddedTcp.Simulation.Board
             _chip = chip ?? throw new ArgumentNullException(nameof(chip));
             _port = port ?? throw new ArgumentNullException(nameof(port));
             _chip.FrameTransmitted = OnTransmitted;
+        }
+
+        /// <summary>
+        /// When true, frames the chip transmits wait in the bridge until <see cref="ReleaseHeld"/>:
+        /// a board whose CPU time is modelled sends what its turn wrote when the turn's time is up.
+        /// </summary>
+        public bool HoldTransmitted { get; set; }
+
+        /// <summary>Sends the frames held back (in order).</summary>
+        public void ReleaseHeld()
+        {
+            for (int i = 0; i < _heldCount; i++)
+            {
+                Forward(_held[i], 0, _heldLength[i]);
+            }
+
+            _heldCount = 0;
         }
 
         /// <summary>Frames the chip transmitted that the port refused (link down, queue full).</summary>
@@ -85,6 +105,23 @@ namespace EmbeddedTcp.Simulation.Board
         }
 
         private void OnTransmitted(byte[] frame, int offset, int length)
+        {
+            if (HoldTransmitted && _heldCount < _held.Length)
+            {
+                if (_held[_heldCount] == null)
+                {
+                    _held[_heldCount] = new byte[EthernetTiming.MaxFrameBytes];
+                }
+
+                Buffer.BlockCopy(frame, offset, _held[_heldCount], 0, length);
+                _heldLength[_heldCount++] = length;
+                return;
+            }
+
+            Forward(frame, offset, length);
+        }
+
+        private void Forward(byte[] frame, int offset, int length)
         {
             if (_port.Send(frame, offset, length))
             {

@@ -21,7 +21,7 @@ namespace EmbeddedTcp.Tests.NanoClr
         private static NanoMeterOutput s_output;
         private static string s_raw;
 
-        private static NanoMeterOutput Run()
+        internal static NanoMeterOutput Run()
         {
             string kit = NanoKit.Require();
             string core = NanoKit.BuiltPe("src/EmbeddedTcp.Nano", "EmbeddedTcp.pe");

@@ -28,6 +28,30 @@ namespace EmbeddedTcp.Tests.Sim
         }
 
         [Fact]
+        public void ChargedCpuSlowsTheBoardByTheModelAndStaysDeterministic()
+        {
+            var free = new Demo(TextWriter.Null, 1, 128);
+            var psram = new Demo(TextWriter.Null, 1, 128, cpu: EmbeddedTcp.Simulation.Cost.Esp32CostModel.Get("esp32-psram"));
+            var plain = new Demo(TextWriter.Null, 1, 128, cpu: EmbeddedTcp.Simulation.Cost.Esp32CostModel.Get("esp32"));
+            var again = new Demo(TextWriter.Null, 1, 128, cpu: EmbeddedTcp.Simulation.Cost.Esp32CostModel.Get("esp32-psram"));
+            foreach (Demo d in new[] { free, psram, plain, again })
+            {
+                Assert.Equal(0, d.Run());
+            }
+
+            for (int bulk = 2; bulk <= 3; bulk++)
+            {
+                // ESP32_REV3's toggle loop ran 3x slower than ESP32_PSRAM_REV3's: its board is slower, both slower than an uncharged one.
+                Assert.True(plain.Phases[bulk].Mbps < psram.Phases[bulk].Mbps && psram.Phases[bulk].Mbps < free.Phases[bulk].Mbps,
+                    plain.Phases[bulk].Mbps + " < " + psram.Phases[bulk].Mbps + " < " + free.Phases[bulk].Mbps);
+                Assert.Equal(psram.Phases[bulk].DurationNs, again.Phases[bulk].DurationNs);
+                Assert.InRange(psram.Phases[bulk].WorkPercent, 50, 101);
+            }
+
+            Assert.True(psram.Board.CpuBusyNs > 0 && psram.Board.Turns > 0 && free.Board.CpuBusyNs == 0);
+        }
+
+        [Fact]
         public void DemoFiguresComeFromTheSimulatedBoard()
         {
             var demo = new Demo(TextWriter.Null, 1, 128);

@@ -3,6 +3,7 @@ using EmbeddedTcp.Drivers.Enc28j60;
 using EmbeddedTcp.Hal;
 using EmbeddedTcp.Ip;
 using EmbeddedTcp.Simulation;
+using EmbeddedTcp.Simulation.Cost;
 using EmbeddedTcp.Simulation.Enc28j60;
 using EmbeddedTcp.Tcp;
 
@@ -21,6 +22,8 @@ namespace EmbeddedTcp.Bench.Harness
         public long ChipDrops;
         /// <summary>Retransmissions by either stack during the measurement.</summary>
         public long Retransmissions;
+        /// <summary>Share of simulated time the board's modelled CPU spent interpreting (0 without a model).</summary>
+        public double CpuShare;
     }
 
     /// <summary>
@@ -28,7 +31,9 @@ namespace EmbeddedTcp.Bench.Harness
     /// SimulatedPort of a SimulatedSwitch ↔ the peer's port and NetworkStack. The board is busy
     /// for (SPI bytes × 8 / SPI clock) after each of its turns and cannot run again before that;
     /// frames it wrote leave for the wire when its turn ends; the chip takes frames from the wire
-    /// when they arrive, busy or not. CPU time of the board is not modelled (only SPI).
+    /// when they arrive, busy or not. With an <see cref="Esp32CostModel"/> a turn costs its modelled
+    /// ESP32 time instead (IL, calls and SPI transfers, <see cref="BoardTurn"/>: the stack's Poll and
+    /// the bench's Send or Receive); without, only its SPI bytes.
     /// </summary>
     public static class LineRate
     {
@@ -39,7 +44,7 @@ namespace EmbeddedTcp.Bench.Harness
         /// Bulk transfer of <paramref name="bytes"/> (after a 256 KiB warm-up), board → peer when
         /// <paramref name="boardSends"/>, else peer → board. Default configurations on both stacks.
         /// </summary>
-        public static LineRateResult Run(bool boardSends, long bytes = 2 << 20, long spiHz = 20000000, long wireBitsPerSecond = 10000000)
+        public static LineRateResult Run(bool boardSends, long bytes = 2 << 20, long spiHz = 20000000, long wireBitsPerSecond = 10000000, Esp32CostModel cpu = null)
         {
             byte[] boardMac = { 2, 0, 0, 0, 0, 1 };
             byte[] peerMac = { 2, 0, 0, 0, 0, 2 };
@@ -53,7 +58,8 @@ namespace EmbeddedTcp.Bench.Harness
 
             var boardConfig = new NetworkConfig { Address = StackPair.IpA };
             var peerConfig = new NetworkConfig { Address = StackPair.IpB };
-            var board = new NetworkStack(boardConfig, driver, new SeededRandom(1));
+            var counter = new TurnCountingDevice(driver);
+            var board = new NetworkStack(boardConfig, counter, new SeededRandom(1));
             var peer = new NetworkStack(peerConfig, peerPort, new SeededRandom(2));
 
             NetworkStack sender = boardSends ? board : peer;
@@ -75,6 +81,7 @@ namespace EmbeddedTcp.Bench.Harness
             long received = 0;
             long warmup = 256 << 10;
             long startNs = -1, startBusy = 0, startDrops = 0, startRetx = 0;
+            double cpuNs = 0, startCpu = 0;
             long spiPerByteNs100 = 8L * 1000000000L * 100 / spiHz; // hundredths of ns per SPI byte
 
             for (long guard = 0; guard < 100000000 && received < warmup + bytes; guard++)
@@ -93,12 +100,24 @@ namespace EmbeddedTcp.Bench.Harness
                 long boardDue = chip.PacketCount > 0 ? now : board.NextDeadline() * VirtualClock.NanosecondsPerMillisecond;
                 if (now >= boardFreeNs && now >= boardDue)
                 {
-                    long b0 = chip.BytesTransferred;
+                    long b0 = chip.BytesTransferred, t0 = chip.Transactions;
+                    counter.Turn.Clear();
                     board.Poll(clock.NowMs);
                     if (boardSends) { if (tx > 0 && board.Tcp.GetState(tx) == TcpState.Established) board.Tcp.Send(tx, source, 0, source.Length); }
                     else received += Drain(board, listener, ref rx, sink);
                     long busy = (chip.BytesTransferred - b0) * spiPerByteNs100 / 100;
                     spiBusyNs += busy;
+                    if (cpu != null)
+                    {
+                        BoardTurn turn = counter.Turn;
+                        turn.AppReceives = boardSends ? 0 : turn.RxData;
+                        turn.SpiBytes = chip.BytesTransferred - b0;
+                        turn.SpiTransactions = chip.Transactions - t0;
+                        double c = turn.CpuNs(cpu);
+                        cpuNs += c;
+                        busy = (long)Math.Ceiling(c + turn.SpiNs(cpu));
+                    }
+
                     boardFreeNs = now + busy;
                     while (pendingCount < pending.Length && chip.TryTakeTransmitted(pending[pendingCount], 0, out len))
                     {
@@ -118,6 +137,7 @@ namespace EmbeddedTcp.Bench.Harness
                     startNs = clock.NowNs;
                     received = warmup;
                     startBusy = spiBusyNs;
+                    startCpu = cpuNs;
                     startDrops = chip.FramesDroppedFull;
                     startRetx = board.Tcp.Counters.Retransmissions + peer.Tcp.Counters.Retransmissions;
                 }
@@ -143,6 +163,7 @@ namespace EmbeddedTcp.Bench.Harness
             result.Fraction = result.GoodputMbps / TcpLimitMbps;
             result.SpiBusyShare = (spiBusyNs - startBusy) / 1e9 / seconds;
             result.ChipDrops = chip.FramesDroppedFull - startDrops;
+            result.CpuShare = (cpuNs - startCpu) / 1e9 / seconds;
             result.Retransmissions = board.Tcp.Counters.Retransmissions + peer.Tcp.Counters.Retransmissions - startRetx;
             return result;
         }

@@ -301,7 +301,7 @@ namespace EmbeddedTcp.Bench.Harness
             "tcp-rx-segment", "tcp-receive-call", "tcp-tx-segment", "tcp-pure-ack", "tcp-request-response",
             "tcp-out-of-order", "tcp-fill-hole", "tcp-rto", "tcp-zero-window-probe", "tcp-keepalive",
             "tcp-time-wait-expiry", "idle-poll", "stack-idle-poll",
-            "firmware-echo", "http-status-page", "http-not-found",
+            "firmware-echo", "http-status-page", "http-not-found", "firmware-chargen-blocked",
             "arp-request-in", "arp-resolve", "arp-reply-in", "icmp-echo", "icmp-ping", "icmp-echo-reply",
             "udp-send", "udp-receive", "udp-receive-call", "dhcp-renew-request", "dhcp-renew-ack", "dns-query", "dns-answer",
             "reject-tcp-checksum", "reject-ip-checksum", "reject-truncated-ip", "reject-truncated-tcp",
