@@ -469,6 +469,22 @@ namespace EmbeddedTcp.Tcp
                 && (c.State == TcpState.Established || c.State == TcpState.CloseWait);
         }
 
+        /// <summary>
+        /// Bytes <see cref="Send"/> would take now (free space in the send ring), 0 when it would take
+        /// none (a stale handle, an error, a FIN queued, or a state that cannot send). Lets a sender
+        /// that makes its data (a generator, a formatter) make only what fits.
+        /// </summary>
+        public int SendSpace(int handle)
+        {
+            TcpConnection c = Resolve(handle);
+            if (c == null || c.Error != 0 || c.FinQueued || (c.State != TcpState.Established && c.State != TcpState.CloseWait))
+            {
+                return 0;
+            }
+
+            return c.SendRing.Free;
+        }
+
         /// <summary>True when Receive would return data, end of stream or an error rather than 0.</summary>
         public bool CanReceive(int handle)
         {

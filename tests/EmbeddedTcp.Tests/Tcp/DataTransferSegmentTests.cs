@@ -31,6 +31,22 @@ namespace EmbeddedTcp.Tests.Tcp
         }
 
         [Fact]
+        public void SendSpace_IsWhatSendTakes_AndZeroWhenItWouldTakeNothing()
+        {
+            var f = BigWindowPeer(new TcpConfig { SendBufferSize = 4096 });
+            Assert.Equal(4096, f.Stack.SendSpace(f.Handle));
+            Assert.Equal(3000, f.Stack.Send(f.Handle, new byte[3000], 0, 3000));
+            int space = f.Stack.SendSpace(f.Handle);
+            Assert.Equal(4096 - f.Stack.BytesQueued(f.Handle), space);
+            Assert.Equal(space, f.Stack.Send(f.Handle, new byte[8000], 0, 8000));
+            Assert.Equal(0, f.Stack.SendSpace(f.Handle));
+            Assert.False(f.Stack.CanSend(f.Handle));
+            Assert.Equal(0, f.Stack.SendSpace(f.Handle ^ 0x7F));    // a stale or invalid handle
+            Assert.Equal(0, f.Stack.Shutdown(f.Handle));
+            Assert.Equal(0, f.Stack.SendSpace(f.Handle));           // FIN queued: Send takes nothing more
+        }
+
+        [Fact]
         public void FastRetransmit_OnThirdDuplicateAck()
         {
             var f = BigWindowPeer();
