@@ -180,6 +180,48 @@ namespace EmbeddedTcp.Tests.Apps
             rig.Client.Disconnect();
         }
 
+        private sealed class FirmwarePoll : IPollable
+        {
+            public EmbeddedTcp.Firmware.FirmwareApp App;
+            public void Poll(EmbeddedTcp.Ip.NetworkStack stack, long nowMs) => App?.Poll(nowMs);
+        }
+
+        [SkippableFact]
+        public void FirmwarePublishesItsStatusAndAnswersCommands()
+        {
+            Skip.If(ExternalTool.Find("mosquitto") == null || ExternalTool.Find("mosquitto_sub") == null,
+                "mosquitto / mosquitto-clients are not installed (listed in .ci/debian-packages.txt)");
+            KernelPeer peer = KernelPeer.Create(out string skip);
+            Skip.If(peer == null, skip);
+            using var rig = new Rig { Peer = peer };
+            rig.Conf = Path.Combine(Path.GetTempPath(), "etcp-mosquitto-" + Environment.ProcessId + "-" + peer.TapName + ".conf");
+            File.WriteAllText(rig.Conf, "listener 1883 " + KernelPeer.KernelAddress + "\nallow_anonymous true\npersistence false\n");
+            rig.StartBroker();
+            const string topic = "embeddedtcp/020000000002/";
+            Process status = rig.Subscribe(topic + "status", 2);
+            var poll = new FirmwarePoll();
+            poll.App = peer.Runner.Do(s => new EmbeddedTcp.Firmware.FirmwareApp(s, new EmbeddedTcp.Firmware.FirmwareOptions
+            {
+                MqttBroker = KernelPeer.KernelIp, MqttStatusIntervalMs = 500,
+            }));
+            peer.Runner.Add(poll);
+            List<string> lines = Rig.Lines(status, 20_000);
+            Assert.Equal(2, lines.Count);
+            Assert.StartsWith(topic + "status {\"address\":\"192.0.2.2\",\"uptime_s\":", lines[0]);
+            Assert.EndsWith("\"mqtt_connects\":1}}", lines[1]);
+            using (var json = System.Text.Json.JsonDocument.Parse(lines[1].Substring(lines[1].IndexOf(' ') + 1)))
+            {
+                Assert.Equal(16, json.RootElement.GetProperty("tcp_capacity").GetInt32());
+            }
+
+            Process reply = rig.Subscribe(topic + "reply", 2);
+            rig.Publish(topic + "cmd", "ping", 1);
+            rig.Publish(topic + "cmd", "reboot-now", 1);
+            Assert.Equal(new[] { topic + "reply pong", topic + "reply error: unknown command" }, Rig.Lines(reply, 15_000));
+            Assert.Equal(2, peer.Runner.Do(s => poll.App.Mqtt.Commands));
+            Assert.Equal(0, peer.Runner.Do(s => poll.App.Mqtt.Client.Counters.ProtocolErrors));
+        }
+
         [SkippableFact]
         public void KeepaliveHoldsTheSessionOverSeveralIntervals()
         {
