@@ -95,6 +95,13 @@ namespace EmbeddedTcp.Tests.Apps
         }
 
         [Fact]
+        public void MemoryPerClientIsWhatTheReadmeSays()
+        {
+            var pair = new MemoryPair();
+            Assert.Equal(1024 + 1024 + 8 * 512 + 8 * 128 + 128 + 25 + 8 * 11 + 8 * 8, new MqttClient(pair.A, new MqttOptions()).BufferBytes);
+        }
+
+        [Fact]
         public void ConnectPacketCarriesIdKeepaliveWillUserAndPassword()
         {
             var rig = new Rig(new MqttOptions
