@@ -69,6 +69,9 @@ namespace EmbeddedTcp.Firmware
         /// <summary>What the application has done.</summary>
         public readonly FirmwareCounters Counters = new FirmwareCounters();
 
+        /// <summary>The MQTT status publisher and command topic (null unless <see cref="FirmwareOptions.MqttBroker"/> is set).</summary>
+        public readonly FirmwareMqtt Mqtt;
+
         /// <summary>Listens on the configured ports of <paramref name="stack"/> and allocates every buffer.</summary>
         public FirmwareApp(NetworkStack stack, FirmwareOptions options)
         {
@@ -93,6 +96,7 @@ namespace EmbeddedTcp.Firmware
             _chargenListener = ListenOn(_options.ChargenPort, backlog);
             _httpListener = ListenOn(_options.HttpPort, backlog);
             _stack.GetMacAddress(_mac, 0);
+            Mqtt = _options.MqttBroker != 0 ? new FirmwareMqtt(this, stack, _options) : null;
         }
 
         /// <summary>The stack the application runs on.</summary>
@@ -184,6 +188,11 @@ namespace EmbeddedTcp.Firmware
             AcceptAll(_chargenListener, FirmwareService.Chargen);
             AcceptAll(_httpListener, FirmwareService.Http);
             RunClient();
+            if (Mqtt != null)
+            {
+                Mqtt.Poll(nowMs);
+            }
+
             for (int i = 0; i < _sessions.Length; i++)
             {
                 Session s = _sessions[i];

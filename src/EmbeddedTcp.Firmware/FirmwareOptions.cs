@@ -45,6 +45,18 @@ namespace EmbeddedTcp.Firmware
         /// </summary>
         public int ConnectToRetryMs = 5000;
 
+        /// <summary>MQTT (FirmwareMqtt): the broker's address, host order; 0 (default) = no MQTT.</summary>
+        public uint MqttBroker;
+
+        /// <summary>MQTT: the broker's port. Default 1883.</summary>
+        public int MqttPort = 1883;
+
+        /// <summary>MQTT: the status is published every this many ms. Default 10000.</summary>
+        public int MqttStatusIntervalMs = 10000;
+
+        /// <summary>MQTT: bytes reserved for the status JSON. Default 512.</summary>
+        public int MqttStatusSize = 512;
+
         /// <summary>Name shown on the status page. Default "EmbeddedTcp".</summary>
         public string DeviceName = "EmbeddedTcp";
     }

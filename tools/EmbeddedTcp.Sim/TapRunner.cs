@@ -25,6 +25,9 @@ namespace EmbeddedTcp.Sim
         public byte[] Mac = { 0x02, 0x45, 0x54, 0x43, 0x50, 0x02 };
         public uint ConnectAddress;
         public int ConnectPort;
+        /// <summary>MQTT broker for the firmware's status publishing (0 = none).</summary>
+        public uint MqttAddress;
+        public int MqttPort;
         public string Resolve;
         /// <summary>Run time in seconds; 0 = until cancelled (Ctrl-C).</summary>
         public double Seconds;
@@ -101,11 +104,15 @@ namespace EmbeddedTcp.Sim
                     ConnectToAddress = o.ConnectAddress,
                     ConnectToPort = o.ConnectPort > 0 ? o.ConnectPort : 7,
                     DeviceName = "EmbeddedTcp (TAP " + o.Interface + ")",
+                    MqttBroker = o.MqttAddress,
+                    MqttPort = o.MqttPort > 0 ? o.MqttPort : 1883,
+                    MqttStatusIntervalMs = 5000,
                 });
 
                 stdout.WriteLine("firmware on TAP " + o.Interface + " (mac " + Mac(o.Mac) + "), "
                     + (o.Dhcp ? "address by DHCP" : Ipv4Address.Format(o.Address) + "/" + AsciiWriter.PrefixLength(o.Netmask))
                     + "; echo 7, discard 9, chargen 19, http 80"
+                    + (o.MqttAddress != 0 ? "; mqtt " + Ipv4Address.Format(o.MqttAddress) + ":" + o.MqttPort + " topics embeddedtcp/" + Mac(o.Mac).Replace(":", "") + "/{status,cmd,reply}" : "")
                     + (o.ConnectAddress != 0 ? "; connecting to " + Ipv4Address.Format(o.ConnectAddress) + ":" + o.ConnectPort : "")
                     + (faults ? string.Format(CultureInfo.InvariantCulture, "; faults loss {0} dup {1} reorder {2} seed {3}", o.Loss, o.Duplicate, o.Reorder, o.Seed) : ""));
                 stdout.WriteLine(o.Seconds > 0 ? "running for " + o.Seconds.ToString(CultureInfo.InvariantCulture) + " s (Ctrl-C stops)" : "running until Ctrl-C");

@@ -80,7 +80,7 @@ namespace EmbeddedTcp.Tests.Board
             var hint = new Regex(@"^(?<id>.+?)\.(?<version>\d+\.\d+\.\d+)$");
             var problems = new List<string>();
             string[] nfprojs = BoardPackages.Nfprojs();
-            Assert.Equal(4, nfprojs.Length);
+            Assert.Equal(5, nfprojs.Length);
             foreach (string nfproj in nfprojs)
             {
                 string dir = Path.GetDirectoryName(Path.Combine(Root, nfproj));

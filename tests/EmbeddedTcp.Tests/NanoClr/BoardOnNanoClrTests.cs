@@ -33,10 +33,11 @@ namespace EmbeddedTcp.Tests.NanoClr
             string kit = NanoKit.Require();
             string board = NanoKit.BuiltPe(TypeCheckDir, "EmbeddedTcp.Esp32Enc28j60.pe");
             string core = NanoKit.BuiltPe("src/EmbeddedTcp.Nano", "EmbeddedTcp.pe");
+            string apps = NanoKit.BuiltPe("src/EmbeddedTcp.Apps.Nano", "EmbeddedTcp.Apps.pe"); // the firmware's MQTT part
             string firmware = NanoKit.BuiltPe("src/EmbeddedTcp.Firmware.Nano", "EmbeddedTcp.Firmware.pe");
             var args = new List<string> { "-t", "60" };
             args.AddRange(DeviceTestsOnNanoClrTests.Libraries);
-            args.AddRange(new[] { core, firmware, board });
+            args.AddRange(new[] { core, apps, firmware, board });
             NanoKit.RunResult r = NanoKit.Run(kit, "nanoclr-run", 60, args.ToArray());
             string all = r.Output + r.Error;
 

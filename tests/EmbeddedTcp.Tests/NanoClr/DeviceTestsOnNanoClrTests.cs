@@ -81,10 +81,12 @@ namespace EmbeddedTcp.Tests.NanoClr
             string kit = NanoKit.KitPath;
             string tests = NanoKit.BuiltPe("tests/EmbeddedTcp.DeviceTests.NanoClr", "NFUnitTest.pe");
             string core = NanoKit.BuiltPe("src/EmbeddedTcp.Nano", "EmbeddedTcp.pe");
+            string apps = NanoKit.BuiltPe("src/EmbeddedTcp.Apps.Nano", "EmbeddedTcp.Apps.pe"); // the firmware's MQTT part
             string firmware = NanoKit.BuiltPe("src/EmbeddedTcp.Firmware.Nano", "EmbeddedTcp.Firmware.pe");
             var args = new List<string> { "-v", "-t", TimeLimitSeconds.ToString(), tests };
             args.AddRange(Libraries);
             args.Add(core);
+            args.Add(apps);
             args.Add(firmware);
             NanoKit.RunResult result = NanoKit.Run(kit, "nf-test", TimeLimitSeconds, args.ToArray());
             return new Run { Result = result, Report = NanoTestReport.Parse(result.Output) };

@@ -11,7 +11,8 @@ namespace EmbeddedTcp.Tests.NanoClr
             string kit = NanoKit.Require();
             string core = NanoKit.BuiltPe("src/EmbeddedTcp.Nano", "EmbeddedTcp.pe");
             string firmware = NanoKit.BuiltPe("src/EmbeddedTcp.Firmware.Nano", "EmbeddedTcp.Firmware.pe");
-            var r = NanoKit.Run(kit, "nanoclr-run", 60, "-t", "60", core, firmware);
+            string apps = NanoKit.BuiltPe("src/EmbeddedTcp.Apps.Nano", "EmbeddedTcp.Apps.pe"); // the firmware's MQTT part
+            var r = NanoKit.Run(kit, "nanoclr-run", 60, "-t", "60", core, apps, firmware);
             Assert.True(r.ExitCode == 0, "nanoclr-run exit " + r.ExitCode + "\n" + r.Output + r.Error);
             Assert.Contains("Assembly: EmbeddedTcp (", r.Output);
             Assert.Contains("Assembly: EmbeddedTcp.Firmware (", r.Output);

@@ -26,12 +26,13 @@ namespace EmbeddedTcp.Tests.NanoClr
             string kit = NanoKit.Require();
             string core = NanoKit.BuiltPe("src/EmbeddedTcp.Nano", "EmbeddedTcp.pe");
             string firmware = NanoKit.BuiltPe("src/EmbeddedTcp.Firmware.Nano", "EmbeddedTcp.Firmware.pe");
+            string apps = NanoKit.BuiltPe("src/EmbeddedTcp.Apps.Nano", "EmbeddedTcp.Apps.pe"); // the firmware's MQTT part
             string meter = NanoKit.BuiltPe("tools/EmbeddedTcp.NanoMeter", "EmbeddedTcp.NanoMeter.pe");
             lock (Gate)
             {
                 if (s_output == null)
                 {
-                    var r = NanoKit.Run(kit, "nanoclr-run", 300, "-t", "300", core, firmware, meter);
+                    var r = NanoKit.Run(kit, "nanoclr-run", 300, "-t", "300", core, apps, firmware, meter);
                     Assert.True(r.ExitCode == 0, "nanoclr-run exit " + r.ExitCode + "\n" + Tail(r.Output) + r.Error);
                     s_raw = r.Output;
                     s_output = NanoMeterOutput.Parse(r.Output);

@@ -67,10 +67,11 @@ namespace EmbeddedTcp.Tests.NanoClr
             string tests = NanoKit.BuiltPe("tests/EmbeddedTcp.NanoTests", "NFUnitTest.pe");
             string core = NanoKit.BuiltPe("src/EmbeddedTcp.Nano", "EmbeddedTcp.pe");
             string firmware = NanoKit.BuiltPe("src/EmbeddedTcp.Firmware.Nano", "EmbeddedTcp.Firmware.pe");
+            string apps = NanoKit.BuiltPe("src/EmbeddedTcp.Apps.Nano", "EmbeddedTcp.Apps.pe"); // the firmware's MQTT part
             // nf-test loads mscorlib, the launcher and TestFramework, then these dependencies in
             // order (the firmware needs the core), then NFUnitTest.pe. -v: all program output, so
             // a crash or a hang shows what ran last.
-            var run = NanoKit.Run(kit, "nf-test", TimeLimitSeconds, "-v", "-t", TimeLimitSeconds.ToString(), tests, core, firmware);
+            var run = NanoKit.Run(kit, "nf-test", TimeLimitSeconds, "-v", "-t", TimeLimitSeconds.ToString(), tests, core, apps, firmware);
             NanoTestReport report = NanoTestReport.Parse(run.Output);
             foreach (NanoTestResult r in report.Results)
             {

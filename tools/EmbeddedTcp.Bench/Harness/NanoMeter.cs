@@ -335,12 +335,13 @@ namespace EmbeddedTcp.Bench.Harness
             return string.IsNullOrEmpty(env) ? Path.GetFullPath(Path.Combine(repoRoot, "..", "shared", "nanoframework")) : Path.GetFullPath(env);
         }
 
-        /// <summary>The three .pe files in load order (core, firmware, meter) of a configuration's build.</summary>
+        /// <summary>The .pe files in load order (core, apps (the firmware's MQTT part), firmware, meter) of a configuration's build.</summary>
         public static string[] PeFiles(string repoRoot, string configuration)
         {
             return new[]
             {
                 Path.Combine(repoRoot, "src", "EmbeddedTcp.Nano", "bin", configuration, "netstandard2.0", "EmbeddedTcp.pe"),
+                Path.Combine(repoRoot, "src", "EmbeddedTcp.Apps.Nano", "bin", configuration, "netstandard2.0", "EmbeddedTcp.Apps.pe"),
                 Path.Combine(repoRoot, "src", "EmbeddedTcp.Firmware.Nano", "bin", configuration, "netstandard2.0", "EmbeddedTcp.Firmware.pe"),
                 Path.Combine(repoRoot, "tools", "EmbeddedTcp.NanoMeter", "bin", configuration, "netstandard2.0", "EmbeddedTcp.NanoMeter.pe"),
             };
