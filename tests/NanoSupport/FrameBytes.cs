@@ -95,6 +95,18 @@ namespace EmbeddedTcp.NanoSupport
             WriteU16(frame, tcp + 16, Fold(sum));
         }
 
+        /// <summary>The one's complement sum (16 bits, folded, not complemented) of a byte range: what a checksum-offloading device reports.</summary>
+        public static int FoldedSum(byte[] b, int offset, int length)
+        {
+            return ~Fold(Sum(b, offset, length, 0)) & 0xFFFF;
+        }
+
+        /// <summary>Stores the complement of the one's complement sum of bytes <paramref name="start"/>..<paramref name="end"/>-1 at <paramref name="field"/>: what a checksum-offloading device does on send.</summary>
+        public static void FillChecksum(byte[] b, int start, int end, int field)
+        {
+            WriteU16(b, field, Fold(Sum(b, start, end - start, 0)));
+        }
+
         private static uint Sum(byte[] b, int offset, int length, uint sum)
         {
             int end = offset + length;

@@ -44,12 +44,60 @@ namespace EmbeddedTcp.NanoSupport
         /// <summary>Frames waiting at both ends.</summary>
         public int InFlight { get { return A.Waiting + B.Waiting; } }
 
+        /// <summary>
+        /// An end that declares checksum offload (<see cref="IChecksumOffload"/>): what the board's stack sees
+        /// over the ENC28J60 with its DMA checksum, without charging the chip's work to the board (the sums
+        /// are made on the peer's turn, as hardware makes them off the CPU).
+        /// </summary>
+        public sealed class OffloadingEnd : INetworkDevice, IChecksumOffload
+        {
+            private readonly End _end;
+
+            /// <summary>Wraps <paramref name="end"/> and turns its <see cref="End.OffloadChecksums"/> on.</summary>
+            public OffloadingEnd(End end, int minimumOffloadLength)
+            {
+                _end = end;
+                end.OffloadChecksums = true;
+                MinimumOffloadLength = minimumOffloadLength;
+            }
+
+            /// <inheritdoc />
+            public int MinimumOffloadLength { get; private set; }
+
+            /// <inheritdoc />
+            public int ReceivedSum { get { return _end.LastReceivedSum; } }
+
+            /// <inheritdoc />
+            public bool LinkUp { get { return _end.Up; } }
+
+            /// <inheritdoc />
+            public void GetMacAddress(byte[] destination, int offset) { _end.GetMacAddress(destination, offset); }
+
+            /// <inheritdoc />
+            public int Receive(byte[] buffer, int offset, int capacity) { return _end.Receive(buffer, offset, capacity); }
+
+            /// <inheritdoc />
+            public bool Send(byte[] frame, int offset, int length) { return _end.Send(frame, offset, length); }
+
+            /// <inheritdoc />
+            public bool SendWithChecksum(byte[] frame, int offset, int length, int sumStart, int checksumOffset)
+            {
+                return _end.SendWithChecksum(frame, offset, length, sumStart, checksumOffset);
+            }
+
+            /// <inheritdoc />
+            public void Poll(long nowMs) { }
+        }
+
         /// <summary>One end of the cable: what its stack sends is queued at the peer.</summary>
         public sealed class End : INetworkDevice
         {
             private readonly byte _macLast;
             private readonly byte[][] _frames;
             private readonly int[] _lengths;
+            private readonly int[] _sums;      // offload: the receive sum, computed when the frame is queued
+            private readonly int[] _fillFrom;  // offload: a checksum the sender left to the "device" (0: none)
+            private readonly int[] _fillAt;
             private int _head;
             private int _count;
             private int _sentCounter;
@@ -79,7 +127,20 @@ namespace EmbeddedTcp.NanoSupport
                 _frames = new byte[depth][];
                 for (int i = 0; i < depth; i++) _frames[i] = new byte[MaxFrame];
                 _lengths = new int[depth];
+                _sums = new int[depth];
+                _fillFrom = new int[depth];
+                _fillAt = new int[depth];
             }
+
+            /// <summary>
+            /// Checksum offload, as a device does it off the CPU: frames queued to this end get their
+            /// receive sum when they are queued (the peer's turn), and checksums left by
+            /// <see cref="SendWithChecksum"/> are filled when the peer takes the frame. Default false.
+            /// </summary>
+            public bool OffloadChecksums;
+
+            /// <summary>Offload: the sum of the frame the last <see cref="Receive"/> returned (bytes 14 to its end), or -1.</summary>
+            public int LastReceivedSum = -1;
 
             /// <summary>Frames queued for this end's stack.</summary>
             public int Waiting { get { return _count; } }
@@ -108,6 +169,13 @@ namespace EmbeddedTcp.NanoSupport
                 _head = (_head + 1) % _frames.Length;
                 _count--;
                 if (length > capacity) return 0;
+                int slot = (_head + _frames.Length - 1) % _frames.Length;
+                if (_fillFrom[slot] != 0)
+                {
+                    FrameBytes.FillChecksum(frame, _fillFrom[slot], length, _fillAt[slot]);
+                    _fillFrom[slot] = 0;
+                }
+                LastReceivedSum = _sums[slot];
                 Array.Copy(frame, 0, buffer, offset, length);
                 Received++;
                 return length;
@@ -133,6 +201,22 @@ namespace EmbeddedTcp.NanoSupport
             {
             }
 
+            /// <summary>Offload: as <see cref="Send"/>, the checksum at <paramref name="checksumOffset"/> over <paramref name="sumStart"/>..end filled when the peer takes the frame.</summary>
+            public bool SendWithChecksum(byte[] frame, int offset, int length, int sumStart, int checksumOffset)
+            {
+                if (!Send(frame, offset, length)) return false;
+                Peer.LeaveChecksum(sumStart, checksumOffset);
+                return true;
+            }
+
+            private void LeaveChecksum(int sumStart, int checksumOffset)
+            {
+                if (_count == 0) return;
+                int tail = (_head + _count - 1) % _frames.Length;
+                _fillFrom[tail] = sumStart;
+                _fillAt[tail] = checksumOffset;
+            }
+
             /// <summary>Forgets every queued frame (a cable pulled and plugged back).</summary>
             public void Flush()
             {
@@ -150,6 +234,11 @@ namespace EmbeddedTcp.NanoSupport
                 if (index < 0 || index >= _count) return 0;
                 int slot = (_head + index) % _frames.Length;
                 int length = _lengths[slot];
+                if (_fillFrom[slot] != 0)
+                {
+                    FrameBytes.FillChecksum(_frames[slot], _fillFrom[slot], length, _fillAt[slot]);
+                    _fillFrom[slot] = 0;
+                }
                 Array.Copy(_frames[slot], 0, destination, offset, length);
                 return length;
             }
@@ -189,6 +278,8 @@ namespace EmbeddedTcp.NanoSupport
                 int tail = (_head + _count) % _frames.Length;
                 Array.Copy(frame, offset, _frames[tail], 0, length);
                 _lengths[tail] = length;
+                _fillFrom[tail] = 0;
+                _sums[tail] = OffloadChecksums && length > 14 ? FrameBytes.FoldedSum(_frames[tail], 14, length - 14) : -1;
                 _count++;
             }
         }

@@ -21,10 +21,12 @@ namespace EmbeddedTcp.Bench
             "modelled_esp32_mbit_rx", "modelled_esp32_mbit_tx", "modelled_esp32_cpu_share_rx", "modelled_esp32_cpu_share_tx",
             "modelled_esp32_noram_mbit_rx", "modelled_esp32_noram_mbit_tx", "modelled_esp32_noram_cpu_share_rx", "modelled_esp32_noram_cpu_share_tx",
             "spi_transactions_rx", "spi_transactions_tx", "spi_bytes_rx", "spi_bytes_tx",
+            "spi_transactions_rx_offload", "spi_transactions_tx_offload",
             "nano_core_bytes", "nano_firmware_bytes", "ram_default_bytes", "ram_per_connection_bytes",
             "tap_rx_vs_lwip", "tap_tx_vs_lwip", "tap_rx_mb_s", "tap_tx_mb_s", "kernel_veth_mb_s",
             "nanoclr_alloc_rx", "nanoclr_alloc_tx", "nanoclr_alloc_request", "nanoclr_alloc_idle",
             "nanoclr_il_per_segment_rx", "nanoclr_il_per_segment_tx", "nanoclr_calls_per_segment_rx", "nanoclr_calls_per_segment_tx",
+            "nanoclr_il_per_segment_rx_softcsum", "nanoclr_il_per_segment_tx_softcsum",
             "nanoclr_heap_default_bytes",
         };
 
@@ -200,6 +202,10 @@ namespace EmbeddedTcp.Bench
             Set("spi_bytes_tx", c.TransmitBytes);
             Add("6 SPI", "transactions per received frame", F(c.ReceiveTransactions), "1514-byte frames, INT pin wired, one pending; bursts of four: " + F(c.ReceiveBurstTransactions));
             Add("6 SPI", "transactions per sent frame", F(c.TransmitTransactions), "back to back");
+            Set("spi_transactions_rx_offload", c.ReceiveOffloadTransactions);
+            Set("spi_transactions_tx_offload", c.TransmitOffloadTransactions);
+            Add("6 SPI", "checksum offload, extra per received frame", F(c.ReceiveOffloadTransactions), "DMA checksum over the frame (counted apart from the frame's own)");
+            Add("6 SPI", "checksum offload, extra per sent frame", F(c.TransmitOffloadTransactions), "DMA checksum, the errata's ERXWRPT guard, the checksum written back");
             Add("6 SPI", "bytes per received frame", F(c.ReceiveBytes, "0"), null);
             Add("6 SPI", "bytes per sent frame", F(c.TransmitBytes, "0"), null);
         }
@@ -294,12 +300,18 @@ namespace EmbeddedTcp.Bench
             Set("nanoclr_il_per_segment_tx", tx.Il);
             Set("nanoclr_calls_per_segment_rx", rx.Calls);
             Set("nanoclr_calls_per_segment_tx", tx.Calls);
+            NanoMeterPerEvent rxSoft = o.PerEvent("tcp-rx-segment-softcsum");
+            NanoMeterPerEvent txSoft = o.PerEvent("tcp-tx-segment-softcsum");
+            Set("nanoclr_il_per_segment_rx_softcsum", rxSoft.Il);
+            Set("nanoclr_il_per_segment_tx_softcsum", txSoft.Il);
             Add("9 nanoCLR", "objects per received segment, on nanoCLR", F(rx.Objs), how + rxHow);
             Add("9 nanoCLR", "objects per sent segment, on nanoCLR", F(tx.Objs), how + txHow);
             Add("9 nanoCLR", "objects per request/response, on nanoCLR", F(request.Objs), request.Events + " exchanges: the board's Poll with 64 bytes in, its Receive and Send of 64 bytes");
             Add("9 nanoCLR", "objects per idle poll, on nanoCLR", F(idle.Objs), idle.Events + " turns of the firmware loop (NetworkStack.Poll, FirmwareApp.Poll) with nothing to do");
             Add("9 nanoCLR", "IL instructions per received segment, on nanoCLR", F(rx.Il, "0"), "as the objects; the meter's phase switch taken out; the idle NetworkStack.Poll alone is " + F(stackIdle.Il, "0") + " of them");
             Add("9 nanoCLR", "IL instructions per sent segment, on nanoCLR", F(tx.Il, "0"), "as the objects");
+            Add("9 nanoCLR", "IL per received segment, software checksum", F(rxSoft.Il, "0"), "the same on a device that does not offload checksums (TAP, in-memory); the two above are the board path, its device declaring offload (the chip's own work not charged)");
+            Add("9 nanoCLR", "IL per sent segment, software checksum", F(txSoft.Il, "0"), "as above");
             Add("9 nanoCLR", "calls per received segment, on nanoCLR", F(rx.Calls, "0"), "interpreted methods entered; native calls besides: " + F(rx.NCalls, "0"));
             Add("9 nanoCLR", "calls per sent segment, on nanoCLR", F(tx.Calls, "0"), "interpreted methods entered; native calls besides: " + F(tx.NCalls, "0"));
 

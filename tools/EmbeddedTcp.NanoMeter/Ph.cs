@@ -36,6 +36,10 @@ namespace EmbeddedTcp.NanoMeter
         internal static readonly string TcpKeepalive = "@@nanoclr phase tcp-keepalive";
         internal static readonly string TcpTimeWait = "@@nanoclr phase tcp-time-wait-expiry";
 
+        // The same full-size segments on a board whose device does not offload checksums.
+        internal static readonly string TcpRxSoft = "@@nanoclr phase tcp-rx-segment-softcsum";
+        internal static readonly string TcpTxSoft = "@@nanoclr phase tcp-tx-segment-softcsum";
+
         // The poll loop with nothing to do.
         internal static readonly string IdlePoll = "@@nanoclr phase idle-poll";
         internal static readonly string StackIdlePoll = "@@nanoclr phase stack-idle-poll";
@@ -82,7 +86,7 @@ namespace EmbeddedTcp.NanoMeter
         {
             ConstructDefault, Overhead,
             TcpRx, TcpReceiveCall, TcpTx, TcpPureAck, TcpRequest, TcpOutOfOrder, TcpFillHole, TcpRto,
-            TcpZeroWindowProbe, TcpKeepalive, TcpTimeWait, IdlePoll, StackIdlePoll,
+            TcpZeroWindowProbe, TcpKeepalive, TcpTimeWait, TcpRxSoft, TcpTxSoft, IdlePoll, StackIdlePoll,
             FirmwareEcho, HttpStatusPage, HttpNotFound, FirmwareChargenBlocked,
             ArpRequestIn, ArpResolve, ArpReplyIn, IcmpEcho, IcmpPing, IcmpEchoReply,
             UdpSend, UdpReceive, UdpReceiveCall, DhcpRenewRequest, DhcpRenewAck, DnsQuery, DnsAnswer,

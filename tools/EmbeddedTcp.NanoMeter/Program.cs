@@ -32,6 +32,11 @@ namespace EmbeddedTcp.NanoMeter
         internal const int Mss = 1460;
 
         private static MemoryLink s_link;
+        private static MemoryLink s_softLink;
+        private static NetworkStack s_softBoard;
+        private static NetworkStack s_softHost;
+        private static int s_softConn;
+        private static int s_softHostConn;
         private static NetworkStack s_board;
         private static FirmwareApp s_app;
         private static NetworkStack s_host;
@@ -95,6 +100,7 @@ namespace EmbeddedTcp.NanoMeter
                 {
                     Overhead();
                     TcpScenarios();
+                    SoftChecksumScenarios();
                     IdleScenarios();
                     FirmwareScenarios();
                 }
@@ -201,7 +207,9 @@ namespace EmbeddedTcp.NanoMeter
             bc.Tcp.MslMs = 2000;
             bc.Tcp.KeepaliveIdleMs = 10000;
             bc.Tcp.KeepaliveIntervalMs = 5000;
-            s_board = new NetworkStack(bc, s_link.A, new SeededRandom(1));
+            // Its device offloads checksums as the ENC28J60 driver does (same threshold); the sums are
+            // made on the host's turn, as the chip makes them off the CPU (MemoryLink.OffloadingEnd).
+            s_board = new NetworkStack(bc, new MemoryLink.OffloadingEnd(s_link.A, EmbeddedTcp.Drivers.Enc28j60.Enc28j60Driver.ChecksumOffloadMinimum), new SeededRandom(1));
             s_app = new FirmwareApp(s_board, new FirmwareOptions());
 
             // Lease 2 h, renew after 1 h: no renewal happens unless DhcpScenarios jumps to it.
@@ -231,6 +239,27 @@ namespace EmbeddedTcp.NanoMeter
             Settle();
             s_hostConn = s_host.Tcp.Accept(s_listener);
             Check(s_conn > 0 && s_hostConn > 0, "meter connection");
+
+            // The second pair: a board over a plain end (software checksums), static addresses.
+            s_softLink = new MemoryLink(8);
+            var sh = new NetworkConfig();
+            sh.Address = HostIp;
+            sh.Netmask = Netmask;
+            s_softHost = new NetworkStack(sh, s_softLink.B, new SeededRandom(4));
+            var sb = new NetworkConfig();
+            sb.Address = BoardIp;
+            sb.Netmask = Netmask;
+            s_softBoard = new NetworkStack(sb, s_softLink.A, new SeededRandom(3));
+            int softListener = s_softHost.Tcp.Listen(0, MeterPort, 1);
+            s_softConn = s_softBoard.Tcp.Connect(0, HostIp, MeterPort, 0);
+            for (int i = 0; i < 20; i++)
+            {
+                s_softBoard.Poll(s_now);
+                s_softHost.Poll(s_now);
+            }
+
+            s_softHostConn = s_softHost.Tcp.Accept(softListener);
+            Check(s_softConn > 0 && s_softHostConn > 0, "software-checksum pair connected");
 
             s_boardUdp = s_board.UdpOpen(BoardUdpPort);
             s_hostUdp = s_host.UdpOpen(HostUdpPort);

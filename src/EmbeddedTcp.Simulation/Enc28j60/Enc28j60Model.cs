@@ -53,6 +53,8 @@ namespace EmbeddedTcp.Simulation.Enc28j60
         private bool _corruptNextPacket;
         private bool _deaf;
         private bool _resetPinLow;
+        private int _dmaCountdown = -1;   // transactions until the running DMA operation ends (-1: idle)
+        private bool _dmaDisturbed;       // a frame was written into the ring while the DMA ran (errata)
         private readonly ResetLine _resetLine;
 
         private static readonly uint[] CrcTable = BuildCrcTable();
@@ -64,6 +66,7 @@ namespace EmbeddedTcp.Simulation.Enc28j60
             ErrataPacketFlagUnreliable = true;
             ErrataTransmitStallAfterAbort = true;
             ErrataReceiveStartResetsWritePointerToZero = true;
+            ErrataDmaChecksumDisturbedByReception = true;
             Revision = 0x06;
             _resetLine = new ResetLine(this);
             PowerOnReset();
@@ -79,6 +82,29 @@ namespace EmbeddedTcp.Simulation.Enc28j60
         public bool ErrataTransmitStallAfterAbort { get; set; }
         /// <summary>Errata: writing ERXST/ERXND sets the internal write pointer to 0 rather than ERXST.</summary>
         public bool ErrataReceiveStartResetsWritePointerToZero { get; set; }
+        /// <summary>
+        /// Errata (DS80349, the DMA item; see the driver's README): a DMA checksum during which the receive
+        /// hardware writes a frame into the buffer ends with a wrong EDMACS. The model flips bit 8 of the
+        /// result, so the wrong value is deterministic; <see cref="DmaChecksumsDisturbed"/> counts them.
+        /// </summary>
+        public bool ErrataDmaChecksumDisturbedByReception { get; set; }
+        /// <summary>
+        /// SPI transactions a DMA operation takes before ECON1.DMAST clears (0: it ends before the next
+        /// transaction). DS39662 section 13 gives no figure; the DMA moves one byte per internal cycle, far
+        /// faster than SPI, so the default is 0 and tests raise it to exercise the driver's polling.
+        /// </summary>
+        public int DmaLatencyTransactions { get; set; }
+        /// <summary>DMA checksums whose result the errata corrupted (a frame arrived while they ran).</summary>
+        public long DmaChecksumsDisturbed { get; private set; }
+        /// <summary>DMA operations started (copies and checksums).</summary>
+        public long DmaOperations { get; private set; }
+
+        /// <summary>Flips bits of buffer memory at <paramref name="address"/> (a fault inside the chip, after the CRC was checked).</summary>
+        public void CorruptMemory(int address, byte xorMask) { _memory[address & 0x1FFF] ^= xorMask; }
+
+        /// <summary>The receive ring address where the next frame will be written (ERXWRPT, the internal write pointer).</summary>
+        public int ReceiveWritePointer { get { return _rxWrite; } }
+
         /// <summary>SPI transactions a transmission takes before it completes (0: complete at once).</summary>
         public int TransmitLatencyTransactions { get; set; }
         /// <summary>Value of EREVID (6 = rev. B7).</summary>
@@ -223,6 +249,10 @@ namespace EmbeddedTcp.Simulation.Enc28j60
             for (int i = 0; i < 4; i++)
             {
                 p = PutRing(p, (byte)(crc >> (8 * i)), ringStart, ringEnd);
+            }
+            if (_dmaCountdown >= 0)
+            {
+                _dmaDisturbed = true;
             }
             _rxWrite = next;
             _registers[Index(0, 0x0E)] = (byte)next;
@@ -414,6 +444,13 @@ namespace EmbeddedTcp.Simulation.Enc28j60
             {
                 _clockStartCountdown--;
             }
+            if (_dmaCountdown > 0)
+            {
+                if (--_dmaCountdown == 0)
+                {
+                    CompleteDma();
+                }
+            }
             if (_txCountdown > 0)
             {
                 _txCountdown--;
@@ -547,6 +584,10 @@ namespace EmbeddedTcp.Simulation.Enc28j60
                     {
                         return; // ERXWRPT is read-only
                     }
+                    if (_dmaCountdown >= 0 && address >= 0x10 && address <= 0x15)
+                    {
+                        return; // section 13: the DMA pointers must not change while it runs (ignored here)
+                    }
                     _registers[index] = (byte)(address % 2 == 1 && address <= 0x0F ? value & 0x1F : value);
                     if (address >= 0x08 && address <= 0x0B)
                     {
@@ -617,8 +658,22 @@ namespace EmbeddedTcp.Simulation.Enc28j60
                 _rxWrite = Word(0, 0x08);
                 SetWord(0, 0x0E, _rxWrite);
             }
-            value = (byte)(value & ~Enc28j60Bits.ECON1_DMAST);
+            bool dmaStart = (value & Enc28j60Bits.ECON1_DMAST) != 0 && (old & Enc28j60Bits.ECON1_DMAST) == 0;
+            if ((value & Enc28j60Bits.ECON1_DMAST) == 0)
+            {
+                _dmaCountdown = -1; // cleared by software: the operation is cancelled, nothing changes
+            }
             _registers[0x1F] = value;
+            if (dmaStart)
+            {
+                DmaOperations++;
+                _dmaDisturbed = false;
+                _dmaCountdown = DmaLatencyTransactions;
+                if (DmaLatencyTransactions == 0)
+                {
+                    CompleteDma();
+                }
+            }
             bool rising = (value & Enc28j60Bits.ECON1_TXRTS) != 0 && (old & Enc28j60Bits.ECON1_TXRTS) == 0;
             if (rising)
             {
@@ -628,6 +683,67 @@ namespace EmbeddedTcp.Simulation.Enc28j60
             {
                 _txCountdown = -1; // cleared by software: transmission aborted
             }
+        }
+
+        // ---------------- DMA (DS39662 section 13) ----------------
+
+        /// <summary>
+        /// Ends the DMA operation: from EDMAST to EDMAND inclusive, one byte at a time. A source pointer
+        /// that equals ERXND wraps to ERXST (section 13: the DMA follows the receive ring), otherwise it
+        /// wraps only at the end of the 8 KB buffer; the operation ends when the pointer has processed
+        /// EDMAND. With ECON1.CSUMEN: the 16-bit one's complement of the one's complement sum of the
+        /// bytes as big-endian words, an odd last byte padded with 00h (section 13.2), into EDMACS;
+        /// the DMA pointers are left as they were and no memory is written. Without: a copy to
+        /// EDMADST, linear (wrapping only at 8191). Then DMAST clears and DMAIF is set.
+        /// </summary>
+        private void CompleteDma()
+        {
+            _dmaCountdown = -1;
+            int p = Word(0, 0x10);
+            int end = Word(0, 0x12);
+            int ringStart = Word(0, 0x08);
+            int ringEnd = Word(0, 0x0A);
+            bool checksum = (_registers[0x1F] & Enc28j60Bits.ECON1_CSUMEN) != 0;
+            int destination = Word(0, 0x14);
+            uint sum = 0;
+            bool high = true;
+            for (int guard = 0; guard < BufferSize; guard++)
+            {
+                byte b = _memory[p];
+                if (checksum)
+                {
+                    sum += high ? (uint)(b << 8) : b;
+                    high = !high;
+                }
+                else
+                {
+                    _memory[destination] = b;
+                    destination = (destination + 1) & 0x1FFF;
+                }
+                if (p == end)
+                {
+                    break;
+                }
+                p = p == ringEnd ? ringStart : (p + 1) & 0x1FFF;
+            }
+            if (checksum)
+            {
+                while ((sum >> 16) != 0)
+                {
+                    sum = (sum & 0xFFFF) + (sum >> 16);
+                }
+                int result = (int)(~sum & 0xFFFF);
+                if (_dmaDisturbed && ErrataDmaChecksumDisturbedByReception)
+                {
+                    result ^= 0x0100;
+                    DmaChecksumsDisturbed++;
+                }
+                _registers[Index(0, 0x16)] = (byte)result;
+                _registers[Index(0, 0x17)] = (byte)(result >> 8);
+            }
+            _dmaDisturbed = false;
+            _registers[0x1F] &= unchecked((byte)~Enc28j60Bits.ECON1_DMAST);
+            _registers[0x1C] |= Enc28j60Bits.EIR_DMAIF;
         }
 
         // ---------------- transmit ----------------
@@ -903,6 +1019,8 @@ namespace EmbeddedTcp.Simulation.Enc28j60
             _clockStartCountdown = 3;
             _txStalled = false;
             _txCountdown = -1;
+            _dmaCountdown = -1;
+            _dmaDisturbed = false;
             _deaf = false;
         }
 

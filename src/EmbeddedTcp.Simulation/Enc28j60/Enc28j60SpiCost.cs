@@ -23,6 +23,10 @@ namespace EmbeddedTcp.Simulation.Enc28j60
         public double TransmitTransactions { get; private set; }
         /// <summary>SPI bytes per frame sent back to back.</summary>
         public double TransmitBytes { get; private set; }
+        /// <summary>Extra transactions per received frame with checksum offload (the DMA sum over the frame), counted apart from <see cref="ReceiveTransactions"/>.</summary>
+        public double ReceiveOffloadTransactions { get; private set; }
+        /// <summary>Extra transactions per sent frame with checksum offload (<see cref="Enc28j60Driver.SendWithChecksum"/>), counted apart from <see cref="TransmitTransactions"/>.</summary>
+        public double TransmitOffloadTransactions { get; private set; }
         /// <summary>Transactions of one empty Receive poll followed by one Send (the stack's idle loop while sending).</summary>
         public double PollAndTransmitTransactions { get; private set; }
 
@@ -38,6 +42,7 @@ namespace EmbeddedTcp.Simulation.Enc28j60
             byte[] mac = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x01 };
             var chip = new Enc28j60Model();
             var driver = new Enc28j60Driver(chip, mac, 0, useInterruptPin ? chip : null, null, chip);
+            driver.ChecksumOffloadEnabled = false; // the frame path alone; the offload is measured apart below
             if (!driver.Initialize())
             {
                 throw new InvalidOperationException("driver did not initialise on the model");
@@ -87,6 +92,27 @@ namespace EmbeddedTcp.Simulation.Enc28j60
                 chip.TryTakeTransmitted(wire, 0, out _);
             }
             cost.PollAndTransmitTransactions = (chip.Transactions - t0) / (double)frames;
+
+            // Checksum offload, counted apart: the same frames with the DMA checksum engine on.
+            driver.ChecksumOffloadEnabled = true;
+            for (int i = 0; i < 3; i++) { chip.InjectFrame(frame, 0, frameLength); driver.Receive(rx, 0, rx.Length); }
+            t0 = chip.Transactions;
+            for (int i = 0; i < frames; i++)
+            {
+                chip.InjectFrame(frame, 0, frameLength);
+                Expect(driver.Receive(rx, 0, rx.Length) == frameLength);
+            }
+            cost.ReceiveOffloadTransactions = (chip.Transactions - t0) / (double)frames - cost.ReceiveTransactions;
+            int sumStart = Math.Min(34, frameLength - 2);
+            driver.SendWithChecksum(frame, 0, frameLength, sumStart, sumStart);
+            chip.TryTakeTransmitted(wire, 0, out _);
+            t0 = chip.Transactions;
+            for (int i = 0; i < frames; i++)
+            {
+                Expect(driver.SendWithChecksum(frame, 0, frameLength, sumStart, sumStart));
+                chip.TryTakeTransmitted(wire, 0, out _);
+            }
+            cost.TransmitOffloadTransactions = (chip.Transactions - t0) / (double)frames - cost.TransmitTransactions;
             return cost;
         }
 
@@ -105,6 +131,7 @@ namespace EmbeddedTcp.Simulation.Enc28j60
                 + "  receive, one pending:     " + ReceiveTransactions.ToString("0.00") + " transactions, " + ReceiveBytes.ToString("0.0") + " bytes\n"
                 + "  receive, bursts of four:  " + ReceiveBurstTransactions.ToString("0.00") + " transactions (8 for the first, 5 for the others)\n"
                 + "  transmit, back to back:   " + TransmitTransactions.ToString("0.00") + " transactions, " + TransmitBytes.ToString("0.0") + " bytes\n"
+                + "  checksum offload:         +" + ReceiveOffloadTransactions.ToString("0.00") + " per received frame, +" + TransmitOffloadTransactions.ToString("0.00") + " per sent frame (DMA sum, counted apart)\n"
                 + "  empty Receive + transmit: " + PollAndTransmitTransactions.ToString("0.00") + " transactions (2 for the poll, 1 bank switch, the frame)";
         }
     }

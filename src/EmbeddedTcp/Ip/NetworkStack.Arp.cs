@@ -126,7 +126,12 @@ namespace EmbeddedTcp.Ip
                 return Transmit(_tx, length);
             }
 
-            // Hold a copy until the neighbour answers.
+            // Hold a copy until the neighbour answers (a plain frame: its checksum completed here).
+            if (_txSumField != 0)
+            {
+                CompleteChecksumInSoftware(length);
+            }
+
             int slot = -1;
             for (int k = 0; k < _queueLength.Length; k++)
             {

@@ -21,6 +21,13 @@ namespace EmbeddedTcp.Ip
         private readonly byte[] _tx;
         private readonly TcpStack _tcp;
 
+        // Checksum offload (the device declares it; checked once, here): segments of at least
+        // _offloadMin bytes are summed by the device. _txSumField is the checksum field's offset in
+        // _tx while the frame being sent there waits for the device to complete it (0: none).
+        private readonly IChecksumOffload _offload;
+        private readonly int _offloadMin = int.MaxValue;
+        private int _txSumField;
+
         // Packet views, one per layer and direction, made once and bound in place to each frame:
         // on nanoCLR a struct view would be a heap object per use. Receive and transmit never share
         // one, so an answer emitted while a frame is still being read cannot rebind its views.
@@ -56,6 +63,12 @@ namespace EmbeddedTcp.Ip
             _tx = new byte[frame];
             _allocated += 2L * frame;
             _tcp = new TcpStack(config.Tcp, new TcpOutput(this), random);
+            _offload = device as IChecksumOffload;
+            if (_offload != null)
+            {
+                _offloadMin = _offload.MinimumOffloadLength;
+                _tcp.ChecksumOffloadMinLength = _offloadMin;
+            }
             _allocated += TcpFootprint(config.Tcp);
             InitArp(config);
             InitUdp(config);
@@ -270,7 +283,16 @@ namespace EmbeddedTcp.Ip
                     return;
                 }
 
-                _tcp.Input(src, dst, frame, payload, payloadLength, _now);
+                // With offload the device summed the frame from the IPv4 header to its end: with a valid
+                // header (it sums to 0xFFFF, one's complement zero) and no Ethernet padding after the
+                // datagram, that is the segment's sum.
+                int segmentSum = -1;
+                if (_offload != null && offset == ChecksumOffload.ReceiveSumStart && ip.TotalLength == length)
+                {
+                    segmentSum = _offload.ReceivedSum;
+                }
+
+                _tcp.Input(src, dst, frame, payload, payloadLength, _now, segmentSum);
             }
             else if (protocol == IpProtocol.Udp)
             {
@@ -343,7 +365,17 @@ namespace EmbeddedTcp.Ip
 
         private bool Transmit(byte[] frame, int length)
         {
-            if (_device.Send(frame, 0, length))
+            bool sent;
+            if (_txSumField != 0 && frame == _tx)
+            {
+                sent = _offload.SendWithChecksum(frame, 0, length, EthernetFrame.HeaderLength + Ipv4Packet.MinimumHeaderLength, _txSumField);
+            }
+            else
+            {
+                sent = _device.Send(frame, 0, length);
+            }
+
+            if (sent)
             {
                 Counters.FramesOut++;
                 return true;
@@ -351,6 +383,26 @@ namespace EmbeddedTcp.Ip
 
             Counters.FramesOutFailed++;
             return false;
+        }
+
+        /// <summary>
+        /// A frame in _tx that was left for the device to checksum is kept for later (waiting for ARP):
+        /// complete its checksum here, since the copy will go out through a plain Send. The field
+        /// holds the pseudo-header sum, so the sum over the segment including it is the checksum's complement.
+        /// </summary>
+        private void CompleteChecksumInSoftware(int length)
+        {
+            int start = EthernetFrame.HeaderLength + Ipv4Packet.MinimumHeaderLength;
+            int end = EthernetFrame.HeaderLength + ((_tx[EthernetFrame.HeaderLength + 2] << 8) | _tx[EthernetFrame.HeaderLength + 3]);
+            if (end > length)
+            {
+                end = length;
+            }
+
+            ushort c = Checksum.Finish(Checksum.Accumulate(0, _tx, start, end - start));
+            _tx[_txSumField] = (byte)(c >> 8);
+            _tx[_txSumField + 1] = (byte)c;
+            _txSumField = 0;
         }
 
         private static long TcpFootprint(TcpConfig c)
@@ -378,7 +430,13 @@ namespace EmbeddedTcp.Ip
 
             public void EndSegment(uint localIp, uint remoteIp, int length)
             {
+                if (length >= _stack._offloadMin)
+                {
+                    _stack._txSumField = EthernetFrame.HeaderLength + Ipv4Packet.MinimumHeaderLength + 16; // TCP checksum
+                }
+
                 _stack.SendIpv4(localIp, remoteIp, IpProtocol.Tcp, length);
+                _stack._txSumField = 0;
             }
 
             public void ReachabilityInDoubt(uint localIp, uint remoteIp)

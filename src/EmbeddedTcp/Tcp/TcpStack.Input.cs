@@ -32,12 +32,21 @@ namespace EmbeddedTcp.Tcp
         /// </summary>
         public void Input(uint sourceIp, uint destinationIp, byte[] buffer, int offset, int length, long nowMs)
         {
+            Input(sourceIp, destinationIp, buffer, offset, length, nowMs, -1);
+        }
+
+        /// <summary>
+        /// As <see cref="Input(uint, uint, byte[], int, int, long)"/>, with <paramref name="segmentSum"/> the one's
+        /// complement sum of the segment's bytes computed by the device (checksum offload), or -1.
+        /// </summary>
+        public void Input(uint sourceIp, uint destinationIp, byte[] buffer, int offset, int length, long nowMs, int segmentSum)
+        {
             _now = nowMs;
             Counters.SegmentsIn++;
             _segDataLen = 0;
             _segSeq = 0;
             TcpHeader h = _rxHeader;
-            WireResult parsed = h.TryParse(buffer, offset, length, sourceIp, destinationIp);
+            WireResult parsed = h.TryParse(buffer, offset, length, sourceIp, destinationIp, segmentSum);
             if (parsed != WireResult.Ok)
             {
                 Drop(null, parsed == WireResult.BadChecksum ? TcpDropReason.BadChecksum : TcpDropReason.Malformed);

@@ -380,7 +380,14 @@ namespace EmbeddedTcp.Tcp
                 dataFrom.SendRing.Peek((int)(seq - dataFrom.SndBufSeq), b, offset + headerLength, dataLength);
             }
 
-            h.FillChecksum(localIp, remoteIp);
+            if (headerLength + dataLength >= ChecksumOffloadMinLength)
+            {
+                h.FillPseudoHeaderSum(localIp, remoteIp); // the device sums the segment and stores the checksum
+            }
+            else
+            {
+                h.FillChecksum(localIp, remoteIp);
+            }
             _output.EndSegment(localIp, remoteIp, headerLength + dataLength);
             Counters.SegmentsOut++;
             return true;

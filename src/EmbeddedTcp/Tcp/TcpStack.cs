@@ -7,7 +7,7 @@ namespace EmbeddedTcp.Tcp
     /// <summary>
     /// The TCP layer: a fixed table of connections and listeners, segment arrival per RFC 9293
     /// section 3.10.7, segment output, and every timer, all driven by the host's poll time.
-    /// Nothing is allocated after construction. The IP layer calls <see cref="Input"/> for each
+    /// Nothing is allocated after construction. The IP layer calls <see cref="Input(uint, uint, byte[], int, int, long)"/> for each
     /// TCP segment addressed to us and <see cref="Poll"/> on every tick; applications use the
     /// handle-based calls (Listen, Accept, Connect, Send, Receive, Shutdown, Close, Abort).
     /// This file holds the table, the user calls and timers; TcpStack.Input.cs holds segment
@@ -42,6 +42,14 @@ namespace EmbeddedTcp.Tcp
 
         /// <summary>Counters for the whole TCP layer.</summary>
         public readonly TcpCounters Counters = new TcpCounters();
+
+        /// <summary>
+        /// Checksum offload: segments of at least this many bytes leave with the folded pseudo-header sum in
+        /// their checksum field, for the device to complete (<see cref="EmbeddedTcp.Hal.IChecksumOffload"/>);
+        /// shorter ones are summed here. Default <see cref="int.MaxValue"/>: every segment summed here. Set by
+        /// <see cref="EmbeddedTcp.Ip.NetworkStack"/> when its device offloads.
+        /// </summary>
+        public int ChecksumOffloadMinLength = int.MaxValue;
 
         /// <summary>State changes, drops and retransmissions, for the host to drain.</summary>
         public readonly TraceRing Trace;

@@ -10,23 +10,43 @@ namespace EmbeddedTcp.Wire
         /// <summary>
         /// Adds the 16-bit big-endian words of <paramref name="length"/> bytes at <paramref name="offset"/> to
         /// <paramref name="sum"/>. An odd trailing byte is padded with a zero byte. The result is unfolded
-        /// (the incoming sum is pre-folded so any frame-sized buffer cannot overflow). Caller guarantees bounds.
+        /// (the incoming sum is pre-folded so any buffer up to 64 KiB cannot overflow). Caller guarantees bounds.
         /// </summary>
+        /// <remarks>
+        /// Written for the interpreter (nanoCLR pays per IL instruction): the high bytes of the words
+        /// (even positions) and the low bytes (odd positions) are summed separately, 16 bytes per turn
+        /// in one expression each, and joined once at the end as <c>(high &lt;&lt; 8) + low</c> — the same
+        /// one's complement sum (RFC 1071 section 2 (B): byte order and deferred carries). About 12 IL
+        /// per 16-bit word instead of 21 for the word-at-a-time loop: measured with the kit's meter
+        /// (tools/EmbeddedTcp.NanoMeter, phase tcp-rx-segment with a device that does not offload).
+        /// </remarks>
         public static uint Accumulate(uint sum, byte[] buffer, int offset, int length)
         {
             sum = (sum & 0xFFFF) + (sum >> 16);
-            int end = offset + (length & ~1);
+            uint high = 0;
+            uint low = 0;
             int i = offset;
+            int end16 = offset + (length & ~15);
+            while (i < end16)
+            {
+                high = high + buffer[i] + buffer[i + 2] + buffer[i + 4] + buffer[i + 6]
+                    + buffer[i + 8] + buffer[i + 10] + buffer[i + 12] + buffer[i + 14];
+                low = low + buffer[i + 1] + buffer[i + 3] + buffer[i + 5] + buffer[i + 7]
+                    + buffer[i + 9] + buffer[i + 11] + buffer[i + 13] + buffer[i + 15];
+                i += 16;
+            }
+            int end = offset + (length & ~1);
             while (i < end)
             {
-                sum += (uint)((buffer[i] << 8) | buffer[i + 1]);
+                high += buffer[i];
+                low += buffer[i + 1];
                 i += 2;
             }
             if ((length & 1) != 0)
             {
-                sum += (uint)(buffer[i] << 8);
+                high += buffer[i];
             }
-            return sum;
+            return sum + (high << 8) + low;
         }
 
         /// <summary>Unfolded sum of the IPv4 pseudo-header: source, destination, zero+protocol, and the TCP/UDP length.</summary>

@@ -70,6 +70,17 @@ namespace EmbeddedTcp.Wire
         /// </summary>
         public WireResult TryParse(byte[] buffer, int offset, int length, uint sourceIp, uint destinationIp)
         {
+            return TryParse(buffer, offset, length, sourceIp, destinationIp, -1);
+        }
+
+        /// <summary>
+        /// As <see cref="TryParse(byte[], int, int, uint, uint)"/>, with <paramref name="segmentSum"/> the one's
+        /// complement sum of the <paramref name="length"/> bytes as a device computed it (checksum offload), or -1 to sum
+        /// them here. A device sum that does not verify is checked again in software, so a device that
+        /// got it wrong costs time, never a good segment.
+        /// </summary>
+        public WireResult TryParse(byte[] buffer, int offset, int length, uint sourceIp, uint destinationIp, int segmentSum)
+        {
             WireResult r = TryParse(buffer, offset, length);
             if (r != WireResult.Ok)
             {
@@ -77,7 +88,8 @@ namespace EmbeddedTcp.Wire
             }
 
             uint sum = EmbeddedTcp.Wire.Checksum.PseudoHeader(sourceIp, destinationIp, IpProtocol.Tcp, length);
-            if (!EmbeddedTcp.Wire.Checksum.Verify(EmbeddedTcp.Wire.Checksum.Accumulate(sum, buffer, offset, length)))
+            if ((segmentSum < 0 || !EmbeddedTcp.Wire.Checksum.Verify(sum + (uint)segmentSum))
+                && !EmbeddedTcp.Wire.Checksum.Verify(EmbeddedTcp.Wire.Checksum.Accumulate(sum, buffer, offset, length)))
             {
                 _buffer = null;
                 _offset = 0;
@@ -203,6 +215,19 @@ namespace EmbeddedTcp.Wire
             ushort c = EmbeddedTcp.Wire.Checksum.Finish(EmbeddedTcp.Wire.Checksum.Accumulate(sum, _buffer, _offset, _length));
             _buffer[_offset + 16] = (byte)(c >> 8);
             _buffer[_offset + 17] = (byte)c;
+        }
+
+        /// <summary>
+        /// Checksum offload: stores the folded IPv4 pseudo-header sum (not complemented) in the checksum field, so
+        /// that a device summing the <see cref="Length"/> bytes and storing the complement writes the checksum.
+        /// </summary>
+        public void FillPseudoHeaderSum(uint sourceIp, uint destinationIp)
+        {
+            uint sum = EmbeddedTcp.Wire.Checksum.PseudoHeader(sourceIp, destinationIp, IpProtocol.Tcp, _length);
+            sum = (sum & 0xFFFF) + (sum >> 16);
+            sum = (sum & 0xFFFF) + (sum >> 16);
+            _buffer[_offset + 16] = (byte)(sum >> 8);
+            _buffer[_offset + 17] = (byte)sum;
         }
 
         /// <summary>True when the checksum over <see cref="Length"/> bytes with the IPv4 pseudo-header verifies.</summary>

@@ -26,6 +26,47 @@ namespace EmbeddedTcp.Tests.Wire
             Assert.Equal(0x1234u + 7, Checksum.Accumulate(7, b, 1, 2));
         }
 
+        /// <summary>The unrolled high/low-byte loop folds to the word-at-a-time RFC 1071 sum for every length, offset and seed.</summary>
+        [Fact]
+        public void UnrolledAccumulateEqualsWordAtATimeReference()
+        {
+            var rng = new Random(1624);
+            byte[] b = new byte[1600];
+            rng.NextBytes(b);
+            for (int len = 0; len <= 70; len++)
+            {
+                for (int off = 0; off < 3; off++)
+                {
+                    uint seed = (uint)rng.Next();
+                    Assert.Equal(Fold(Reference(seed, b, off, len)), Fold(Checksum.Accumulate(seed, b, off, len)));
+                }
+            }
+            for (int i = 0; i < 200; i++)
+            {
+                int len = rng.Next(0, 1515);
+                int off = rng.Next(0, 80);
+                Assert.Equal(Fold(Reference(0, b, off, len)), Fold(Checksum.Accumulate(0, b, off, len)));
+            }
+            Array.Fill(b, (byte)0xFF);
+            Assert.Equal(Fold(Reference(0xFFFFFFFF, b, 0, 1600)), Fold(Checksum.Accumulate(0xFFFFFFFF, b, 0, 1600)));
+        }
+
+        private static uint Reference(uint sum, byte[] b, int offset, int length)
+        {
+            ulong s = sum;
+            for (int i = 0; i + 1 < length; i += 2) s += (uint)((b[offset + i] << 8) | b[offset + i + 1]);
+            if ((length & 1) != 0) s += (uint)(b[offset + length - 1] << 8);
+            while ((s >> 16) != 0) s = (s & 0xFFFF) + (s >> 16);
+            return (uint)s;
+        }
+
+        private static uint Fold(uint s)
+        {
+            s = (s & 0xFFFF) + (s >> 16);
+            s = (s & 0xFFFF) + (s >> 16);
+            return s;
+        }
+
         [Fact]
         public void AccumulateInPiecesEqualsWhole()
         {

@@ -300,7 +300,7 @@ namespace EmbeddedTcp.Bench.Harness
         {
             "tcp-rx-segment", "tcp-receive-call", "tcp-tx-segment", "tcp-pure-ack", "tcp-request-response",
             "tcp-out-of-order", "tcp-fill-hole", "tcp-rto", "tcp-zero-window-probe", "tcp-keepalive",
-            "tcp-time-wait-expiry", "idle-poll", "stack-idle-poll",
+            "tcp-time-wait-expiry", "tcp-rx-segment-softcsum", "tcp-tx-segment-softcsum", "idle-poll", "stack-idle-poll",
             "firmware-echo", "http-status-page", "http-not-found", "firmware-chargen-blocked",
             "arp-request-in", "arp-resolve", "arp-reply-in", "icmp-echo", "icmp-ping", "icmp-echo-reply",
             "udp-send", "udp-receive", "udp-receive-call", "dhcp-renew-request", "dhcp-renew-ack", "dns-query", "dns-answer",

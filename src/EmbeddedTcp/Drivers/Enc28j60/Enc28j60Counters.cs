@@ -45,5 +45,11 @@ namespace EmbeddedTcp.Drivers.Enc28j60
         public long SpiTransactions;
         /// <summary>SPI bytes clocked (command, data and dummy bytes).</summary>
         public long SpiBytes;
+        /// <summary>DMA checksums started (checksum offload, both directions).</summary>
+        public long DmaChecksums;
+        /// <summary>DMA operations that did not end within the bounded wait (cancelled; the sum was made in software or not reported).</summary>
+        public long DmaTimeouts;
+        /// <summary>Transmit checksums made in software because a frame arrived during the DMA (errata) or the DMA timed out.</summary>
+        public long ChecksumSoftwareFallbacks;
     }
 }

@@ -68,6 +68,22 @@ namespace EmbeddedTcp.Drivers.Enc28j60
         public const byte ERXRDPTH = Bank0 | 0x0D;
         public const byte ERXWRPTL = Bank0 | 0x0E;
         public const byte ERXWRPTH = Bank0 | 0x0F;
+        /// <summary>DMA source start, low byte (DS39662 section 13).</summary>
+        public const byte EDMASTL = Bank0 | 0x10;
+        /// <summary>DMA source start, high byte.</summary>
+        public const byte EDMASTH = Bank0 | 0x11;
+        /// <summary>DMA source end (last byte included), low byte.</summary>
+        public const byte EDMANDL = Bank0 | 0x12;
+        /// <summary>DMA source end, high byte.</summary>
+        public const byte EDMANDH = Bank0 | 0x13;
+        /// <summary>DMA copy destination, low byte.</summary>
+        public const byte EDMADSTL = Bank0 | 0x14;
+        /// <summary>DMA copy destination, high byte.</summary>
+        public const byte EDMADSTH = Bank0 | 0x15;
+        /// <summary>DMA checksum result, low byte (section 13.2).</summary>
+        public const byte EDMACSL = Bank0 | 0x16;
+        /// <summary>DMA checksum result, high byte.</summary>
+        public const byte EDMACSH = Bank0 | 0x17;
 
         // Bank 1: filters and packet count.
         public const byte EPMM0 = Bank1 | 0x08;
