@@ -24,6 +24,14 @@ namespace EmbeddedTcp.Tests.NanoClr
             "EmbeddedTcp.Ip.NetworkStack::InitArp — called only by the NetworkStack constructor: allocates the ARP cache and its pending-frame buffers",
             "EmbeddedTcp.Ip.NetworkStack::InitUdp — called only by the NetworkStack constructor: allocates the UDP socket table and its receive rings",
             "EmbeddedTcp.Ip.NetworkStack::InitClients — called only by the NetworkStack constructor: creates the DHCP and DNS clients",
+            "EmbeddedTcp.Ip.NetworkConfig::Esp32 — a memory preset: creates the configuration the stack is then built from",
+            "EmbeddedTcp.Ip.NetworkConfig::Esp32Psram — a memory preset: creates the configuration the stack is then built from",
+            "EmbeddedTcp.Firmware.FirmwareOptions::Esp32 — a memory preset: creates the options the application is then built from",
+            "EmbeddedTcp.Firmware.FirmwareOptions::Esp32Psram — a memory preset: creates the options the application is then built from",
+            "EmbeddedTcp.Firmware.MemoryPresets::Choose — the board calls it once, before it builds the stack (it reads the target name)",
+            "EmbeddedTcp.Firmware.MemoryPresets::TargetNameHasPsram — called by Choose, before the stack is built: String.ToUpper makes a string",
+            "EmbeddedTcp.Firmware.MemoryPresets::Config — called once by the board, before the stack is built: creates the configuration",
+            "EmbeddedTcp.Firmware.MemoryPresets::Options — called once by the board, before the application is built: creates its options",
         };
 
         private readonly ITestOutputHelper _output;
