@@ -26,7 +26,7 @@ namespace EmbeddedTcp.Firmware
     {
         /// <summary>
         /// Free managed heap, bytes, from which the PSRAM preset is chosen: twice what it takes after
-        /// start-up (about 330 KB measured on nanoCLR), so half the heap stays the application's.
+        /// start-up (about 360 KB measured on nanoCLR), so half the heap stays the application's.
         /// An ESP32 without PSRAM never gets near it: its managed heap is at most 84 KB
         /// (nf-interpreter targets/ESP32/_nanoCLR/Memory.cpp, INTERNAL_MEMORY_SIZE); with PSRAM it is
         /// the free PSRAM less 256 KB, about 3.7 MB of a 4 MB chip.

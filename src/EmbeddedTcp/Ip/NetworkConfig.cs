@@ -155,7 +155,7 @@ namespace EmbeddedTcp.Ip
         /// <item>UDP: 6 sockets with 4 KB receive queues.</item>
         /// <item>DNS: 8 cached names, 4 queries at once; 128 trace events.</item>
         /// </list>
-        /// About 330 KB of heap after start-up with FirmwareOptions.Esp32Psram (measured on nanoCLR,
+        /// About 360 KB of heap after start-up with FirmwareOptions.Esp32Psram (measured on nanoCLR,
         /// tools/EmbeddedTcp.NanoMeter, phase construct-psram): a tenth of a 4 MB PSRAM's heap.
         /// </summary>
         public static NetworkConfig Esp32Psram()
