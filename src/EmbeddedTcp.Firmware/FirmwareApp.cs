@@ -86,7 +86,11 @@ namespace EmbeddedTcp.Firmware
                 _sessions[i] = new Session(size);
             }
 
-            _scratch = new byte[size < 1460 ? 1460 : size];
+            // What discard/chargen/HTTP drain and chargen sends per call: one segment of the
+            // stack's MSS (1460 by default, as before), not a fixed 1460 that a small-MSS
+            // configuration could never fill in one segment.
+            int mss = stack.Config.Tcp.Mss;
+            _scratch = new byte[size < mss ? mss : size];
             int responseSize = _options.ResponseBufferSize < 512 ? 512 : _options.ResponseBufferSize;
             _response = new byte[responseSize];
             _body = new byte[responseSize];

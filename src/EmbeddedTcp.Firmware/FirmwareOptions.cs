@@ -59,5 +59,31 @@ namespace EmbeddedTcp.Firmware
 
         /// <summary>Name shown on the status page. Default "EmbeddedTcp".</summary>
         public string DeviceName = "EmbeddedTcp";
+
+        /// <summary>
+        /// The firmware beside <c>NetworkConfig.Esp32()</c> (an ESP32 without PSRAM): the defaults,
+        /// but a 1536-byte HTTP response buffer (two are allocated: the page body and the response;
+        /// the status page with all 6 of that preset's connections listed fits, FirmwarePresetTests
+        /// checks it) and 256-byte session buffers (echo data in flight; an HTTP request longer than
+        /// that is answered from its first 256 bytes, which hold the request line).
+        /// </summary>
+        public static FirmwareOptions Esp32()
+        {
+            var o = new FirmwareOptions();
+            o.ResponseBufferSize = 1536;
+            o.SessionBufferSize = 256;
+            return o;
+        }
+
+        /// <summary>
+        /// The firmware beside <c>NetworkConfig.Esp32Psram()</c>: the defaults, with an 8 KB HTTP
+        /// response buffer so the status page lists all 16 connections with room to spare.
+        /// </summary>
+        public static FirmwareOptions Esp32Psram()
+        {
+            var o = new FirmwareOptions();
+            o.ResponseBufferSize = 8192;
+            return o;
+        }
     }
 }

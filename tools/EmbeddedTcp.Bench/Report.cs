@@ -27,7 +27,7 @@ namespace EmbeddedTcp.Bench
             "nanoclr_alloc_rx", "nanoclr_alloc_tx", "nanoclr_alloc_request", "nanoclr_alloc_idle",
             "nanoclr_il_per_segment_rx", "nanoclr_il_per_segment_tx", "nanoclr_calls_per_segment_rx", "nanoclr_calls_per_segment_tx",
             "nanoclr_il_per_segment_rx_softcsum", "nanoclr_il_per_segment_tx_softcsum",
-            "nanoclr_heap_default_bytes",
+            "nanoclr_heap_default_bytes", "nanoclr_heap_esp32_bytes", "nanoclr_heap_psram_bytes",
         };
 
         private static readonly Dictionary<string, double?> Json = new Dictionary<string, double?>();
@@ -329,6 +329,9 @@ namespace EmbeddedTcp.Bench
                 Add("9 nanoCLR", "heap after constructing the default NetworkStack + FirmwareApp, blocks × 12 B, on nanoCLR", (build.ObjBlocks * 12).ToString(CultureInfo.InvariantCulture), heapHow + " (no allocation sites to re-size arrays for the ESP32: an underestimate)");
             }
 
+            PresetHeap(o, NanoMeterRun.ConstructEsp32Phase, "nanoclr_heap_esp32_bytes", "NetworkConfig.Esp32() (no PSRAM)");
+            PresetHeap(o, NanoMeterRun.ConstructPsramPhase, "nanoclr_heap_psram_bytes", "NetworkConfig.Esp32Psram()");
+
             var allocating = new List<string>();
             foreach (string phase in NanoMeterRun.EventPhases)
             {
@@ -351,6 +354,25 @@ namespace EmbeddedTcp.Bench
             }
 
             Notes.Add("nanoCLR figures are counts (exact, the same on every run), for the code as the interpreter runs it; per event, with the meter's phase-switch cost (6 IL, 1 call, 1 native call) taken out.");
+        }
+
+        /// <summary>
+        /// The board's firmware with a memory preset (SpiBusAdapter, BoardRunner + Enc28j60Driver,
+        /// NetworkStack, FirmwareApp, as the board builds them), its heap on an ESP32 estimated from
+        /// the allocation sites as for the default: the midpoint in JSON, the range beside it.
+        /// </summary>
+        private static void PresetHeap(NanoMeterOutput o, string phase, string key, string what)
+        {
+            if (!o.Buckets.TryGetValue(phase, out NanoMeterBucket b) || !o.Esp32HeapBytes(phase, out long low, out long high))
+            {
+                Add("9 nanoCLR", "heap after start-up of the board's firmware with " + what + ", bytes on an ESP32, on nanoCLR", "failed", phase + " missing or its sites do not add up");
+                return;
+            }
+
+            Set(key, (low + high) / 2);
+            Add("9 nanoCLR", "heap after start-up of the board's firmware with " + what + ", bytes on an ESP32, on nanoCLR", ((low + high) / 2).ToString(CultureInfo.InvariantCulture),
+                "phase " + phase + ": SpiBusAdapter, BoardRunner + Enc28j60Driver, NetworkStack, FirmwareApp and their configuration; " + b.Objs + " objects, " + b.ObjBlocks
+                + " heap blocks on this 64-bit host; objects' blocks × 12 B, arrays re-sized for the ESP32's 20-byte header: " + low + "..." + high + " B");
         }
 
         private static NetworkConfig Conns(int n)

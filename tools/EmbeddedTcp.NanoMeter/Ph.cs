@@ -20,6 +20,10 @@ namespace EmbeddedTcp.NanoMeter
         // Start-up: the default NetworkStack + FirmwareApp (once, first thing, sites recorded).
         internal static readonly string ConstructDefault = "@@nanoclr phase construct-default";
 
+        // Start-up of the board's firmware (SpiBusAdapter, BoardRunner + driver, NetworkStack, FirmwareApp) per memory preset.
+        internal static readonly string ConstructEsp32 = "@@nanoclr phase construct-esp32";
+        internal static readonly string ConstructPsram = "@@nanoclr phase construct-psram";
+
         // What a phase switch itself costs (an empty phase): subtracted per enter.
         internal static readonly string Overhead = "@@nanoclr phase meter-overhead";
 
@@ -84,7 +88,7 @@ namespace EmbeddedTcp.NanoMeter
         /// <summary>Every counted phase (after the strings: static initialisers run in textual order).</summary>
         internal static readonly string[] All =
         {
-            ConstructDefault, Overhead,
+            ConstructDefault, ConstructEsp32, ConstructPsram, Overhead,
             TcpRx, TcpReceiveCall, TcpTx, TcpPureAck, TcpRequest, TcpOutOfOrder, TcpFillHole, TcpRto,
             TcpZeroWindowProbe, TcpKeepalive, TcpTimeWait, TcpRxSoft, TcpTxSoft, IdlePoll, StackIdlePoll,
             FirmwareEcho, HttpStatusPage, HttpNotFound, FirmwareChargenBlocked,

@@ -169,9 +169,13 @@ namespace EmbeddedTcp.NanoMeter
 
         /// <summary>
         /// The default NetworkStack (default NetworkConfig) and FirmwareApp (default options), built
-        /// first thing so static constructors count too: heap in use after start-up. The allocation
-        /// sites are recorded (the ESP32's array sizes differ from this 64-bit host's).
+        /// first thing: heap in use after start-up (nanoCLR runs the static constructors when it
+        /// loads the assemblies, before Main). The allocation sites are recorded (the ESP32's array
+        /// sizes differ from this 64-bit host's). Then the board's firmware with each memory preset
+        /// (<see cref="MeasurePresets"/>).
         /// </summary>
+        private static readonly string SitesForDefault = "nanometer sites-for construct-default";
+
         private static void MeasureConstruction()
         {
             var link = new MemoryLink(1);
@@ -186,8 +190,10 @@ namespace EmbeddedTcp.NanoMeter
             s_measuring = true; // measured once, without a warm-up: start-up is what it measures
             Event(Ph.ConstructDefault);
             s_measuring = false;
-            Debug.WriteLine(Ph.Report);
+            Debug.WriteLine(SitesForDefault);
             Debug.WriteLine(Ph.Sites);
+            MeasurePresets();
+            Debug.WriteLine(Ph.Report);
             Debug.WriteLine(Ph.Reset);
         }
 

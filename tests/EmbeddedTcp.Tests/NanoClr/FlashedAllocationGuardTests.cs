@@ -29,6 +29,14 @@ namespace EmbeddedTcp.Tests.NanoClr
             "EmbeddedTcp.Apps.Mqtt.MqttClient::BuildConnect — called only by the MqttClient constructor: builds the CONNECT packet once",
             "EmbeddedTcp.Firmware.FirmwareMqtt::Hex — called only by the FirmwareMqtt constructor: the MAC in the topic names",
             "EmbeddedTcp.Firmware.FirmwareMqtt::Ascii — called only by the FirmwareMqtt constructor: the topic names as bytes",
+            "EmbeddedTcp.Ip.NetworkConfig::Esp32 — a memory preset: creates the configuration the stack is then built from",
+            "EmbeddedTcp.Ip.NetworkConfig::Esp32Psram — a memory preset: creates the configuration the stack is then built from",
+            "EmbeddedTcp.Firmware.FirmwareOptions::Esp32 — a memory preset: creates the options the application is then built from",
+            "EmbeddedTcp.Firmware.FirmwareOptions::Esp32Psram — a memory preset: creates the options the application is then built from",
+            "EmbeddedTcp.Firmware.MemoryPresets::Choose — the board calls it once, before it builds the stack (it reads the target name)",
+            "EmbeddedTcp.Firmware.MemoryPresets::TargetNameHasPsram — called by Choose, before the stack is built: String.ToUpper makes a string",
+            "EmbeddedTcp.Firmware.MemoryPresets::Config — called once by the board, before the stack is built: creates the configuration",
+            "EmbeddedTcp.Firmware.MemoryPresets::Options — called once by the board, before the application is built: creates its options",
         };
 
         private readonly ITestOutputHelper _output;

@@ -53,7 +53,7 @@ namespace EmbeddedTcp.Tests.NanoClr
 
             var problems = new List<string>();
             var expected = NanoMeterRun.EventPhases.Concat(NanoMeterRun.SpiPhases.Select(p => p.Key))
-                .Concat(new[] { NanoMeterRun.OverheadPhase, NanoMeterRun.ConstructPhase }).ToList();
+                .Concat(new[] { NanoMeterRun.OverheadPhase }).Concat(NanoMeterRun.ConstructPhases).ToList();
             foreach (string phase in expected)
             {
                 if (!o.Buckets.TryGetValue(phase, out NanoMeterBucket b))
@@ -161,6 +161,43 @@ namespace EmbeddedTcp.Tests.NanoClr
             }
 
             Assert.True(ok, "SpiBusAdapter objects per ISpiBus call on nanoCLR:\n  " + string.Join("\n  ", lines));
+        }
+
+        /// <summary>
+        /// Issue 15: the board's whole firmware with the ESP32 (no PSRAM) preset — SpiBusAdapter,
+        /// BoardRunner + Enc28j60Driver, NetworkStack, FirmwareApp and their configuration, as
+        /// boards/esp32-enc28j60/Program.cs builds them — takes at most 48 KB of the ESP32's managed
+        /// heap after start-up. Estimate (NanoMeterOutput.Esp32HeapBytes): heap blocks on this 64-bit
+        /// nanoCLR host from the allocation sites; an object's block count is the same on the ESP32
+        /// (one 12-byte block per field plus one), an array of values is re-sized for the MCU's
+        /// 20-byte header and 12-byte blocks, which the sites only bound to within one block per
+        /// array (the range); the upper end must fit. Not counted: the assemblies' static fields
+        /// and type tables (made at load, before Main, the same with any preset) and nanoFramework's
+        /// own SpiDevice/GpioPin objects. The exact block counts (deterministic on nanoCLR) are pinned
+        /// so that any change of the firmware's start-up heap is noticed: update them with the
+        /// board README's memory table.
+        /// </summary>
+        [SkippableFact]
+        public void TheEsp32PresetFirmwareFitsIn48KbOfTheEsp32Heap()
+        {
+            NanoMeterOutput o = Run();
+            NanoMeterBucket esp32 = o.Buckets[NanoMeterRun.ConstructEsp32Phase];
+            NanoMeterBucket psram = o.Buckets[NanoMeterRun.ConstructPsramPhase];
+            Assert.True(o.Esp32HeapBytes(NanoMeterRun.ConstructEsp32Phase, out long low, out long high), "construct-esp32: no sites, or they do not add up to its bucket");
+            Assert.True(o.Esp32HeapBytes(NanoMeterRun.ConstructPsramPhase, out long plow, out long phigh), "construct-psram: no sites, or they do not add up to its bucket");
+            string figures = "ESP32 preset: " + esp32.Objs + " objects, " + esp32.ObjBlocks + " blocks here, " + low + "..." + high
+                + " B on the ESP32; PSRAM preset: " + psram.Objs + " objects, " + psram.ObjBlocks + " blocks, " + plow + "..." + phigh + " B";
+            Assert.True(high <= 48 * 1024, "the ESP32 preset's firmware takes more than 48 KB (49,152 B) of the heap: " + figures);
+            Assert.True(phigh > 2 * high, "the PSRAM preset should be the bigger one: " + figures);
+            // Pinned (deterministic): a change here is a change of the firmware's heap at start-up.
+            Assert.True(esp32.Objs == 181 && esp32.ObjBlocks == 2564 && psram.Objs == 299 && psram.ObjBlocks == 16048,
+                "start-up heap changed (update boards/esp32-enc28j60/README.md \"Memory\" and these counts): " + figures);
+            Assert.True(high < MemoryPresetsThreshold() && phigh * 2 <= MemoryPresetsThreshold(), "MemoryPresets.PsramMinimumFreeHeapBytes must be at least twice the PSRAM preset's heap: " + figures);
+        }
+
+        private static long MemoryPresetsThreshold()
+        {
+            return EmbeddedTcp.Firmware.MemoryPresets.PsramMinimumFreeHeapBytes;
         }
 
         private static string F(double v)

@@ -80,8 +80,10 @@ namespace EmbeddedTcp.Bench.Harness
         public readonly Dictionary<string, NanoMeterBucket> Buckets = new Dictionary<string, NanoMeterBucket>();
         /// <summary>Phase names reported more than once (a program error).</summary>
         public readonly List<string> DuplicateBuckets = new List<string>();
-        /// <summary>Allocation sites (the default construction's).</summary>
+        /// <summary>Allocation sites of the default construction (those printed before any "nanometer sites-for" line, or after "nanometer sites-for construct-default").</summary>
         public readonly List<NanoMeterSite> Sites = new List<NanoMeterSite>();
+        /// <summary>Allocation sites by construction phase ("nanometer sites-for NAME" names the phase of the site lines after it).</summary>
+        public readonly Dictionary<string, List<NanoMeterSite>> SitesByPhase = new Dictionary<string, List<NanoMeterSite>>();
         /// <summary>Events per phase, as the program counted them.</summary>
         public readonly Dictionary<string, int> Events = new Dictionary<string, int>();
         /// <summary>Checks the program found failed.</summary>
@@ -97,6 +99,7 @@ namespace EmbeddedTcp.Bench.Harness
         public static NanoMeterOutput Parse(string text)
         {
             var o = new NanoMeterOutput();
+            string sitesOf = NanoMeterRun.ConstructPhase;
             foreach (string raw in text.Split('\n'))
             {
                 string line = raw.TrimEnd('\r');
@@ -136,7 +139,13 @@ namespace EmbeddedTcp.Bench.Harness
                     string[] t = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
                     var v = Values(t, 2);
                     int at = Array.IndexOf(t, "@");
-                    o.Sites.Add(new NanoMeterSite
+                    if (!o.SitesByPhase.TryGetValue(sitesOf, out List<NanoMeterSite> list))
+                    {
+                        list = new List<NanoMeterSite>();
+                        o.SitesByPhase[sitesOf] = list;
+                    }
+
+                    list.Add(new NanoMeterSite
                     {
                         Count = Get(v, "count"),
                         Blocks = Get(v, "blocks"),
@@ -144,6 +153,10 @@ namespace EmbeddedTcp.Bench.Harness
                         Type = t.Length > 5 ? t[5] : "",
                         Method = at >= 0 && at + 1 < t.Length ? t[at + 1] : "",
                     });
+                }
+                else if (line.StartsWith("nanometer sites-for ", StringComparison.Ordinal))
+                {
+                    sitesOf = line.Substring("nanometer sites-for ".Length).Trim();
                 }
                 else if (line.StartsWith("nanometer events ", StringComparison.Ordinal))
                 {
@@ -162,6 +175,11 @@ namespace EmbeddedTcp.Bench.Harness
                 {
                     o.Done = true;
                 }
+            }
+
+            if (o.SitesByPhase.TryGetValue(NanoMeterRun.ConstructPhase, out List<NanoMeterSite> defaults))
+            {
+                o.Sites.AddRange(defaults);
             }
 
             return o;
@@ -233,9 +251,24 @@ namespace EmbeddedTcp.Bench.Harness
         /// </summary>
         public bool Esp32HeapBytes(out long low, out long high)
         {
+            return Esp32HeapBytes(NanoMeterRun.ConstructPhase, out low, out high);
+        }
+
+        /// <summary>
+        /// <see cref="Esp32HeapBytes(out long, out long)"/> of the construction phase
+        /// <paramref name="phase"/> (construct-default, construct-esp32, construct-psram), from its own
+        /// allocation sites.
+        /// </summary>
+        public bool Esp32HeapBytes(string phase, out long low, out long high)
+        {
             low = high = 0;
             long siteBlocks = 0;
-            foreach (NanoMeterSite s in Sites)
+            if (!SitesByPhase.TryGetValue(phase, out List<NanoMeterSite> sites))
+            {
+                return false;
+            }
+
+            foreach (NanoMeterSite s in sites)
             {
                 if (s.Origin == "event")
                 {
@@ -257,7 +290,7 @@ namespace EmbeddedTcp.Bench.Harness
 
             low *= 12;
             high *= 12;
-            return Sites.Count > 0 && Buckets.TryGetValue(NanoMeterRun.ConstructPhase, out NanoMeterBucket c) && c.ObjBlocks == siteBlocks;
+            return sites.Count > 0 && Buckets.TryGetValue(phase, out NanoMeterBucket c) && c.ObjBlocks == siteBlocks;
         }
 
         private static bool IsValueArray(string type)
@@ -290,6 +323,12 @@ namespace EmbeddedTcp.Bench.Harness
         public const string OverheadPhase = "meter-overhead";
         /// <summary>The default NetworkStack + FirmwareApp construction.</summary>
         public const string ConstructPhase = "construct-default";
+        /// <summary>The board's firmware (SpiBusAdapter, BoardRunner + Enc28j60Driver, NetworkStack, FirmwareApp) with the ESP32 (no PSRAM) preset.</summary>
+        public const string ConstructEsp32Phase = "construct-esp32";
+        /// <summary>The same with the ESP32 PSRAM preset.</summary>
+        public const string ConstructPsramPhase = "construct-psram";
+        /// <summary>Every construction phase (measured once, sites recorded).</summary>
+        public static readonly string[] ConstructPhases = { ConstructPhase, ConstructEsp32Phase, ConstructPsramPhase };
 
         /// <summary>
         /// Every phase that is one or more events after start-up and must allocate nothing: the
