@@ -13,7 +13,7 @@ namespace EmbeddedTcp.Tests.Soak
     internal sealed class StreamPattern
     {
         private const ulong Multiplier = 0x9E3779B97F4A7C15UL;
-        private readonly ulong _key;
+        private ulong _key;
         private readonly byte[] _expected;
 
         /// <summary>A pattern for chunks of up to <paramref name="maxChunk"/> bytes.</summary>
@@ -22,6 +22,13 @@ namespace EmbeddedTcp.Tests.Soak
             _key = key;
             _expected = new byte[maxChunk + 16];
             Buffer = new byte[maxChunk + 16];
+        }
+
+        /// <summary>The per-stream key (set it anew for each stream, so one stream's bytes never pass as another's).</summary>
+        public ulong Key
+        {
+            get => _key;
+            set => _key = value;
         }
 
         /// <summary>A staging buffer of the chunk size plus alignment slack.</summary>
