@@ -443,6 +443,10 @@ namespace EmbeddedTcp.Firmware
             s.Phase = HttpReading;
             s.StartedAt = _now;
             s.Greeted = false;
+            if (_options.SessionKeepalive)
+            {
+                _tcp.SetKeepalive(handle, true);
+            }
         }
 
         private void Release(int slot, bool abort)

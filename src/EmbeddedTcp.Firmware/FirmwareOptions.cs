@@ -33,6 +33,14 @@ namespace EmbeddedTcp.Firmware
         /// <summary>An HTTP client that sends no complete request within this time is aborted. Default 10000 ms.</summary>
         public int HttpRequestTimeoutMs = 10000;
 
+        /// <summary>
+        /// TCP keepalive on every accepted session (default true), with the stack's
+        /// <c>TcpConfig.Keepalive*</c> timing. A peer that vanished without a FIN or RST reaching us (a
+        /// link flap, a reset peer, a lost RST) otherwise holds its session slot and connection entry
+        /// for as long as the device runs: on a device up for months that is a slow leak.
+        /// </summary>
+        public bool SessionKeepalive = true;
+
         /// <summary>Outbound client: the address to connect to (host order); 0 (default) = no client.</summary>
         public uint ConnectToAddress;
 
