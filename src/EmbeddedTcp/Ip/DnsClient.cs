@@ -29,7 +29,6 @@ namespace EmbeddedTcp.Ip
         /// <summary>TTLs longer than this (seconds) are shortened to it in the cache (one day).</summary>
         public const uint MaxTtlSeconds = 86400;
 
-        private const int QueryTag = 0x40000000;
         private const int MaxPointerJumps = 16;
         private const int MaxCnameHops = 8;
         private const int HeaderLength = 12;
@@ -259,7 +258,7 @@ namespace EmbeddedTcp.Ip
             _qTry[slot] = 0;
             _qAddress[slot] = 0;
             long now = _stack.Now;
-            int handle = QueryTag | (_qGeneration[slot] << 8) | slot;
+            int handle = Handles.DnsQuery | (_qGeneration[slot] << Handles.IndexBits) | slot;
             uint literal;
             if (TryParseLiteral(name, offset, length, out literal))
             {
@@ -469,13 +468,13 @@ namespace EmbeddedTcp.Ip
 
         private int Index(int handle)
         {
-            if ((handle & QueryTag) == 0 || handle < 0)
+            if ((handle & Handles.KindMask) != Handles.DnsQuery)
             {
                 return -1;
             }
 
-            int i = handle & 0xFF;
-            if (i >= _qState.Length || _qState[i] == SlotFree || ((handle & ~QueryTag) >> 8) != _qGeneration[i])
+            int i = handle & Handles.IndexMask;
+            if (i >= _qState.Length || _qState[i] == SlotFree || ((handle >> Handles.IndexBits) & Handles.MaxGeneration) != _qGeneration[i])
             {
                 return -1;
             }
@@ -486,7 +485,7 @@ namespace EmbeddedTcp.Ip
         private void Release(int i)
         {
             _qState[i] = SlotFree;
-            _qGeneration[i] = _qGeneration[i] >= 0x1FFFF ? 1 : _qGeneration[i] + 1;
+            _qGeneration[i] = _qGeneration[i] >= Handles.MaxGeneration ? 1 : _qGeneration[i] + 1;
         }
 
         private void CloseIfIdle()

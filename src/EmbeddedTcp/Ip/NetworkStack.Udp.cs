@@ -10,7 +10,6 @@ namespace EmbeddedTcp.Ip
     /// </summary>
     public sealed partial class NetworkStack
     {
-        private const int UdpTag = 0x20000000;
         private const int UdpRecordHeader = 8; // length (2), source address (4), source port (2)
 
         private ushort[] _udpPort;
@@ -80,7 +79,7 @@ namespace EmbeddedTcp.Ip
                     _udpInUse[i] = true;
                     _udpPort[i] = (ushort)localPort;
                     _udpRing[i].Clear();
-                    return UdpTag | (_udpGeneration[i] << 8) | i;
+                    return Handles.UdpSocket | (_udpGeneration[i] << Handles.IndexBits) | i;
                 }
             }
 
@@ -97,7 +96,7 @@ namespace EmbeddedTcp.Ip
             }
 
             _udpInUse[i] = false;
-            _udpGeneration[i] = _udpGeneration[i] >= 0x1FFFF ? 1 : _udpGeneration[i] + 1;
+            _udpGeneration[i] = _udpGeneration[i] >= Handles.MaxGeneration ? 1 : _udpGeneration[i] + 1;
             return TcpError.Ok;
         }
 
@@ -188,13 +187,13 @@ namespace EmbeddedTcp.Ip
 
         private int UdpIndex(int handle)
         {
-            if ((handle & UdpTag) == 0 || handle < 0)
+            if ((handle & Handles.KindMask) != Handles.UdpSocket)
             {
                 return -1;
             }
 
-            int i = handle & 0xFF;
-            if (i >= _udpInUse.Length || !_udpInUse[i] || ((handle & ~UdpTag) >> 8) != _udpGeneration[i])
+            int i = handle & Handles.IndexMask;
+            if (i >= _udpInUse.Length || !_udpInUse[i] || ((handle >> Handles.IndexBits) & Handles.MaxGeneration) != _udpGeneration[i])
             {
                 return -1;
             }

@@ -15,10 +15,10 @@ namespace EmbeddedTcp.Tcp
     /// </summary>
     public sealed partial class TcpStack
     {
-        private const int IndexBits = 12;
-        private const int IndexMask = (1 << IndexBits) - 1;
-        private const int ListenerTag = 0x40000000;
-        private const int MaxGeneration = 0x3FFFF;
+        // Handles: see Handles (one scheme, a kind tag per table).
+        private const int IndexBits = Handles.IndexBits;
+        private const int IndexMask = Handles.IndexMask;
+        private const int MaxGeneration = Handles.MaxGeneration;
         /// <summary>After this many consecutive timeouts the IP layer is asked to re-resolve the path.</summary>
         private const int NegativeAdviceRetries = 3;
 
@@ -132,7 +132,7 @@ namespace EmbeddedTcp.Tcp
             _listenPort[free] = (ushort)port;
             _listenIp[free] = localIp;
             _listenBacklog[free] = backlog;
-            return ListenerTag | (_listenGeneration[free] << IndexBits) | free;
+            return Handles.TcpListener | (_listenGeneration[free] << IndexBits) | free;
         }
 
         /// <summary>
@@ -197,13 +197,13 @@ namespace EmbeddedTcp.Tcp
 
         private int ListenerIndex(int handle)
         {
-            if ((handle & ListenerTag) == 0)
+            if ((handle & Handles.KindMask) != Handles.TcpListener)
             {
                 return -1;
             }
 
             int i = handle & IndexMask;
-            if (i >= _listenInUse.Length || !_listenInUse[i] || ((handle & ~ListenerTag) >> IndexBits) != _listenGeneration[i])
+            if (i >= _listenInUse.Length || !_listenInUse[i] || ((handle >> IndexBits) & MaxGeneration) != _listenGeneration[i])
             {
                 return -1;
             }
@@ -800,12 +800,12 @@ namespace EmbeddedTcp.Tcp
 
         private int HandleOf(TcpConnection c)
         {
-            return (c.Generation << IndexBits) | c.Index;
+            return Handles.TcpConnection | (c.Generation << IndexBits) | c.Index;
         }
 
         private TcpConnection Resolve(int handle)
         {
-            if (handle <= 0 || (handle & ListenerTag) != 0)
+            if ((handle & Handles.KindMask) != Handles.TcpConnection)
             {
                 return null;
             }
@@ -817,7 +817,7 @@ namespace EmbeddedTcp.Tcp
             }
 
             TcpConnection c = _conns[i];
-            if (!c.UserHolds || c.Generation != handle >> IndexBits)
+            if (!c.UserHolds || c.Generation != ((handle >> IndexBits) & MaxGeneration))
             {
                 return null;
             }

@@ -113,11 +113,9 @@ namespace EmbeddedTcp.Tests.Apps
 
         internal Rig Setup(MqttOptions options, FaultOptions faults = null, bool startClient = true)
         {
-            string mosquitto = ExternalTool.Find("mosquitto");
-            Skip.If(mosquitto == null || ExternalTool.Find("mosquitto_sub") == null,
-                "mosquitto / mosquitto-clients are not installed (listed in .ci/debian-packages.txt)");
-            KernelPeer peer = KernelPeer.Create(out string skip, null, faults, 5);
-            Skip.If(peer == null, skip);
+            string mosquitto = Prerequisites.Tool("mosquitto");
+            Prerequisites.Tool("mosquitto_sub", "mosquitto-clients");
+            KernelPeer peer = KernelPeer.Create(null, faults, 5);
             var rig = new Rig { Peer = peer };
             try
             {
@@ -189,10 +187,9 @@ namespace EmbeddedTcp.Tests.Apps
         [SkippableFact]
         public void FirmwarePublishesItsStatusAndAnswersCommands()
         {
-            Skip.If(ExternalTool.Find("mosquitto") == null || ExternalTool.Find("mosquitto_sub") == null,
-                "mosquitto / mosquitto-clients are not installed (listed in .ci/debian-packages.txt)");
-            KernelPeer peer = KernelPeer.Create(out string skip);
-            Skip.If(peer == null, skip);
+            Prerequisites.Tool("mosquitto");
+            Prerequisites.Tool("mosquitto_sub", "mosquitto-clients");
+            KernelPeer peer = KernelPeer.Create();
             using var rig = new Rig { Peer = peer };
             rig.Conf = Path.Combine(Path.GetTempPath(), "etcp-mosquitto-" + Environment.ProcessId + "-" + peer.TapName + ".conf");
             File.WriteAllText(rig.Conf, "listener 1883 " + KernelPeer.KernelAddress + "\nallow_anonymous true\npersistence false\n");

@@ -158,16 +158,14 @@ namespace EmbeddedTcp.Tests.Apps
         [SkippableFact]
         public void KernelEchoUdpAndAcceptFromSeveralThreadsOverTap()
         {
-            KernelPeer peer = KernelPeer.Create(out string skip);
-            Skip.If(peer == null, skip);
+            string socat = Prerequisites.Tool("socat");
+            KernelPeer peer = KernelPeer.Create();
             NetHost host = null;
             try
             {
                 peer.Runner.Dispose();
                 host = new NetHost(peer.Stack, new StopwatchClock(), 8, 1, 2);
                 host.Start();
-                string socat = ExternalTool.Find("socat");
-                Skip.If(socat == null, "socat is not installed (listed in .ci/debian-packages.txt)");
                 peer.Start(socat, "TCP-LISTEN:7000,bind=" + KernelPeer.KernelAddress + ",fork,reuseaddr", "EXEC:cat");
                 peer.Start(socat, "UDP-RECVFROM:7001,bind=" + KernelPeer.KernelAddress + ",fork", "EXEC:cat");
                 // Wait until socat listens (a connect that is refused is retried).

@@ -20,9 +20,7 @@ namespace EmbeddedTcp.Tests.Interop
 
         private KernelPeer Setup(FrameTraceCallback trace = null)
         {
-            KernelPeer peer = KernelPeer.Create(out string skip, null, null, 1, false, "attack", trace);
-            if (peer == null) _output.WriteLine("SKIPPED: " + skip);
-            return peer;
+            return KernelPeer.Create(null, null, 1, false, "attack", trace);
         }
 
         private static Services StartServices(KernelPeer peer)
@@ -39,13 +37,11 @@ namespace EmbeddedTcp.Tests.Interop
             Assert.Contains("ok 65536", echo.Stdout);
         }
 
-        [Fact]
+        [SkippableFact]
         public void SynFloodDuringATransferLosesNothingAndTheServiceStillAnswers()
         {
-            string hping = ExternalTool.Find("hping3");
-            if (hping == null) { _output.WriteLine("SKIPPED: hping3 is not installed (listed in .ci/debian-packages.txt)"); return; }
+            string hping = Prerequisites.Tool("hping3");
             using KernelPeer peer = Setup();
-            if (peer == null) return;
             Services services = StartServices(peer);
             const int bytes = 4 * 1024 * 1024;
             Process transfer = peer.StartPython3(Scripts.SendAndHalfClose, KernelPeer.BoardAddress, Services.Sha.ToString(), bytes.ToString());
@@ -129,16 +125,12 @@ for name, p in pk:
 print('sent', len(pk), ' '.join(n for n, _ in pk), flush=True)
 ";
 
-        [Fact]
+        [SkippableFact]
         public void BlindInWindowRstSynAndDataInjectionAreRejectedPerRfc5961()
         {
-            if (!System.IO.File.Exists("/usr/bin/python3") || ExternalTool.Run(20_000, "/usr/bin/python3", "-c", "import scapy.all").ExitCode != 0)
-            {
-                _output.WriteLine("SKIPPED: Debian's python3-scapy is not installed (listed in .ci/debian-packages.txt)");
-                return;
-            }
+            Prerequisites.Need(System.IO.File.Exists("/usr/bin/python3") && ExternalTool.Run(20_000, "/usr/bin/python3", "-c", "import scapy.all").ExitCode == 0,
+                "Debian's python3-scapy is not installed (listed in .ci/debian-packages.txt)");
             using KernelPeer peer = Setup(Watch);
-            if (peer == null) return;
             Services services = StartServices(peer);
             _kernelPort = -1;
             Process victim = peer.StartPython3(EchoVictim, "6");
@@ -175,13 +167,11 @@ print('sent', len(pk), ' '.join(n for n, _ in pk), flush=True)
             Assert.Equal(0, services.ServiceErrors);
         }
 
-        [Fact]
+        [SkippableFact]
         public void APortScanLeavesTheStackWorking()
         {
-            string nmap = ExternalTool.Find("nmap");
-            if (nmap == null) { _output.WriteLine("SKIPPED: nmap is not installed (listed in .ci/debian-packages.txt)"); return; }
+            string nmap = Prerequisites.Tool("nmap");
             using KernelPeer peer = Setup();
-            if (peer == null) return;
             Services services = StartServices(peer);
             var sw = Stopwatch.StartNew();
             var syn = peer.Exec(180_000, nmap, "-n", "-Pn", "-sS", "-O", "--max-os-tries", "1", "--max-retries", "1", "-T4", "-p", "1-1024,5000", KernelPeer.BoardAddress);

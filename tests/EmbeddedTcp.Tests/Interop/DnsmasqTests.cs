@@ -18,16 +18,15 @@ namespace EmbeddedTcp.Tests.Interop
         private readonly ITestOutputHelper _output;
         public DnsmasqTests(ITestOutputHelper output) { _output = output; }
 
-        [Fact]
+        [SkippableFact]
         public void DhcpLeaseAndDnsAnswersFromDnsmasq()
         {
-            string dnsmasq = ExternalTool.Find("dnsmasq");
-            if (dnsmasq == null) { _output.WriteLine("SKIPPED: dnsmasq is not installed (dnsmasq-base, listed in .ci/debian-packages.txt)"); return; }
+            string dnsmasq = Prerequisites.Tool("dnsmasq", "dnsmasq-base");
+            string ping = Prerequisites.Tool("ping", "iputils-ping");
             NetworkConfig config = KernelPeer.DefaultConfig();
             config.UseDhcp = true;
             config.DhcpHostName = "etcp-board";
-            using KernelPeer peer = KernelPeer.Create(out string skip, config);
-            if (peer == null) { _output.WriteLine("SKIPPED: " + skip); return; }
+            using KernelPeer peer = KernelPeer.Create(config);
             string leases = Path.Combine(Path.GetTempPath(), "etcp-dnsmasq-" + Environment.ProcessId + ".leases");
             try
             {
@@ -49,12 +48,8 @@ namespace EmbeddedTcp.Tests.Interop
                 Assert.InRange(peer.Runner.Do(s => (long)s.Dhcp.LeaseSeconds), 60, 120);
                 string dotted = (address >> 24) + "." + ((address >> 16) & 255) + "." + ((address >> 8) & 255) + "." + (address & 255);
 
-                string ping = ExternalTool.Find("ping");
-                if (ping != null)
-                {
-                    var r = peer.Exec(15_000, ping, "-c", "2", "-i", "0.2", "-W", "2", dotted);
-                    Assert.True(r.ExitCode == 0, "ping of the leased address: " + r);
-                }
+                var r = peer.Exec(15_000, ping, "-c", "2", "-i", "0.2", "-W", "2", dotted);
+                Assert.True(r.ExitCode == 0, "ping of the leased address: " + r);
 
                 Assert.Equal(0xC000024Du, Resolve(peer, "board.test", DnsStatus.Resolved));   // 192.0.2.77
                 Assert.Equal(0xC0000258u, Resolve(peer, "printer.test", DnsStatus.Resolved)); // 192.0.2.88

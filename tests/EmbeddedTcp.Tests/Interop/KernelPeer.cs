@@ -26,9 +26,6 @@ namespace EmbeddedTcp.Tests.Interop
 
         private static int _counter;
 
-        [DllImport("libc")]
-        private static extern uint geteuid();
-
         public readonly string Namespace;
         public readonly string TapName;
         public readonly string Ip;
@@ -42,15 +39,15 @@ namespace EmbeddedTcp.Tests.Interop
         private readonly System.Collections.Generic.List<Process> _processes = new System.Collections.Generic.List<Process>();
         private bool _nsCreated;
 
-        /// <summary>Null when the kernel interop tests can run here, else why not (printed as SKIPPED).</summary>
-        public static string WhyNot()
+        /// <summary>
+        /// Skips the calling test (or fails it under CI / EMBEDDEDTCP_REQUIRE_ALL=1) unless the kernel
+        /// interop tests can run here: Linux, root, /dev/net/tun, ip (iproute2) and python3.
+        /// </summary>
+        public static void Require()
         {
-            if (!OperatingSystem.IsLinux()) return "not Linux";
-            if (geteuid() != 0) return "not root (needs CAP_NET_ADMIN for ip netns / ip tuntap)";
-            if (!File.Exists("/dev/net/tun")) return "/dev/net/tun does not exist";
-            if (ExternalTool.Find("ip") == null) return "the ip command (iproute2) is not installed";
-            if (Python == null) return "python3 is not installed";
-            return null;
+            Prerequisites.Tun();
+            Prerequisites.Tool("ip", "iproute2");
+            Prerequisites.Need(Python != null, "python3 is not installed (Debian package python3)");
         }
 
         /// <summary>Debian's python3 (with python3-scapy) if present, else any python3.</summary>
@@ -66,23 +63,18 @@ namespace EmbeddedTcp.Tests.Interop
 
         /// <summary>
         /// Creates the namespace and TAP, and a stack on it (wrapped in fault injection and a
-        /// capture when asked). Returns null and sets <paramref name="skip"/> when the
-        /// environment cannot run it.
+        /// capture when asked). Skips the calling test (a [SkippableFact]; a failure under CI) when
+        /// the environment cannot run it: see <see cref="Require"/>, and `ip netns add` must work.
         /// </summary>
-        public static KernelPeer Create(out string skip, NetworkConfig config = null, FaultOptions faults = null,
+        public static KernelPeer Create(NetworkConfig config = null, FaultOptions faults = null,
             ulong faultSeed = 1, bool capture = false, string captureName = "run", FrameTraceCallback trace = null)
         {
-            skip = WhyNot();
-            if (skip != null) return null;
+            Require();
             var peer = new KernelPeer();
             try
             {
                 var probe = ExternalTool.Run(10_000, peer.Ip, "netns", "add", peer.Namespace);
-                if (probe.ExitCode != 0)
-                {
-                    skip = "ip netns add does not work here: " + probe;
-                    return null;
-                }
+                Prerequisites.Need(probe.ExitCode == 0, "ip netns add does not work here: " + probe);
                 peer._nsCreated = true;
                 Must(ExternalTool.Run(10_000, peer.Ip, "tuntap", "add", "dev", peer.TapName, "mode", "tap"), "ip tuntap add");
                 peer.Tap = new TapDevice(peer.TapName, BoardMac);
@@ -121,10 +113,6 @@ namespace EmbeddedTcp.Tests.Interop
             {
                 peer.Dispose();
                 throw;
-            }
-            finally
-            {
-                if (skip != null) peer.Dispose();
             }
         }
 
@@ -266,8 +254,7 @@ namespace EmbeddedTcp.Tests.Interop
         public static int Check(string path, out string problems)
         {
             problems = null;
-            string tshark = ExternalTool.Find("tshark");
-            if (tshark == null) return -1;
+            string tshark = Prerequisites.Tool("tshark");
             // Only the layers we build are dissected: payload bytes on ports like 5000 or 6001
             // must not be decoded as HSL or X11 and reported "malformed". tshark 4.0 has no
             // "--disable-protocol ALL", so a private config dir lists every other protocol.

@@ -37,21 +37,10 @@ namespace EmbeddedTcp.Tests.NanoClr
 
         /// <summary>True when a missing prerequisite must fail the test instead of skipping it.</summary>
         public static bool RequireAll
-        {
-            get
-            {
-                return !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI"))
-                    || Environment.GetEnvironmentVariable("EMBEDDEDTCP_REQUIRE_ALL") == "1";
-            }
-        }
+            => Prerequisites.RequireAll;
 
-        /// <summary>Skips (or, under CI, fails) when <paramref name="condition"/> is false.</summary>
-        public static void Need(bool condition, string reason)
-        {
-            if (condition) return;
-            Assert.False(RequireAll, "required but missing (CI / EMBEDDEDTCP_REQUIRE_ALL): " + reason);
-            Skip.If(true, reason);
-        }
+        /// <summary>Skips (or, under CI, fails) when <paramref name="condition"/> is false: <see cref="Prerequisites.Need"/>.</summary>
+        public static void Need(bool condition, string reason) => Prerequisites.Need(condition, reason);
 
         /// <summary>The kit's folder; skips the calling test when the kit is missing.</summary>
         public static string Require()

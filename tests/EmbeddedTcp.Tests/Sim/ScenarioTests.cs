@@ -233,15 +233,10 @@ namespace EmbeddedTcp.Tests.Sim
             Assert.Single(bad.stderr.Trim().Split('\n'));
         }
 
-        [Fact]
+        [SkippableFact]
         public void PcapsDecodeInTsharkWithoutMalformedFramesOrChecksumErrors()
         {
-            string tshark = ExternalTool.Find("tshark");
-            if (tshark == null)
-            {
-                _output.WriteLine("SKIPPED: tshark is not installed (listed in .ci/debian-packages.txt).");
-                return;
-            }
+            string tshark = Prerequisites.Tool("tshark");
             foreach (object[] row in Expected())
             {
                 string name = (string)row[0];

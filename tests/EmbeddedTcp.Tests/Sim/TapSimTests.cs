@@ -19,9 +19,6 @@ namespace EmbeddedTcp.Tests.Sim
         private readonly ITestOutputHelper _output;
         public TapSimTests(ITestOutputHelper output) { _output = output; }
 
-        [DllImport("libc")]
-        private static extern uint geteuid();
-
         private sealed class LockedWriter : StringWriter
         {
             public override void Write(char value) { lock (this) base.Write(value); }
@@ -30,33 +27,16 @@ namespace EmbeddedTcp.Tests.Sim
             public override string ToString() { lock (this) return base.ToString(); }
         }
 
-        [Fact]
+        [SkippableFact]
         public void KernelPingsAndFetchesTheStatusPageFromTheFirmwareOnATap()
         {
-            string ip = ExternalTool.Find("ip");
-            string ping = ExternalTool.Find("ping");
-            string curl = ExternalTool.Find("curl");
-            string why = !OperatingSystem.IsLinux() ? "not Linux"
-                : geteuid() != 0 ? "not root (needs CAP_NET_ADMIN for ip netns / ip tuntap)"
-                : !File.Exists("/dev/net/tun") ? "/dev/net/tun does not exist"
-                : ip == null ? "ip (iproute2) is not installed"
-                : ping == null ? "ping (iputils-ping) is not installed"
-                : curl == null ? "curl is not installed (listed in .ci/debian-packages.txt)"
-                : null;
-            if (why != null)
-            {
-                _output.WriteLine("SKIPPED: " + why);
-                return;
-            }
+            string ip = Prerequisites.Netns();
+            string ping = Prerequisites.Tool("ping", "iputils-ping");
+            string curl = Prerequisites.Tool("curl");
             int n = Interlocked.Increment(ref _counter);
             string tapName = "etcps" + (Environment.ProcessId % 100000) + n;
             string ns = "etcp-sim-" + Environment.ProcessId + "-" + n;
-            var probe = ExternalTool.Run(10_000, ip, "netns", "add", ns);
-            if (probe.ExitCode != 0)
-            {
-                _output.WriteLine("SKIPPED: ip netns add does not work here: " + probe);
-                return;
-            }
+            Must(ExternalTool.Run(10_000, ip, "netns", "add", ns), "ip netns add");
             var stdout = new LockedWriter();
             var stderr = new LockedWriter();
             using var cts = new CancellationTokenSource();
@@ -115,33 +95,16 @@ namespace EmbeddedTcp.Tests.Sim
             Assert.NotEqual(0, ExternalTool.Run(10_000, ip, "link", "show", tapName).ExitCode);
         }
 
-        [Fact]
+        [SkippableFact]
         public void DhcpLeaseAndDnsAnswerFromDnsmasqInTheNamespace()
         {
-            string ip = ExternalTool.Find("ip");
-            string ping = ExternalTool.Find("ping");
-            string dnsmasq = ExternalTool.Find("dnsmasq");
-            string why = !OperatingSystem.IsLinux() ? "not Linux"
-                : geteuid() != 0 ? "not root (needs CAP_NET_ADMIN for ip netns / ip tuntap)"
-                : !File.Exists("/dev/net/tun") ? "/dev/net/tun does not exist"
-                : ip == null ? "ip (iproute2) is not installed"
-                : ping == null ? "ping (iputils-ping) is not installed"
-                : dnsmasq == null ? "dnsmasq is not installed (dnsmasq-base, listed in .ci/debian-packages.txt)"
-                : null;
-            if (why != null)
-            {
-                _output.WriteLine("SKIPPED: " + why);
-                return;
-            }
+            string ip = Prerequisites.Netns();
+            string ping = Prerequisites.Tool("ping", "iputils-ping");
+            string dnsmasq = Prerequisites.Tool("dnsmasq", "dnsmasq-base");
             int n = Interlocked.Increment(ref _counter);
             string tapName = "etcpd" + (Environment.ProcessId % 100000) + n;
             string ns = "etcp-dhcp-" + Environment.ProcessId + "-" + n;
-            var probe = ExternalTool.Run(10_000, ip, "netns", "add", ns);
-            if (probe.ExitCode != 0)
-            {
-                _output.WriteLine("SKIPPED: ip netns add does not work here: " + probe);
-                return;
-            }
+            Must(ExternalTool.Run(10_000, ip, "netns", "add", ns), "ip netns add");
             string leases = System.IO.Path.Combine(System.IO.Path.GetTempPath(), ns + ".leases");
             var stdout = new LockedWriter();
             var stderr = new LockedWriter();

@@ -83,17 +83,12 @@ namespace EmbeddedTcp.Tests.Simulation
             Assert.Equal(frame, b[40..]);
         }
 
-        [Theory]
+        [SkippableTheory]
         [InlineData(false)]
         [InlineData(true)]
         public void TsharkDecodesTheCapture(bool nanoseconds)
         {
-            string tshark = ExternalTool.Find("tshark");
-            if (tshark == null)
-            {
-                _output.WriteLine("SKIPPED: tshark is not installed (apt-get install tshark; listed in .ci/debian-packages.txt).");
-                return;
-            }
+            string tshark = Prerequisites.Tool("tshark");
             var frames = SampleFrames();
             string path = WriteSample(nanoseconds, frames);
             try
@@ -128,16 +123,11 @@ namespace EmbeddedTcp.Tests.Simulation
             }
         }
 
-        [Fact]
+        [SkippableFact]
         public void TsharkFlagsATruncatedFrameAsMalformed()
         {
             // Negative control: the "no Malformed" check above would catch a broken frame.
-            string tshark = ExternalTool.Find("tshark");
-            if (tshark == null)
-            {
-                _output.WriteLine("SKIPPED: tshark is not installed (apt-get install tshark; listed in .ci/debian-packages.txt).");
-                return;
-            }
+            string tshark = Prerequisites.Tool("tshark");
             byte[] frame =
             {
                 0x02, 0, 0, 0, 0, 0x0B, 0x02, 0, 0, 0, 0, 0x0A, 0x08, 0x00,
