@@ -201,7 +201,7 @@ namespace EmbeddedTcp.Bench
             Set("spi_transactions_tx", c.TransmitTransactions);
             Set("spi_bytes_rx", c.ReceiveBytes);
             Set("spi_bytes_tx", c.TransmitBytes);
-            Add("6 SPI", "transactions per received frame", F(c.ReceiveTransactions), "1514-byte frames, INT pin wired, one pending; bursts of four: " + F(c.ReceiveBurstTransactions));
+            Add("6 SPI", "transactions per received frame", F(c.ReceiveTransactions), "1514-byte frames, INT pin wired, one pending; bursts of three: " + F(c.ReceiveBurstTransactions));
             Add("6 SPI", "transactions per sent frame", F(c.TransmitTransactions), "back to back");
             Set("spi_transactions_rx_offload", c.ReceiveOffloadTransactions);
             Set("spi_transactions_tx_offload", c.TransmitOffloadTransactions);
