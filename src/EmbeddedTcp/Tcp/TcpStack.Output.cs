@@ -6,7 +6,7 @@ namespace EmbeddedTcp.Tcp
     /// <summary>Everything that builds segments: data, SYN, FIN, ACK, RST, probes.</summary>
     public sealed partial class TcpStack
     {
-        // The header view every emitted segment is written through (allocated once; see _rxHeader).
+        // The header view every emitted segment is written through (allocated once).
         private readonly TcpHeader _txHeader = new TcpHeader();
 
         /// <summary>
