@@ -85,6 +85,10 @@ namespace EmbeddedTcp.NanoMeter
         internal static readonly string SpiBufferRead = "@@nanoclr phase spi-buffer-read";
         internal static readonly string SpiBufferWrite = "@@nanoclr phase spi-buffer-write";
 
+        // The real Enc28j60Driver over a chip stand-in (ChipStandIn): its own IL per full-size frame.
+        internal static readonly string DriverRx = "@@nanoclr phase driver-rx";
+        internal static readonly string DriverTx = "@@nanoclr phase driver-tx";
+
         /// <summary>Every counted phase (after the strings: static initialisers run in textual order).</summary>
         internal static readonly string[] All =
         {
@@ -96,7 +100,7 @@ namespace EmbeddedTcp.NanoMeter
             UdpSend, UdpReceive, UdpReceiveCall, DhcpRenewRequest, DhcpRenewAck, DnsQuery, DnsAnswer,
             RejectTcpChecksum, RejectIpChecksum, RejectTruncatedIp, RejectTruncatedTcp, RejectUnknownProtocol,
             RejectOutOfWindow, RejectRstChallenge, RejectSynChallenge,
-            SpiRegisterWrite, SpiRegisterRead, SpiBufferRead, SpiBufferWrite,
+            SpiRegisterWrite, SpiRegisterRead, SpiBufferRead, SpiBufferWrite, DriverRx, DriverTx,
         };
 
         /// <summary>Events counted per phase of <see cref="All"/> in the measured pass.</summary>

@@ -112,6 +112,7 @@ namespace EmbeddedTcp.NanoMeter
                     DnsScenarios();
                     RejectScenarios();
                     SpiScenarios();
+                    DriverScenarios();
                     DhcpScenarios(); // last: it jumps the clock to the renewal time
                 }
 

@@ -28,11 +28,9 @@ namespace EmbeddedTcp.Ip
         private readonly int _offloadMin = int.MaxValue;
         private int _txSumField;
 
-        // Packet views, one per layer and direction, made once and bound in place to each frame:
-        // on nanoCLR a struct view would be a heap object per use. Receive and transmit never share
-        // one, so an answer emitted while a frame is still being read cannot rebind its views.
-        private readonly EthernetFrame _rxFrame = new EthernetFrame();
-        private readonly Ipv4Packet _rxIp = new Ipv4Packet();
+        // The transmit side's IPv4 view, made once and bound in place to each frame (on nanoCLR a struct
+        // view would be a heap object per use). Received Ethernet and IPv4 headers are read in place
+        // (Input, Ipv4Input), so an answer emitted while a frame is still being read rebinds nothing of theirs.
         private readonly Ipv4Packet _txIp = new Ipv4Packet();
 
         private uint _address;
@@ -198,27 +196,31 @@ namespace EmbeddedTcp.Ip
         public void Input(byte[] frame, int length)
         {
             Counters.FramesIn++;
-            EthernetFrame eth = _rxFrame;
-            if (eth.TryParse(frame, 0, length) != WireResult.Ok)
+            // EthernetFrame.TryParse, IsBroadcast, MacEquals and EtherType written out: this runs per
+            // frame, and on the interpreter each would be a call. Same checks, same results.
+            if (frame == null || length < EthernetFrame.HeaderLength || length > frame.Length)
             {
                 Counters.FramesMalformed++;
                 return;
             }
 
-            if (!eth.IsBroadcast && !EthernetFrame.MacEquals(frame, eth.DestinationOffset, _mac, 0))
+            bool broadcast = (frame[0] & frame[1] & frame[2] & frame[3] & frame[4] & frame[5]) == 0xFF;
+            byte[] mac = _mac;
+            if (!broadcast && !(frame[0] == mac[0] && frame[1] == mac[1] && frame[2] == mac[2]
+                && frame[3] == mac[3] && frame[4] == mac[4] && frame[5] == mac[5]))
             {
                 Counters.FramesNotForUs++;
                 return;
             }
 
-            ushort type = eth.EtherType;
+            int type = (frame[12] << 8) | frame[13];
             if (type == EtherType.Ipv4)
             {
-                Ipv4Input(frame, eth.PayloadOffset, eth.PayloadLength, eth.IsBroadcast);
+                Ipv4Input(frame, EthernetFrame.HeaderLength, length - EthernetFrame.HeaderLength, broadcast);
             }
             else if (type == EtherType.Arp)
             {
-                ArpInput(frame, eth.PayloadOffset, eth.PayloadLength);
+                ArpInput(frame, EthernetFrame.HeaderLength, length - EthernetFrame.HeaderLength);
             }
             else
             {
@@ -228,8 +230,44 @@ namespace EmbeddedTcp.Ip
 
         private void Ipv4Input(byte[] frame, int offset, int length, bool linkBroadcast)
         {
-            Ipv4Packet ip = _rxIp;
-            WireResult r = ip.TryParse(frame, offset, length);
+            // Ipv4Packet.TryParse and its accessors written out: this runs per frame, and on the
+            // interpreter each accessor would be a call or two. Input checked the buffer range.
+            WireResult r = WireResult.Ok;
+            int headerLength = 0;
+            int totalLength = 0;
+            if (length < Ipv4Packet.MinimumHeaderLength)
+            {
+                r = WireResult.Truncated;
+            }
+            else
+            {
+                int versionIhl = frame[offset];
+                headerLength = (versionIhl & 0x0F) << 2;
+                totalLength = (frame[offset + 2] << 8) | frame[offset + 3];
+                if ((versionIhl >> 4) != 4)
+                {
+                    r = WireResult.Unsupported;
+                }
+                else if (headerLength < Ipv4Packet.MinimumHeaderLength || totalLength < headerLength)
+                {
+                    r = WireResult.Malformed;
+                }
+                else if (totalLength > length)
+                {
+                    r = WireResult.Truncated;
+                }
+                else
+                {
+                    uint sum = Checksum.Accumulate(0, frame, offset, headerLength); // Checksum.Verify, folded here
+                    sum = (sum & 0xFFFF) + (sum >> 16);
+                    sum = (sum & 0xFFFF) + (sum >> 16);
+                    if (sum != 0xFFFF)
+                    {
+                        r = WireResult.BadChecksum;
+                    }
+                }
+            }
+
             if (r != WireResult.Ok)
             {
                 if (r == WireResult.BadChecksum)
@@ -245,16 +283,16 @@ namespace EmbeddedTcp.Ip
             }
 
             Counters.IpIn++;
-            if (ip.IsFragment)
+            if ((frame[offset + 6] & 0x3F) != 0 || frame[offset + 7] != 0)
             {
                 // Documented: no reassembly. Peers use PMTU discovery (DF) for TCP; we drop and count.
                 Counters.IpFragmentsDropped++;
                 return;
             }
 
-            uint dst = ip.DestinationAddress;
-            uint src = ip.SourceAddress;
-            byte protocol = ip.Protocol;
+            uint dst = ((uint)frame[offset + 16] << 24) | ((uint)frame[offset + 17] << 16) | ((uint)frame[offset + 18] << 8) | frame[offset + 19];
+            uint src = ((uint)frame[offset + 12] << 24) | ((uint)frame[offset + 13] << 16) | ((uint)frame[offset + 14] << 8) | frame[offset + 15];
+            byte protocol = frame[offset + 9];
             bool unicastToUs = _address != 0 && dst == _address && !linkBroadcast;
             bool broadcast = dst == Ipv4Address.Broadcast || (_address != 0 && _netmask != 0xFFFFFFFF && dst == (_address | ~_netmask));
             if (!unicastToUs && !broadcast)
@@ -273,8 +311,8 @@ namespace EmbeddedTcp.Ip
                 return;
             }
 
-            int payload = ip.PayloadOffset;
-            int payloadLength = ip.PayloadLength;
+            int payload = offset + headerLength;
+            int payloadLength = totalLength - headerLength;
             if (protocol == IpProtocol.Tcp)
             {
                 if (!unicastToUs)
@@ -287,7 +325,7 @@ namespace EmbeddedTcp.Ip
                 // header (it sums to 0xFFFF, one's complement zero) and no Ethernet padding after the
                 // datagram, that is the segment's sum.
                 int segmentSum = -1;
-                if (_offload != null && offset == ChecksumOffload.ReceiveSumStart && ip.TotalLength == length)
+                if (_offload != null && offset == ChecksumOffload.ReceiveSumStart && totalLength == length)
                 {
                     segmentSum = _offload.ReceivedSum;
                 }
@@ -307,7 +345,7 @@ namespace EmbeddedTcp.Ip
                 Counters.IpUnknownProtocol++;
                 if (unicastToUs)
                 {
-                    SendIcmpError(frame, offset, ip.TotalLength, IcmpType.DestinationUnreachable, IcmpCode.ProtocolUnreachable, 0);
+                    SendIcmpError(frame, offset, totalLength, IcmpType.DestinationUnreachable, IcmpCode.ProtocolUnreachable, 0);
                 }
             }
         }
@@ -345,7 +383,8 @@ namespace EmbeddedTcp.Ip
             const int ipOffset = EthernetFrame.HeaderLength;
             _txIp.Emit(_tx, ipOffset, source, destination, protocol, payloadLength, ++_ipId, (byte)_config.Ttl, true);
             int length = ipOffset + Ipv4Packet.MinimumHeaderLength + payloadLength;
-            NetOrder.WriteU16(_tx, 12, EtherType.Ipv4);
+            _tx[12] = (byte)(EtherType.Ipv4 >> 8);
+            _tx[13] = (byte)(EtherType.Ipv4 & 0xFF);
             EthernetFrame.CopyMac(_mac, 0, _tx, 6);
             if (length < EthernetFrame.MinimumFrameLength)
             {

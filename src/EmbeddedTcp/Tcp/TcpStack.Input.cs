@@ -3,6 +3,10 @@ using EmbeddedTcp.Wire;
 namespace EmbeddedTcp.Tcp
 {
     /// <summary>Segment arrival: RFC 9293 section 3.10.7, step by step.</summary>
+    /// <remarks>
+    /// Sequence comparisons are written out as <c>(int)(a - b) &lt; 0</c> (modulo 2^32, as <see cref="Seq"/>
+    /// does): this file runs per segment, and on the interpreter each <c>Seq</c> call costs more than its body.
+    /// </remarks>
     public sealed partial class TcpStack
     {
         // The segment being processed (fields rather than parameters keep the interpreter's calls cheap).
@@ -19,9 +23,8 @@ namespace EmbeddedTcp.Tcp
         private int _segDataOff;
         private int _segDataLen;
 
-        // Views of the segment being read, made once (on nanoCLR a struct view would be a heap object per
-        // segment); output has its own header view, so an answer sent mid-input never rebinds these.
-        private readonly TcpHeader _rxHeader = new TcpHeader();
+        // The options view of the segment being read, made once (on nanoCLR a struct view would be a heap
+        // object per segment); the header is read in place (Input).
         private readonly TcpOptions _rxOptions = new TcpOptions();
 
         /// <summary>
@@ -45,30 +48,54 @@ namespace EmbeddedTcp.Tcp
             Counters.SegmentsIn++;
             _segDataLen = 0;
             _segSeq = 0;
-            TcpHeader h = _rxHeader;
-            WireResult parsed = h.TryParse(buffer, offset, length, sourceIp, destinationIp, segmentSum);
-            if (parsed != WireResult.Ok)
+            // TcpHeader.TryParse and its accessors written out: this runs per segment, and on the
+            // interpreter each accessor is a call or two (NetOrder inside). Same checks, same results.
+            int headerLength = 0;
+            if (buffer != null && offset >= 0 && length >= TcpHeader.MinimumHeaderLength && offset <= buffer.Length - length)
             {
-                Drop(null, parsed == WireResult.BadChecksum ? TcpDropReason.BadChecksum : TcpDropReason.Malformed);
+                headerLength = (buffer[offset + 12] >> 4) << 2;
+            }
+
+            if (headerLength < TcpHeader.MinimumHeaderLength || headerLength > length)
+            {
+                Drop(null, TcpDropReason.Malformed); // truncated, or a data offset below 5 or past the end
+                return;
+            }
+
+            // Checksum.PseudoHeader + Verify of the device's sum; a sum that does not verify (or none)
+            // is checked in software, so a device that got it wrong costs time, never a good segment.
+            uint sum = (sourceIp >> 16) + (sourceIp & 0xFFFF) + (destinationIp >> 16) + (destinationIp & 0xFFFF) + IpProtocol.Tcp + ((uint)length & 0xFFFF);
+            bool good = false;
+            if (segmentSum >= 0)
+            {
+                uint folded = sum + (uint)segmentSum;
+                folded = (folded & 0xFFFF) + (folded >> 16);
+                folded = (folded & 0xFFFF) + (folded >> 16);
+                good = folded == 0xFFFF;
+            }
+
+            if (!good && !Checksum.Verify(Checksum.Accumulate(sum, buffer, offset, length)))
+            {
+                Drop(null, TcpDropReason.BadChecksum);
                 return;
             }
 
             _segSrcIp = sourceIp;
             _segDstIp = destinationIp;
-            _segSrcPort = h.SourcePort;
-            _segDstPort = h.DestinationPort;
-            _segSeq = h.SequenceNumber;
-            _segAck = h.AckNumber;
-            _segFlags = h.Flags;
-            _segWnd = h.Window;
+            _segSrcPort = (ushort)((buffer[offset] << 8) | buffer[offset + 1]);
+            _segDstPort = (ushort)((buffer[offset + 2] << 8) | buffer[offset + 3]);
+            _segSeq = ((uint)buffer[offset + 4] << 24) | ((uint)buffer[offset + 5] << 16) | ((uint)buffer[offset + 6] << 8) | buffer[offset + 7];
+            _segAck = ((uint)buffer[offset + 8] << 24) | ((uint)buffer[offset + 9] << 16) | ((uint)buffer[offset + 10] << 8) | buffer[offset + 11];
+            _segFlags = buffer[offset + 13];
+            _segWnd = (buffer[offset + 14] << 8) | buffer[offset + 15];
             _segBuf = buffer;
-            _segDataOff = h.PayloadOffset;
-            _segDataLen = h.PayloadLength;
+            _segDataOff = offset + headerLength;
+            _segDataLen = length - headerLength;
             _segMss = 0;
-            if ((_segFlags & TcpFlags.Syn) != 0 && h.OptionsLength > 0)
+            if ((_segFlags & TcpFlags.Syn) != 0 && headerLength > TcpHeader.MinimumHeaderLength)
             {
                 TcpOptions o = _rxOptions;
-                if (o.Parse(buffer, h.OptionsOffset, h.OptionsLength) != WireResult.Ok)
+                if (o.Parse(buffer, offset + TcpHeader.MinimumHeaderLength, headerLength - TcpHeader.MinimumHeaderLength) != WireResult.Ok)
                 {
                     Drop(null, TcpDropReason.BadOptions);
                     return;
@@ -242,7 +269,7 @@ namespace EmbeddedTcp.Tcp
         {
             byte f = _segFlags;
             bool ack = (f & TcpFlags.Ack) != 0;
-            if (ack && (Seq.Le(_segAck, c.Iss) || Seq.Gt(_segAck, c.SndMax)))
+            if (ack && ((int)(_segAck - c.Iss) <= 0 || (int)(_segAck - c.SndMax) > 0))
             {
                 Drop(c, TcpDropReason.BadAck);
                 if ((f & TcpFlags.Rst) == 0)
@@ -353,7 +380,7 @@ namespace EmbeddedTcp.Tcp
             }
 
             // TIME_WAIT may be reopened by a new SYN above the old sequence space (RFC 1122 4.2.2.13).
-            if (state == TcpState.TimeWait && (f & (TcpFlags.Syn | TcpFlags.Ack | TcpFlags.Rst)) == TcpFlags.Syn && Seq.Gt(_segSeq, c.RcvNxt))
+            if (state == TcpState.TimeWait && (f & (TcpFlags.Syn | TcpFlags.Ack | TcpFlags.Rst)) == TcpFlags.Syn && (int)(_segSeq - c.RcvNxt) > 0)
             {
                 int l = FindListener(_segDstIp, _segDstPort);
                 if (l >= 0)
@@ -372,15 +399,21 @@ namespace EmbeddedTcp.Tcp
                 wnd = 0;
             }
 
-            uint segLen = SegmentLength();
+            // SegmentLength() and InWindow(seq, RCV.NXT, wnd) written out (per segment): seq is in the
+            // window when 0 <= seq - RCV.NXT < wnd, modulo 2^32.
+            uint segLen = (uint)_segDataLen + (uint)((f >> 1) & 1) + (uint)(f & 1); // + SYN + FIN (TcpFlags 0x02, 0x01)
+            uint rcvNxt = c.RcvNxt;
             bool acceptable;
             if (segLen == 0)
             {
-                acceptable = wnd == 0 ? _segSeq == c.RcvNxt : InWindow(_segSeq, c.RcvNxt, wnd);
+                acceptable = wnd == 0 ? _segSeq == rcvNxt : (int)(_segSeq - rcvNxt) >= 0 && (int)(_segSeq - (rcvNxt + (uint)wnd)) < 0;
             }
             else
             {
-                acceptable = wnd != 0 && (InWindow(_segSeq, c.RcvNxt, wnd) || InWindow(_segSeq + segLen - 1, c.RcvNxt, wnd));
+                uint last = _segSeq + segLen - 1;
+                acceptable = wnd != 0
+                    && (((int)(_segSeq - rcvNxt) >= 0 && (int)(_segSeq - (rcvNxt + (uint)wnd)) < 0)
+                        || ((int)(last - rcvNxt) >= 0 && (int)(last - (rcvNxt + (uint)wnd)) < 0));
             }
 
             // first: sequence number check
@@ -451,7 +484,7 @@ namespace EmbeddedTcp.Tcp
             }
 
             // Trim to the window: bytes before RCV.NXT were received already, bytes past the window are not taken.
-            if (Seq.Lt(_segSeq, c.RcvNxt))
+            if ((int)(_segSeq - c.RcvNxt) < 0)
             {
                 int dup = (int)(c.RcvNxt - _segSeq);
                 if (dup >= _segDataLen)
@@ -508,7 +541,7 @@ namespace EmbeddedTcp.Tcp
 
             if (state == TcpState.SynReceived)
             {
-                if (Seq.Lt(c.SndUna, _segAck) && Seq.Le(_segAck, c.SndMax))
+                if ((int)(c.SndUna - _segAck) < 0 && (int)(_segAck - c.SndMax) <= 0)
                 {
                     EnterEstablished(c, TcpCause.ReceivedAck);
                     state = c.State;
@@ -589,11 +622,6 @@ namespace EmbeddedTcp.Tcp
             Output(c);
         }
 
-        private static bool InWindow(uint seq, uint start, int wnd)
-        {
-            return Seq.Ge(seq, start) && Seq.Lt(seq, start + (uint)wnd);
-        }
-
         /// <summary>An acceptable RST (exactly RCV.NXT), per state.</summary>
         private void ResetArrives(TcpConnection c)
         {
@@ -629,14 +657,14 @@ namespace EmbeddedTcp.Tcp
         {
             uint ack = _segAck;
             int maxWnd = c.MaxSndWnd > c.SendMss ? c.MaxSndWnd : c.SendMss;
-            if (Seq.Gt(ack, c.SndMax) || Seq.Lt(ack, c.SndUna - (uint)maxWnd))
+            if ((int)(ack - c.SndMax) > 0 || (int)(ack - (c.SndUna - (uint)maxWnd)) < 0)
             {
                 Drop(c, TcpDropReason.BadAck);
                 SendChallengeAck(c);
                 return false;
             }
 
-            if (Seq.Gt(ack, c.SndUna))
+            if ((int)(ack - c.SndUna) > 0)
             {
                 AckNewData(c, ack);
             }
@@ -651,7 +679,7 @@ namespace EmbeddedTcp.Tcp
             }
 
             // Window update (SND.WL1/SND.WL2 keep old segments from reopening it).
-            if (Seq.Lt(c.SndWl1, _segSeq) || (c.SndWl1 == _segSeq && Seq.Le(c.SndWl2, ack)))
+            if ((int)(c.SndWl1 - _segSeq) < 0 || (c.SndWl1 == _segSeq && (int)(c.SndWl2 - ack) <= 0))
             {
                 c.SndWnd = _segWnd;
                 c.SndWl1 = _segSeq;
@@ -674,7 +702,7 @@ namespace EmbeddedTcp.Tcp
         private void AckNewData(TcpConnection c, uint ack)
         {
             int acked = (int)(ack - c.SndUna);
-            if (Seq.Gt(ack, c.SndBufSeq))
+            if ((int)(ack - c.SndBufSeq) > 0)
             {
                 int data = (int)(ack - c.SndBufSeq);
                 if (data > c.SendRing.Count)
@@ -687,12 +715,12 @@ namespace EmbeddedTcp.Tcp
             }
 
             c.SndUna = ack;
-            if (Seq.Lt(c.SndNxt, ack))
+            if ((int)(c.SndNxt - ack) < 0)
             {
                 c.SndNxt = ack; // a zero-window probe byte was taken
             }
 
-            if (c.RttTiming && Seq.Gt(ack, c.RttSeq))
+            if (c.RttTiming && (int)(ack - c.RttSeq) > 0)
             {
                 c.Rtt.Sample((int)(_now - c.RttStart));
                 c.RttTiming = false;
@@ -702,7 +730,7 @@ namespace EmbeddedTcp.Tcp
             int mss = c.SendMss;
             if (c.InRecovery)
             {
-                if (Seq.Ge(ack, c.Recover))
+                if ((int)(ack - c.Recover) >= 0)
                 {
                     // RFC 6582 3.2 step 3: full acknowledgment ends fast recovery.
                     int flight = c.FlightSize;
@@ -775,7 +803,7 @@ namespace EmbeddedTcp.Tcp
                 return; // limited transmit (RFC 3042): the Output that ends segment arrival may send one new segment
             }
 
-            if (c.DupAcks == 3 && Seq.Gt(c.SndUna, c.Recover))
+            if (c.DupAcks == 3 && (int)(c.SndUna - c.Recover) > 0)
             {
                 int half = c.FlightSize / 2;
                 c.Ssthresh = half > 2 * mss ? half : 2 * mss;
@@ -943,7 +971,7 @@ namespace EmbeddedTcp.Tcp
         public void IcmpError(uint localIp, uint remoteIp, ushort localPort, ushort remotePort, uint seq, byte type, byte code, int nextHopMtu)
         {
             TcpConnection c = Find(localIp, localPort, remoteIp, remotePort);
-            if (c == null || Seq.Lt(seq, c.SndUna) || Seq.Ge(seq, c.SndMax))
+            if (c == null || (int)(seq - c.SndUna) < 0 || (int)(seq - c.SndMax) >= 0)
             {
                 Counters.IcmpIgnored++;
                 return;

@@ -6,7 +6,10 @@ namespace EmbeddedTcp.Tcp
     /// <summary>Everything that builds segments: data, SYN, FIN, ACK, RST, probes.</summary>
     public sealed partial class TcpStack
     {
-        // The header view every emitted segment is written through (allocated once; see _rxHeader).
+        // Sequence comparisons are written out as (int)(a - b) < 0 (modulo 2^32, as Seq does): this
+        // file runs per segment sent, and on the interpreter each Seq call costs more than its body.
+
+        // The header view every emitted segment is written through (allocated once).
         private readonly TcpHeader _txHeader = new TcpHeader();
 
         /// <summary>
@@ -36,6 +39,17 @@ namespace EmbeddedTcp.Tcp
             {
                 uint dataEnd = c.SndBufSeq + (uint)c.SendRing.Count;
                 int unsent = (int)(dataEnd - c.SndNxt);
+                if (unsent <= 0)
+                {
+                    // Nothing unsent (the common case on a receive path's Output): only a queued FIN may go.
+                    if (c.FinQueued && c.SndNxt == dataEnd)
+                    {
+                        EmitSegment(c, c.SndNxt, TcpFlags.Ack | TcpFlags.Fin, 0, true);
+                    }
+
+                    return;
+                }
+
                 int inFlight = (int)(c.SndNxt - c.SndUna);
                 // RFC 3042 limited transmit: the first two duplicate ACKs each let one new segment
                 // out beyond cwnd, so a small window still collects the three that fast retransmit needs.
@@ -48,48 +62,38 @@ namespace EmbeddedTcp.Tcp
                 int wnd = c.SndWnd < cwnd ? c.SndWnd : cwnd;
                 int usable = wnd - inFlight;
 
-                if (unsent > 0)
+                int len = unsent;
+                if (len > mss) len = mss;
+                if (len > usable) len = usable;
+                if (len <= 0)
                 {
-                    int len = unsent;
-                    if (len > mss) len = mss;
-                    if (len > usable) len = usable;
-                    if (len <= 0)
-                    {
-                        ArmPersistIfStalled(c, inFlight);
-                        return;
-                    }
-
-                    // Nagle (RFC 896) and sender SWS avoidance (RFC 1122 4.2.3.4).
-                    bool all = len == unsent;
-                    bool send = len == mss
-                        || (all && (c.NoDelay || inFlight == 0 || c.FinQueued))
-                        || (inFlight == 0 && c.MaxSndWnd > 0 && len >= c.MaxSndWnd / 2);
-                    if (!send)
-                    {
-                        ArmPersistIfStalled(c, inFlight);
-                        return;
-                    }
-
-                    byte flags = TcpFlags.Ack;
-                    if (all)
-                    {
-                        flags |= TcpFlags.Psh;
-                        if (c.FinQueued)
-                        {
-                            flags |= TcpFlags.Fin;
-                        }
-                    }
-
-                    EmitSegment(c, c.SndNxt, flags, len, true);
-                    continue;
+                    ArmPersistIfStalled(c, inFlight);
+                    return;
                 }
 
-                if (c.FinQueued && c.SndNxt == dataEnd)
+                // Nagle (RFC 896) and sender SWS avoidance (RFC 1122 4.2.3.4).
+                bool all = len == unsent;
+                bool send = len == mss
+                    || (all && (c.NoDelay || inFlight == 0 || c.FinQueued))
+                    || (inFlight == 0 && c.MaxSndWnd > 0 && len >= c.MaxSndWnd / 2);
+                if (!send)
                 {
-                    EmitSegment(c, c.SndNxt, TcpFlags.Ack | TcpFlags.Fin, 0, true);
+                    ArmPersistIfStalled(c, inFlight);
+                    return;
                 }
 
-                return;
+                byte flags = TcpFlags.Ack;
+                if (all)
+                {
+                    flags |= TcpFlags.Psh;
+                    if (c.FinQueued)
+                    {
+                        flags |= TcpFlags.Fin;
+                    }
+                }
+
+                EmitSegment(c, c.SndNxt, flags, len, true);
+                continue;
             }
         }
 
@@ -168,7 +172,7 @@ namespace EmbeddedTcp.Tcp
             }
 
             byte flags = TcpFlags.Ack;
-            if (c.FinQueued && c.SndUna + (uint)len == dataEnd && Seq.Gt(c.SndMax, dataEnd))
+            if (c.FinQueued && c.SndUna + (uint)len == dataEnd && (int)(c.SndMax - dataEnd) > 0)
             {
                 flags |= TcpFlags.Fin;
             }
@@ -190,10 +194,10 @@ namespace EmbeddedTcp.Tcp
         /// </summary>
         private void EmitSegment(TcpConnection c, uint seq, byte flags, int length, bool advance)
         {
-            if (Seq.Lt(seq, c.SndMax) && (length > 0 || (flags & TcpFlags.Fin) != 0))
+            if ((int)(seq - c.SndMax) < 0 && (length > 0 || (flags & TcpFlags.Fin) != 0))
             {
                 Counters.Retransmissions++;
-                if (c.RttTiming && Seq.Ge(c.RttSeq, seq))
+                if (c.RttTiming && (int)(c.RttSeq - seq) >= 0)
                 {
                     c.RttTiming = false; // Karn's rule
                 }
@@ -219,7 +223,7 @@ namespace EmbeddedTcp.Tcp
                 end++;
             }
 
-            if (Seq.Ge(seq, c.SndMax) && !c.RttTiming && end != seq)
+            if ((int)(seq - c.SndMax) >= 0 && !c.RttTiming && end != seq)
             {
                 c.RttTiming = true;
                 c.RttSeq = seq;
@@ -227,7 +231,7 @@ namespace EmbeddedTcp.Tcp
             }
 
             c.SndNxt = end;
-            if (Seq.Gt(end, c.SndMax))
+            if ((int)(end - c.SndMax) > 0)
             {
                 c.SndMax = end;
             }
@@ -244,7 +248,7 @@ namespace EmbeddedTcp.Tcp
         private void SendSyn(TcpConnection c)
         {
             byte flags = c.State == TcpState.SynSent ? TcpFlags.Syn : (byte)(TcpFlags.Syn | TcpFlags.Ack);
-            if (c.Retries > 0 || Seq.Gt(c.SndMax, c.Iss))
+            if (c.Retries > 0 || (int)(c.SndMax - c.Iss) > 0)
             {
                 c.RttTiming = false; // Karn's rule: a retransmitted SYN gives no sample
             }
@@ -296,7 +300,12 @@ namespace EmbeddedTcp.Tcp
         /// </summary>
         private int AdvertiseWindow(TcpConnection c)
         {
-            int free = ReceiveWindowLimit(c);
+            int free = c.RecvRing.Free; // ReceiveWindowLimit, written out (per segment sent)
+            if (free > 65535)
+            {
+                free = 65535;
+            }
+
             int offered = (int)(c.RcvAdvEdge - c.RcvNxt);
             if (offered < 0)
             {

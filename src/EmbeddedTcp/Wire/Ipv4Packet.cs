@@ -100,9 +100,22 @@ namespace EmbeddedTcp.Wire
             buffer[offset + 9] = protocol;
             buffer[offset + 10] = 0;
             buffer[offset + 11] = 0;
-            NetOrder.WriteU32(buffer, offset + 12, sourceAddress);
-            NetOrder.WriteU32(buffer, offset + 16, destinationAddress);
-            ushort sum = Checksum.Compute(buffer, offset, MinimumHeaderLength);
+            buffer[offset + 12] = (byte)(sourceAddress >> 24);
+            buffer[offset + 13] = (byte)(sourceAddress >> 16);
+            buffer[offset + 14] = (byte)(sourceAddress >> 8);
+            buffer[offset + 15] = (byte)sourceAddress;
+            buffer[offset + 16] = (byte)(destinationAddress >> 24);
+            buffer[offset + 17] = (byte)(destinationAddress >> 16);
+            buffer[offset + 18] = (byte)(destinationAddress >> 8);
+            buffer[offset + 19] = (byte)destinationAddress;
+            // The header checksum from the values just written (their 16-bit words), not re-read from
+            // the buffer: this runs per datagram sent, and the interpreter pays per instruction.
+            uint sum = 0x4500u + ((uint)total & 0xFFFF) + identification + (dontFragment ? 0x4000u : 0u)
+                + ((uint)ttl << 8) + protocol
+                + (sourceAddress >> 16) + (sourceAddress & 0xFFFF) + (destinationAddress >> 16) + (destinationAddress & 0xFFFF);
+            sum = (sum & 0xFFFF) + (sum >> 16);
+            sum = (sum & 0xFFFF) + (sum >> 16);
+            sum = ~sum & 0xFFFF;
             buffer[offset + 10] = (byte)(sum >> 8);
             buffer[offset + 11] = (byte)sum;
             _buffer = buffer;

@@ -116,13 +116,23 @@ namespace EmbeddedTcp.Wire
         public void Emit(byte[] buffer, int offset, ushort sourcePort, ushort destinationPort, uint sequenceNumber, uint ackNumber, byte flags, ushort window, int optionsLength, int payloadLength)
         {
             int headerLength = MinimumHeaderLength + optionsLength;
-            NetOrder.WriteU16(buffer, offset, sourcePort);
-            NetOrder.WriteU16(buffer, offset + 2, destinationPort);
-            NetOrder.WriteU32(buffer, offset + 4, sequenceNumber);
-            NetOrder.WriteU32(buffer, offset + 8, ackNumber);
+            // The NetOrder writes spelled out: this runs per segment sent, and each would be a call.
+            buffer[offset] = (byte)(sourcePort >> 8);
+            buffer[offset + 1] = (byte)sourcePort;
+            buffer[offset + 2] = (byte)(destinationPort >> 8);
+            buffer[offset + 3] = (byte)destinationPort;
+            buffer[offset + 4] = (byte)(sequenceNumber >> 24);
+            buffer[offset + 5] = (byte)(sequenceNumber >> 16);
+            buffer[offset + 6] = (byte)(sequenceNumber >> 8);
+            buffer[offset + 7] = (byte)sequenceNumber;
+            buffer[offset + 8] = (byte)(ackNumber >> 24);
+            buffer[offset + 9] = (byte)(ackNumber >> 16);
+            buffer[offset + 10] = (byte)(ackNumber >> 8);
+            buffer[offset + 11] = (byte)ackNumber;
             buffer[offset + 12] = (byte)((headerLength >> 2) << 4);
             buffer[offset + 13] = flags;
-            NetOrder.WriteU16(buffer, offset + 14, window);
+            buffer[offset + 14] = (byte)(window >> 8);
+            buffer[offset + 15] = (byte)window;
             buffer[offset + 16] = 0;
             buffer[offset + 17] = 0;
             buffer[offset + 18] = 0;
@@ -211,7 +221,7 @@ namespace EmbeddedTcp.Wire
         {
             _buffer[_offset + 16] = 0;
             _buffer[_offset + 17] = 0;
-            uint sum = EmbeddedTcp.Wire.Checksum.PseudoHeader(sourceIp, destinationIp, IpProtocol.Tcp, _length);
+            uint sum = (sourceIp >> 16) + (sourceIp & 0xFFFF) + (destinationIp >> 16) + (destinationIp & 0xFFFF) + IpProtocol.Tcp + ((uint)_length & 0xFFFF); // Checksum.PseudoHeader
             ushort c = EmbeddedTcp.Wire.Checksum.Finish(EmbeddedTcp.Wire.Checksum.Accumulate(sum, _buffer, _offset, _length));
             _buffer[_offset + 16] = (byte)(c >> 8);
             _buffer[_offset + 17] = (byte)c;

@@ -22,9 +22,10 @@ namespace EmbeddedTcp.Drivers.Enc28j60
     /// re-initialises the chip when RXEN was lost or nothing arrived for
     /// <see cref="ReceiveSilenceTimeoutMs"/> while the link was up. Re-initialisation keeps the
     /// MAC address and touches nothing above the driver, so the stack's connections survive.</para>
-    /// <para>SPI cost in steady state: a received frame takes 8 transactions when it is the only
-    /// one pending (bank 1, EPKTCNT, header, frame, bank 0, ERXRDPTL, ERXRDPTH, PKTDEC) and 5
-    /// when more are pending; a transmitted frame takes 6 without an INT pin (EIR, clear TXIF,
+    /// <para>SPI cost in steady state: a received frame takes 4 transactions (EPKTCNT when the
+    /// cached count is used up, header, frame, PKTDEC), plus, once <see cref="FreeThreshold"/>
+    /// bytes of the ring have been consumed, ERXRDPTL and ERXRDPTH with a bank switch there and
+    /// back: 6 per full-size frame when it is the only one pending; a transmitted frame takes 6 without an INT pin (EIR, clear TXIF,
     /// EWRPTL, EWRPTH, WBM, TXRTS) and 5 with one (ECON1, EWRPTL, EWRPTH, WBM, TXRTS; EIR only
     /// when the pin reports an abort), plus the ETXND bytes that changed and one bank switch
     /// when the previous call left another bank selected. Frames go between the chip and the
@@ -56,6 +57,14 @@ namespace EmbeddedTcp.Drivers.Enc28j60
         private const int HeaderScratch = 16;
         private const int ClockReadyPolls = 1000;
         private const int MiiBusyPolls = 200;
+        /// <summary>
+        /// Consumed ring bytes at which ERXRDPT is moved (a bank switch and two register writes,
+        /// DS39662 section 7.2.4: ERXRDPTL is buffered until ERXRDPTH is written). Below it the space
+        /// stays held a little longer: with full-size frames the ring is freed every second frame,
+        /// and the receive hardware always has at least RingSize - FreeThreshold + 1 = 4,609 bytes
+        /// (three full-size frames, more than the default TCP receive window) beyond unread frames.
+        /// </summary>
+        private const int FreeThreshold = 2048;
 
         private readonly ISpiBus _spi;
         private readonly IInterruptPin _interrupt;
@@ -72,6 +81,7 @@ namespace EmbeddedTcp.Drivers.Enc28j60
         private bool _linkUp;
         private int _bank = -1;
         private int _nextPacket;
+        private int _freedTo;         // ERXRDPT + 1 as last written: the ring is freed up to here (lazy, see FreeThreshold)
         private int _readPointer = -1;
         private int _pending;
         private int _writePointer = -1;
@@ -226,6 +236,7 @@ namespace EmbeddedTcp.Drivers.Enc28j60
             WriteRegister(Enc28j60Registers.EWRPTL, (byte)(TransmitStart & 0xFF));
             WriteRegister(Enc28j60Registers.EWRPTH, (byte)(TransmitStart >> 8));
             _nextPacket = ReceiveStart;
+            _freedTo = ReceiveStart;
             _readPointer = ReceiveStart;
             _pending = 0;
             _writePointer = TransmitStart;
@@ -357,10 +368,14 @@ namespace EmbeddedTcp.Drivers.Enc28j60
                     result = length;
                 }
 
-                // Free the frame. Errata: ERXRDPT must be odd, so write next - 1 (or ERXND).
-                int freeTo = next == ReceiveStart ? ReceiveEnd : next - 1;
-                WriteRegister(Enc28j60Registers.ERXRDPTL, (byte)(freeTo & 0xFF));
-                WriteRegister(Enc28j60Registers.ERXRDPTH, (byte)(freeTo >> 8));
+                // Free the ring once enough has been consumed (FreeThreshold), not after every frame:
+                // ERXRDPT lives in bank 0 and EPKTCNT in bank 1, so freeing each frame costs a bank
+                // switch both ways besides its two writes. PKTDEC (ECON2, every bank) stays per frame.
+                // A burst (more frames pending) frees at once: the held space is what it needs.
+                if (_pending > 1 || RingDistance(_freedTo, next) >= FreeThreshold)
+                {
+                    FreeRing(next);
+                }
                 BitSet(Enc28j60Registers.ECON2, Enc28j60Bits.ECON2_PKTDEC);
                 _nextPacket = next;
                 _pending--;
@@ -598,10 +613,28 @@ namespace EmbeddedTcp.Drivers.Enc28j60
             }
         }
 
+        /// <summary>
+        /// Moves ERXRDPT so that the receive hardware may write up to <paramref name="next"/>.
+        /// Errata: ERXRDPT must be odd, so write next - 1 (or ERXND). ERXRDPTL first: the chip
+        /// buffers it and loads both bytes when ERXRDPTH is written (DS39662 section 7.2.4).
+        /// </summary>
+        private void FreeRing(int next)
+        {
+            int freeTo = next == ReceiveStart ? ReceiveEnd : next - 1;
+            WriteRegister(Enc28j60Registers.ERXRDPTL, (byte)(freeTo & 0xFF));
+            WriteRegister(Enc28j60Registers.ERXRDPTH, (byte)(freeTo >> 8));
+            _freedTo = next;
+        }
+
         private void HandleReceiveOverflow()
         {
             _counters.ReceiveOverflows++;
             BitClear(Enc28j60Registers.EIR, Enc28j60Bits.EIR_RXERIF);
+            // Space held back by the lazy free goes back to the chip first.
+            if (_freedTo != _nextPacket)
+            {
+                FreeRing(_nextPacket);
+            }
             // A full ring normally holds frames; a "full" ring with no frame is corrupt.
             if (_pending == 0 && ReadRegister(Enc28j60Registers.EPKTCNT) == 0)
             {
@@ -630,6 +663,7 @@ namespace EmbeddedTcp.Drivers.Enc28j60
             }
             BitClear(Enc28j60Registers.EIR, Enc28j60Bits.EIR_RXERIF);
             _nextPacket = ReceiveStart;
+            _freedTo = ReceiveStart;
             _pending = 0;
             SetReadPointer(ReceiveStart);
             BitSet(Enc28j60Registers.ECON1, Enc28j60Bits.ECON1_RXEN);
