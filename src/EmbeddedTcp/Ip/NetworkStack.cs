@@ -73,6 +73,7 @@ namespace EmbeddedTcp.Ip
             InitArp(config);
             InitUdp(config);
             InitClients(config);
+            InitMulticast(config);
             _ipId = (ushort)random.NextUInt32();
             _linkUp = device.LinkUp;
             if (config.Address != 0)
@@ -139,6 +140,7 @@ namespace EmbeddedTcp.Ip
             if (changed && address != 0)
             {
                 SendGratuitousArp();
+                RestartMulticastReports();
             }
         }
 
@@ -161,6 +163,7 @@ namespace EmbeddedTcp.Ip
                 if (up && _address != 0)
                 {
                     SendGratuitousArp();
+                    RestartMulticastReports();
                 }
             }
 
@@ -177,6 +180,7 @@ namespace EmbeddedTcp.Ip
 
             PollArp();
             PollClients(nowMs);
+            PollMulticast(nowMs);
         }
 
         /// <summary>The latest time by which <see cref="Poll"/> must be called again (ms).</summary>
@@ -188,6 +192,8 @@ namespace EmbeddedTcp.Ip
             t = ArpDeadline();
             if (t < next) next = t;
             t = ClientsDeadline();
+            if (t < next) next = t;
+            t = MulticastDeadline();
             if (t < next) next = t;
             return next;
         }
@@ -205,16 +211,24 @@ namespace EmbeddedTcp.Ip
                 return;
             }
 
-            if (!eth.IsBroadcast && !EthernetFrame.MacEquals(frame, eth.DestinationOffset, _mac, 0))
+            // Link-layer group frames: broadcast, and IPv4 multicast (01:00:5e) once a group table
+            // exists; which group it is for is checked at the IP layer.
+            bool group = eth.IsBroadcast;
+            if (!group && !EthernetFrame.MacEquals(frame, eth.DestinationOffset, _mac, 0))
             {
-                Counters.FramesNotForUs++;
-                return;
+                if (_mcGroup == null || frame[0] != 0x01 || frame[1] != 0x00 || frame[2] != 0x5E)
+                {
+                    Counters.FramesNotForUs++;
+                    return;
+                }
+
+                group = true;
             }
 
             ushort type = eth.EtherType;
             if (type == EtherType.Ipv4)
             {
-                Ipv4Input(frame, eth.PayloadOffset, eth.PayloadLength, eth.IsBroadcast);
+                Ipv4Input(frame, eth.PayloadOffset, eth.PayloadLength, group);
             }
             else if (type == EtherType.Arp)
             {
@@ -257,6 +271,25 @@ namespace EmbeddedTcp.Ip
             byte protocol = ip.Protocol;
             bool unicastToUs = _address != 0 && dst == _address && !linkBroadcast;
             bool broadcast = dst == Ipv4Address.Broadcast || (_address != 0 && _netmask != 0xFFFFFFFF && dst == (_address | ~_netmask));
+            if ((dst >> 28) == 0xE)
+            {
+                // Multicast: a joined group or 224.0.0.1 (with a group table at all); no TCP, and
+                // never an ICMP error (RFC 1122 3.2.2) since unicastToUs is false.
+                if (_mcGroup == null || !(dst == AllHosts || MulticastSlot(dst) >= 0))
+                {
+                    Counters.MulticastNotJoined++;
+                    return;
+                }
+
+                Counters.MulticastIn++;
+                broadcast = true;
+                if (protocol == IgmpProtocol)
+                {
+                    IgmpInput(frame, ip.PayloadOffset, ip.PayloadLength, dst);
+                    return;
+                }
+            }
+
             if (!unicastToUs && !broadcast)
             {
                 // Before we have an address, DHCP's answers may be unicast to the offered address.
@@ -322,11 +355,17 @@ namespace EmbeddedTcp.Ip
         private bool SendIpv4(uint source, uint destination, byte protocol, int payloadLength)
         {
             uint nextHop;
+            byte ttl = (byte)_config.Ttl;
             bool broadcast = destination == Ipv4Address.Broadcast
                 || (_address != 0 && _netmask != 0xFFFFFFFF && destination == (_address | ~_netmask));
             if (broadcast)
             {
                 nextHop = Ipv4Address.Broadcast;
+            }
+            else if ((destination >> 28) == 0xE)
+            {
+                nextHop = destination; // multicast: its MAC address is computed, never resolved
+                ttl = (byte)_config.MulticastTtl;
             }
             else if (_address != 0 && (destination & _netmask) == (_address & _netmask))
             {
@@ -343,7 +382,7 @@ namespace EmbeddedTcp.Ip
             }
 
             const int ipOffset = EthernetFrame.HeaderLength;
-            _txIp.Emit(_tx, ipOffset, source, destination, protocol, payloadLength, ++_ipId, (byte)_config.Ttl, true);
+            _txIp.Emit(_tx, ipOffset, source, destination, protocol, payloadLength, ++_ipId, ttl, true);
             int length = ipOffset + Ipv4Packet.MinimumHeaderLength + payloadLength;
             NetOrder.WriteU16(_tx, 12, EtherType.Ipv4);
             EthernetFrame.CopyMac(_mac, 0, _tx, 6);
@@ -357,6 +396,12 @@ namespace EmbeddedTcp.Ip
             if (nextHop == Ipv4Address.Broadcast)
             {
                 EthernetFrame.WriteBroadcastMac(_tx, 0);
+                return Transmit(_tx, length);
+            }
+
+            if ((nextHop >> 28) == 0xE)
+            {
+                WriteMulticastMac(_tx, 0, nextHop);
                 return Transmit(_tx, length);
             }
 
