@@ -85,6 +85,12 @@ namespace EmbeddedTcp.NanoMeter
         internal static readonly string SpiBufferRead = "@@nanoclr phase spi-buffer-read";
         internal static readonly string SpiBufferWrite = "@@nanoclr phase spi-buffer-write";
 
+        // Multicast and mDNS (a third pair: the board's FirmwareApp with its mDNS responder).
+        internal static readonly string IgmpQuery = "@@nanoclr phase igmp-query";
+        internal static readonly string IgmpReport = "@@nanoclr phase igmp-report";
+        internal static readonly string MdnsAQuery = "@@nanoclr phase mdns-a-query";
+        internal static readonly string MdnsPtrQuery = "@@nanoclr phase mdns-ptr-query";
+
         /// <summary>Every counted phase (after the strings: static initialisers run in textual order).</summary>
         internal static readonly string[] All =
         {
@@ -96,6 +102,7 @@ namespace EmbeddedTcp.NanoMeter
             UdpSend, UdpReceive, UdpReceiveCall, DhcpRenewRequest, DhcpRenewAck, DnsQuery, DnsAnswer,
             RejectTcpChecksum, RejectIpChecksum, RejectTruncatedIp, RejectTruncatedTcp, RejectUnknownProtocol,
             RejectOutOfWindow, RejectRstChallenge, RejectSynChallenge,
+            IgmpQuery, IgmpReport, MdnsAQuery, MdnsPtrQuery,
             SpiRegisterWrite, SpiRegisterRead, SpiBufferRead, SpiBufferWrite,
         };
 

@@ -110,6 +110,7 @@ namespace EmbeddedTcp.NanoMeter
                     IcmpScenarios();
                     UdpScenarios();
                     DnsScenarios();
+                    MdnsScenarios();
                     RejectScenarios();
                     SpiScenarios();
                     DhcpScenarios(); // last: it jumps the clock to the renewal time

@@ -345,6 +345,7 @@ namespace EmbeddedTcp.Bench.Harness
             "udp-send", "udp-receive", "udp-receive-call", "dhcp-renew-request", "dhcp-renew-ack", "dns-query", "dns-answer",
             "reject-tcp-checksum", "reject-ip-checksum", "reject-truncated-ip", "reject-truncated-tcp",
             "reject-unknown-protocol", "reject-out-of-window", "reject-rst-challenge", "reject-syn-challenge",
+            "igmp-query", "igmp-report", "mdns-a-query", "mdns-ptr-query",
         };
 
         /// <summary>
