@@ -283,11 +283,6 @@ namespace EmbeddedTcp.Ip
 
                 Counters.MulticastIn++;
                 broadcast = true;
-                if (protocol == IgmpProtocol)
-                {
-                    IgmpInput(frame, ip.PayloadOffset, ip.PayloadLength, dst);
-                    return;
-                }
             }
 
             if (!unicastToUs && !broadcast)
@@ -308,6 +303,20 @@ namespace EmbeddedTcp.Ip
 
             int payload = ip.PayloadOffset;
             int payloadLength = ip.PayloadLength;
+            if (protocol == IgmpProtocol)
+            {
+                if ((dst >> 28) == 0xE)
+                {
+                    IgmpInput(frame, payload, payloadLength, dst);
+                }
+                else
+                {
+                    Counters.IpUnknownProtocol++; // IGMP is only ever sent to groups
+                }
+
+                return;
+            }
+
             if (protocol == IpProtocol.Tcp)
             {
                 if (!unicastToUs)
