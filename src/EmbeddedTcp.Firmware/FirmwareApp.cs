@@ -1,3 +1,4 @@
+using EmbeddedTcp.Apps.Mdns;
 using EmbeddedTcp.Ip;
 using EmbeddedTcp.Tcp;
 using EmbeddedTcp.Wire;
@@ -72,6 +73,9 @@ namespace EmbeddedTcp.Firmware
         /// <summary>The MQTT status publisher and command topic (null unless <see cref="FirmwareOptions.MqttBroker"/> is set).</summary>
         public readonly FirmwareMqtt Mqtt;
 
+        /// <summary>The mDNS responder (null unless <see cref="FirmwareOptions.MdnsHostName"/> is set).</summary>
+        public readonly MdnsResponder Mdns;
+
         /// <summary>Listens on the configured ports of <paramref name="stack"/> and allocates every buffer.</summary>
         public FirmwareApp(NetworkStack stack, FirmwareOptions options)
         {
@@ -101,6 +105,13 @@ namespace EmbeddedTcp.Firmware
             _httpListener = ListenOn(_options.HttpPort, backlog);
             _stack.GetMacAddress(_mac, 0);
             Mqtt = _options.MqttBroker != 0 ? new FirmwareMqtt(this, stack, _options) : null;
+            if (_options.MdnsHostName != null)
+            {
+                var mdns = new MdnsOptions();
+                mdns.HostName = _options.MdnsHostName.Length == 0 ? null : _options.MdnsHostName;
+                mdns.HttpPort = _options.HttpPort;
+                Mdns = new MdnsResponder(stack, mdns);
+            }
         }
 
         /// <summary>The stack the application runs on.</summary>
@@ -195,6 +206,11 @@ namespace EmbeddedTcp.Firmware
             if (Mqtt != null)
             {
                 Mqtt.Poll(nowMs);
+            }
+
+            if (Mdns != null)
+            {
+                Mdns.Poll(nowMs);
             }
 
             for (int i = 0; i < _sessions.Length; i++)

@@ -65,6 +65,14 @@ namespace EmbeddedTcp.Firmware
         /// <summary>MQTT: bytes reserved for the status JSON. Default 512.</summary>
         public int MqttStatusSize = 512;
 
+        /// <summary>
+        /// mDNS (EmbeddedTcp.Apps.Mdns.MdnsResponder, RFC 6762/6763): the host name answered as
+        /// <c>NAME.local</c>, with the HTTP page advertised as <c>_http._tcp</c>. Null (default) = no
+        /// mDNS; "" = the name derived from the MAC (<c>embeddedtcp-xxxxxx</c>). Needs one free UDP
+        /// socket and one multicast group (NetworkConfig.MulticastGroups ≥ 1; the Esp32 preset has 0).
+        /// </summary>
+        public string MdnsHostName;
+
         /// <summary>Name shown on the status page. Default "EmbeddedTcp".</summary>
         public string DeviceName = "EmbeddedTcp";
 

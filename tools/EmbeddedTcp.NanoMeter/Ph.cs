@@ -88,6 +88,11 @@ namespace EmbeddedTcp.NanoMeter
         // The real Enc28j60Driver over a chip stand-in (ChipStandIn): its own IL per full-size frame.
         internal static readonly string DriverRx = "@@nanoclr phase driver-rx";
         internal static readonly string DriverTx = "@@nanoclr phase driver-tx";
+        // Multicast and mDNS (a third pair: the board's FirmwareApp with its mDNS responder).
+        internal static readonly string IgmpQuery = "@@nanoclr phase igmp-query";
+        internal static readonly string IgmpReport = "@@nanoclr phase igmp-report";
+        internal static readonly string MdnsAQuery = "@@nanoclr phase mdns-a-query";
+        internal static readonly string MdnsPtrQuery = "@@nanoclr phase mdns-ptr-query";
 
         /// <summary>Every counted phase (after the strings: static initialisers run in textual order).</summary>
         internal static readonly string[] All =
@@ -100,6 +105,7 @@ namespace EmbeddedTcp.NanoMeter
             UdpSend, UdpReceive, UdpReceiveCall, DhcpRenewRequest, DhcpRenewAck, DnsQuery, DnsAnswer,
             RejectTcpChecksum, RejectIpChecksum, RejectTruncatedIp, RejectTruncatedTcp, RejectUnknownProtocol,
             RejectOutOfWindow, RejectRstChallenge, RejectSynChallenge,
+            IgmpQuery, IgmpReport, MdnsAQuery, MdnsPtrQuery,
             SpiRegisterWrite, SpiRegisterRead, SpiBufferRead, SpiBufferWrite, DriverRx, DriverTx,
         };
 

@@ -110,6 +110,7 @@ namespace EmbeddedTcp.NanoMeter
                     IcmpScenarios();
                     UdpScenarios();
                     DnsScenarios();
+                    MdnsScenarios();
                     RejectScenarios();
                     SpiScenarios();
                     DriverScenarios();

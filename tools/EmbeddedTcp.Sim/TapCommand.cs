@@ -20,6 +20,7 @@ namespace EmbeddedTcp.Sim
             var mac = new Option<string>("--mac") { Description = "MAC address (default 02:45:54:43:50:02)." };
             var connect = new Option<string>("--connect") { Description = "Also connect out to IP:PORT (the firmware's client: greets, then echoes)." };
             var mqtt = new Option<string>("--mqtt") { Description = "Publish the firmware's status to the MQTT broker at IP:PORT (embeddedtcp/<mac>/status; commands on embeddedtcp/<mac>/cmd)." };
+            var hostname = new Option<string>("--hostname") { Description = "Answer mDNS as NAME.local and advertise the HTTP page as _http._tcp (prints 'mdns NAME.local announced')." };
             var resolve = new Option<string>("--resolve") { Description = "Resolve this name by DNS and print 'resolved NAME A.B.C.D'." };
             var seconds = new Option<double>("--seconds") { Description = "Stop after N seconds (default: run until Ctrl-C)." };
             var pcap = new Option<string>("--pcap") { Description = "Capture the TAP's frames to this pcap file." };
@@ -28,7 +29,7 @@ namespace EmbeddedTcp.Sim
             var reorder = new Option<double>("--reorder") { Description = "Reorder this fraction of frames." };
             var seed = new Option<ulong>("--seed") { Description = "Seed of the fault injection.", DefaultValueFactory = _ => 1 };
             var window = new Option<int>("--window") { Description = "Receive and send ring size of each connection in bytes (its receive window; default 4096). 65536 matches lwIP's TAP peer." };
-            foreach (Option o in new Option[] { window, tap, ip, gateway, dns, dhcp, mac, connect, mqtt, resolve, seconds, pcap, loss, dup, reorder, seed }) cmd.Options.Add(o);
+            foreach (Option o in new Option[] { window, tap, ip, gateway, dns, dhcp, mac, connect, mqtt, hostname, resolve, seconds, pcap, loss, dup, reorder, seed }) cmd.Options.Add(o);
 
             cmd.SetAction(p =>
             {
@@ -37,6 +38,7 @@ namespace EmbeddedTcp.Sim
                     Interface = p.GetValue(tap),
                     Dhcp = p.GetValue(dhcp),
                     Resolve = p.GetValue(resolve),
+                    HostName = p.GetValue(hostname),
                     Seconds = p.GetValue(seconds),
                     Pcap = p.GetValue(pcap),
                     Loss = p.GetValue(loss),

@@ -29,6 +29,8 @@ namespace EmbeddedTcp.Sim
         public uint MqttAddress;
         public int MqttPort;
         public string Resolve;
+        /// <summary>mDNS host name (FirmwareOptions.MdnsHostName; null = no mDNS).</summary>
+        public string HostName;
         /// <summary>Run time in seconds; 0 = until cancelled (Ctrl-C).</summary>
         public double Seconds;
         public string Pcap;
@@ -107,6 +109,7 @@ namespace EmbeddedTcp.Sim
                     MqttBroker = o.MqttAddress,
                     MqttPort = o.MqttPort > 0 ? o.MqttPort : 1883,
                     MqttStatusIntervalMs = 5000,
+                    MdnsHostName = o.HostName,
                 });
 
                 stdout.WriteLine("firmware on TAP " + o.Interface + " (mac " + Mac(o.Mac) + "), "
@@ -122,6 +125,7 @@ namespace EmbeddedTcp.Sim
                 var clock = Stopwatch.StartNew();
                 long endMs = o.Seconds > 0 ? (long)(o.Seconds * 1000) : long.MaxValue;
                 DhcpState dhcpState = stack.Dhcp.State;
+                string shownMdns = null;
                 uint shownAddress = stack.Address;
                 int query = 0;
                 bool resolveDone = o.Resolve == null;
@@ -154,6 +158,12 @@ namespace EmbeddedTcp.Sim
                         shownAddress = stack.Address;
                         stdout.WriteLine(Sec(now) + "  address " + Ipv4Address.Format(stack.Address) + "/" + AsciiWriter.PrefixLength(stack.Netmask)
                             + " gateway " + Ipv4Address.Format(stack.Gateway) + " dns " + Ipv4Address.Format(stack.DnsServer));
+                    }
+
+                    if (app.Mdns != null && app.Mdns.IsAnnounced && app.Mdns.FullName() != shownMdns)
+                    {
+                        shownMdns = app.Mdns.FullName();
+                        stdout.WriteLine(Sec(now) + "  mdns " + shownMdns + " announced" + (app.Mdns.Conflicts > 0 ? " (renamed after " + app.Mdns.Conflicts + " conflict(s))" : ""));
                     }
 
                     if (!resolveDone)

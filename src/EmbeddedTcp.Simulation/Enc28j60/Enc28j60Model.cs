@@ -924,7 +924,41 @@ namespace EmbeddedTcp.Simulation.Enc28j60
                 bool m = !broadcast && (frame[offset] & 1) != 0;
                 any |= m; all &= m;
             }
+            if ((f & Enc28j60Bits.ERXFCON_HTEN) != 0)
+            {
+                // DS39662 8.2.4: CRC<28:23> of the destination address points at a bit of EHT0..EHT7
+                // (bank 1, 0x00..0x07); any destination, not only multicast, can match.
+                int index = HashTablePointer(frame, offset);
+                bool m = (_registers[Index(1, index >> 3)] & (1 << (index & 7))) != 0;
+                any |= m; all &= m;
+            }
             return and ? all : any;
+        }
+
+        /// <summary>
+        /// The hash table pointer for the destination address at <paramref name="offset"/>: bits
+        /// 28:23 of the Ethernet CRC-32 over its 6 bytes. Computed here the other way round from the
+        /// driver (the reflected CRC, polynomial 0xEDB88320, whose register is the bit reversal of
+        /// the MAC's), so the two agree only if both follow the datasheet.
+        /// </summary>
+        public static int HashTablePointer(byte[] frame, int offset)
+        {
+            uint crc = 0xFFFFFFFF;
+            for (int i = 0; i < 6; i++)
+            {
+                crc ^= frame[offset + i];
+                for (int bit = 0; bit < 8; bit++)
+                {
+                    crc = (crc & 1) != 0 ? (crc >> 1) ^ 0xEDB88320 : crc >> 1;
+                }
+            }
+            // Bit k of the MAC's register is bit 31 - k of the reflected one: bits 28..23 are 3..8.
+            int pointer = 0;
+            for (int k = 28; k >= 23; k--)
+            {
+                pointer = (pointer << 1) | (int)((crc >> (31 - k)) & 1);
+            }
+            return pointer;
         }
 
         // ---------------- PHY ----------------

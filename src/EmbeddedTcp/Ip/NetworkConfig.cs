@@ -92,6 +92,20 @@ namespace EmbeddedTcp.Ip
         public int Ttl = 64;
 
         /// <summary>
+        /// IPv4 multicast groups the stack can be a member of at once besides 224.0.0.1, which is
+        /// always accepted (default 4; 0 = no multicast reception and no IGMP). Each costs about
+        /// 30 bytes (group, IGMP timer and state, its MAC in the device filter table). Groups are
+        /// joined with <see cref="NetworkStack.JoinGroup"/> (IGMPv2, RFC 2236); mDNS needs one (224.0.0.251).
+        /// </summary>
+        public int MulticastGroups = 4;
+
+        /// <summary>
+        /// Time to live of the UDP multicast datagrams we send (default 255: RFC 6762 section 11
+        /// asks mDNS for 255 so receivers can tell on-link packets; IGMP always uses 1).
+        /// </summary>
+        public int MulticastTtl = 255;
+
+        /// <summary>
         /// An ESP32 without PSRAM, whose whole managed heap is internal RAM: nanoFramework's ESP32
         /// port asks ESP-IDF for 84 KB of it (nf-interpreter targets/ESP32/_nanoCLR/Memory.cpp,
         /// INTERNAL_MEMORY_SIZE, less when that much is not free in one piece). Sized so that the
@@ -121,6 +135,8 @@ namespace EmbeddedTcp.Ip
         /// <item>DNS: the defaults, 4 cached names and 2 queries at once (so it is not the first
         /// thing to starve); DHCP unchanged.</item>
         /// <item>16 trace events instead of 64 (the device has nobody reading them most of the time).</item>
+        /// <item>No multicast groups (224.0.0.1 aside): set <see cref="MulticastGroups"/> to 1 for
+        /// mDNS (FirmwareOptions.MdnsHostName), about 30 bytes more.</item>
         /// </list>
         /// Address, DHCP and the timers are the defaults: set them on the returned object.
         /// </summary>
@@ -134,6 +150,7 @@ namespace EmbeddedTcp.Ip
             c.UdpReceiveBufferSize = 1024;
             c.DnsCacheEntries = 4;
             c.DnsMaxQueries = 2;
+            c.MulticastGroups = 0;
             TcpConfig t = c.Tcp;
             t.Mss = 536;
             t.MaxConnections = 6;

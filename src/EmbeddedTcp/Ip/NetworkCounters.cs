@@ -93,5 +93,22 @@ namespace EmbeddedTcp.Ip
         public long UdpBadChecksum;
         /// <summary>Malformed UDP headers.</summary>
         public long UdpMalformed;
+    
+        /// <summary>Multicast datagrams accepted for a joined group (or 224.0.0.1).</summary>
+        public long MulticastIn;
+        /// <summary>Multicast frames or datagrams for a group we have not joined (passed by a device or hash filter).</summary>
+        public long MulticastNotJoined;
+        /// <summary>IGMP messages received.</summary>
+        public long IgmpIn;
+        /// <summary>IGMP queries received (general and group-specific).</summary>
+        public long IgmpQueriesIn;
+        /// <summary>IGMP membership reports sent (unsolicited on join, and answers to queries).</summary>
+        public long IgmpReportsOut;
+        /// <summary>IGMP leave messages sent.</summary>
+        public long IgmpLeavesOut;
+        /// <summary>Our pending report cancelled because another member reported the group first.</summary>
+        public long IgmpReportsSuppressed;
+        /// <summary>Malformed IGMP messages (short, bad checksum).</summary>
+        public long IgmpMalformed;
     }
 }

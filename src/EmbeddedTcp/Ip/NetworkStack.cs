@@ -71,6 +71,7 @@ namespace EmbeddedTcp.Ip
             InitArp(config);
             InitUdp(config);
             InitClients(config);
+            InitMulticast(config);
             _ipId = (ushort)random.NextUInt32();
             _linkUp = device.LinkUp;
             if (config.Address != 0)
@@ -137,6 +138,7 @@ namespace EmbeddedTcp.Ip
             if (changed && address != 0)
             {
                 SendGratuitousArp();
+                RestartMulticastReports();
             }
         }
 
@@ -159,6 +161,7 @@ namespace EmbeddedTcp.Ip
                 if (up && _address != 0)
                 {
                     SendGratuitousArp();
+                    RestartMulticastReports();
                 }
             }
 
@@ -175,6 +178,7 @@ namespace EmbeddedTcp.Ip
 
             PollArp();
             PollClients(nowMs);
+            PollMulticast(nowMs);
         }
 
         /// <summary>The latest time by which <see cref="Poll"/> must be called again (ms).</summary>
@@ -186,6 +190,8 @@ namespace EmbeddedTcp.Ip
             t = ArpDeadline();
             if (t < next) next = t;
             t = ClientsDeadline();
+            if (t < next) next = t;
+            t = MulticastDeadline();
             if (t < next) next = t;
             return next;
         }
@@ -204,19 +210,26 @@ namespace EmbeddedTcp.Ip
                 return;
             }
 
-            bool broadcast = (frame[0] & frame[1] & frame[2] & frame[3] & frame[4] & frame[5]) == 0xFF;
+            // Link-layer group frames: broadcast, and IPv4 multicast (01:00:5e) once a group table
+            // exists; which group it is for is checked at the IP layer.
+            bool group = (frame[0] & frame[1] & frame[2] & frame[3] & frame[4] & frame[5]) == 0xFF;
             byte[] mac = _mac;
-            if (!broadcast && !(frame[0] == mac[0] && frame[1] == mac[1] && frame[2] == mac[2]
+            if (!group && !(frame[0] == mac[0] && frame[1] == mac[1] && frame[2] == mac[2]
                 && frame[3] == mac[3] && frame[4] == mac[4] && frame[5] == mac[5]))
             {
-                Counters.FramesNotForUs++;
-                return;
+                if (_mcGroup == null || frame[0] != 0x01 || frame[1] != 0x00 || frame[2] != 0x5E)
+                {
+                    Counters.FramesNotForUs++;
+                    return;
+                }
+
+                group = true;
             }
 
             int type = (frame[12] << 8) | frame[13];
             if (type == EtherType.Ipv4)
             {
-                Ipv4Input(frame, EthernetFrame.HeaderLength, length - EthernetFrame.HeaderLength, broadcast);
+                Ipv4Input(frame, EthernetFrame.HeaderLength, length - EthernetFrame.HeaderLength, group);
             }
             else if (type == EtherType.Arp)
             {
@@ -295,6 +308,20 @@ namespace EmbeddedTcp.Ip
             byte protocol = frame[offset + 9];
             bool unicastToUs = _address != 0 && dst == _address && !linkBroadcast;
             bool broadcast = dst == Ipv4Address.Broadcast || (_address != 0 && _netmask != 0xFFFFFFFF && dst == (_address | ~_netmask));
+            if ((dst >> 28) == 0xE)
+            {
+                // Multicast: a joined group or 224.0.0.1 (with a group table at all); no TCP, and
+                // never an ICMP error (RFC 1122 3.2.2) since unicastToUs is false.
+                if (_mcGroup == null || !(dst == AllHosts || MulticastSlot(dst) >= 0))
+                {
+                    Counters.MulticastNotJoined++;
+                    return;
+                }
+
+                Counters.MulticastIn++;
+                broadcast = true;
+            }
+
             if (!unicastToUs && !broadcast)
             {
                 // Before we have an address, DHCP's answers may be unicast to the offered address.
@@ -313,6 +340,20 @@ namespace EmbeddedTcp.Ip
 
             int payload = offset + headerLength;
             int payloadLength = totalLength - headerLength;
+            if (protocol == IgmpProtocol)
+            {
+                if ((dst >> 28) == 0xE)
+                {
+                    IgmpInput(frame, payload, payloadLength, dst);
+                }
+                else
+                {
+                    Counters.IpUnknownProtocol++; // IGMP is only ever sent to groups
+                }
+
+                return;
+            }
+
             if (protocol == IpProtocol.Tcp)
             {
                 if (!unicastToUs)
@@ -360,11 +401,17 @@ namespace EmbeddedTcp.Ip
         private bool SendIpv4(uint source, uint destination, byte protocol, int payloadLength)
         {
             uint nextHop;
+            byte ttl = (byte)_config.Ttl;
             bool broadcast = destination == Ipv4Address.Broadcast
                 || (_address != 0 && _netmask != 0xFFFFFFFF && destination == (_address | ~_netmask));
             if (broadcast)
             {
                 nextHop = Ipv4Address.Broadcast;
+            }
+            else if ((destination >> 28) == 0xE)
+            {
+                nextHop = destination; // multicast: its MAC address is computed, never resolved
+                ttl = (byte)_config.MulticastTtl;
             }
             else if (_address != 0 && (destination & _netmask) == (_address & _netmask))
             {
@@ -381,7 +428,7 @@ namespace EmbeddedTcp.Ip
             }
 
             const int ipOffset = EthernetFrame.HeaderLength;
-            _txIp.Emit(_tx, ipOffset, source, destination, protocol, payloadLength, ++_ipId, (byte)_config.Ttl, true);
+            _txIp.Emit(_tx, ipOffset, source, destination, protocol, payloadLength, ++_ipId, ttl, true);
             int length = ipOffset + Ipv4Packet.MinimumHeaderLength + payloadLength;
             _tx[12] = (byte)(EtherType.Ipv4 >> 8);
             _tx[13] = (byte)(EtherType.Ipv4 & 0xFF);
@@ -396,6 +443,12 @@ namespace EmbeddedTcp.Ip
             if (nextHop == Ipv4Address.Broadcast)
             {
                 EthernetFrame.WriteBroadcastMac(_tx, 0);
+                return Transmit(_tx, length);
+            }
+
+            if ((nextHop >> 28) == 0xE)
+            {
+                WriteMulticastMac(_tx, 0, nextHop);
                 return Transmit(_tx, length);
             }
 

@@ -346,6 +346,7 @@ namespace EmbeddedTcp.Bench.Harness
             "reject-tcp-checksum", "reject-ip-checksum", "reject-truncated-ip", "reject-truncated-tcp",
             "reject-unknown-protocol", "reject-out-of-window", "reject-rst-challenge", "reject-syn-challenge",
             "driver-rx", "driver-tx",
+            "igmp-query", "igmp-report", "mdns-a-query", "mdns-ptr-query",
         };
 
         /// <summary>

@@ -31,7 +31,7 @@ namespace EmbeddedTcp.Drivers.Enc28j60
     /// when the previous call left another bank selected. Frames go between the chip and the
     /// caller's buffer in one transaction each, with no copy.</para>
     /// </remarks>
-    public sealed class Enc28j60Driver : INetworkDevice, IChecksumOffload
+    public sealed class Enc28j60Driver : INetworkDevice, IChecksumOffload, IMulticastFilter
     {
         /// <summary>
         /// Shortest range the DMA checksum engine is used for (<see cref="IChecksumOffload.MinimumOffloadLength"/>).
@@ -79,6 +79,8 @@ namespace EmbeddedTcp.Drivers.Enc28j60
 
         private bool _initialized;
         private bool _linkUp;
+        // The 64-bit hash table filter (EHT7..EHT0) for the joined multicast groups; 0 = off.
+        private ulong _multicastHash;
         private int _bank = -1;
         private int _nextPacket;
         private int _freedTo;         // ERXRDPT + 1 as last written: the ring is freed up to here (lazy, see FreeThreshold)
@@ -250,6 +252,11 @@ namespace EmbeddedTcp.Drivers.Enc28j60
             {
                 filter |= Enc28j60Bits.ERXFCON_MCEN;
             }
+            WriteMulticastHash();
+            if (_multicastHash != 0)
+            {
+                filter |= Enc28j60Bits.ERXFCON_HTEN;
+            }
             WriteRegister(Enc28j60Registers.ERXFCON, filter);
 
             // MAC: receive on, pause frames both ways, pad to 60 + CRC, length check, full duplex.
@@ -297,6 +304,68 @@ namespace EmbeddedTcp.Drivers.Enc28j60
             _nextHealthCheckMs = _nowMs + HealthCheckIntervalMs;
             _initialized = true;
             return true;
+        }
+
+        /// <summary>
+        /// Programs the hash table filter (DS39662 section 8.2.4, ERXFCON.HTEN, EHT0..EHT7) so the
+        /// chip passes frames to these multicast addresses: each address's CRC-32 (the Ethernet
+        /// FCS polynomial 0x04C11DB7 over its 6 bytes in wire order) selects with bits 28:23 one of
+        /// the 64 bits. Chosen over ERXFCON.MCEN (all multicast) because MCEN lets every group on
+        /// the LAN (IPv6 neighbour discovery, SSDP, other groups' mDNS-like floods) into the 8 KB
+        /// ring and across SPI, each frame costing interpreter time; the hash passes our groups and
+        /// about 1 in 64 of the others, which the stack drops (NetworkCounters.MulticastNotJoined).
+        /// Count 0 turns the filter off. Applied now when initialised, and at every initialisation.
+        /// </summary>
+        public void SetMulticastFilter(byte[] macs, int offset, int count)
+        {
+            ulong hash = 0;
+            for (int i = 0; i < count; i++)
+            {
+                hash |= 1UL << HashTableIndex(macs, offset + 6 * i);
+            }
+
+            _multicastHash = hash;
+            if (!_initialized)
+            {
+                return;
+            }
+
+            WriteMulticastHash();
+            int filter = ReadRegister(Enc28j60Registers.ERXFCON);
+            filter = hash != 0 ? filter | Enc28j60Bits.ERXFCON_HTEN : filter & ~Enc28j60Bits.ERXFCON_HTEN;
+            WriteRegister(Enc28j60Registers.ERXFCON, (byte)filter);
+        }
+
+        /// <summary>The hash table bit (0..63: EHT0 bit 0 .. EHT7 bit 7) the chip checks for the destination address at <paramref name="offset"/>.</summary>
+        public static int HashTableIndex(byte[] mac, int offset)
+        {
+            // CRC-32 as the MAC computes the FCS: register shifted left, each byte fed least
+            // significant bit first (the order on the wire), initial value all ones.
+            uint crc = 0xFFFFFFFF;
+            for (int i = 0; i < 6; i++)
+            {
+                int b = mac[offset + i];
+                for (int bit = 0; bit < 8; bit++)
+                {
+                    uint feed = ((crc >> 31) ^ (uint)(b >> bit)) & 1;
+                    crc <<= 1;
+                    if (feed != 0)
+                    {
+                        crc ^= 0x04C11DB7;
+                    }
+                }
+            }
+
+            return (int)((crc >> 23) & 0x3F);
+        }
+
+        private void WriteMulticastHash()
+        {
+            ulong hash = _multicastHash;
+            for (int i = 0; i < 8; i++)
+            {
+                WriteRegister((byte)(Enc28j60Registers.EHT0 + i), (byte)(hash >> (8 * i)));
+            }
         }
 
         /// <inheritdoc />

@@ -86,6 +86,8 @@ namespace EmbeddedTcp.Drivers.Enc28j60
         public const byte EDMACSH = Bank0 | 0x17;
 
         // Bank 1: filters and packet count.
+        /// <summary>Hash table filter, bits 0..7 (section 8.2.4; EHT1..EHT7 follow at 0x01..0x07).</summary>
+        public const byte EHT0 = Bank1 | 0x00;
         public const byte EPMM0 = Bank1 | 0x08;
         public const byte EPMCSL = Bank1 | 0x10;
         public const byte EPMCSH = Bank1 | 0x11;
