@@ -46,6 +46,19 @@ namespace EmbeddedTcp.Ip
         /// </summary>
         public bool DhcpBroadcastFlag;
 
+        /// <summary>
+        /// ARP probes sent for an address a DHCPACK gives before it is used (RFC 5227 2.1.1; default
+        /// 2; 0 = use it at once). A reply, or another host's probe for it, means the address is
+        /// taken: the client sends DHCPDECLINE and starts over 10 s later (RFC 2131 3.1).
+        /// </summary>
+        public int DhcpArpProbes = 2;
+
+        /// <summary>
+        /// Interval between the ARP probes, and the wait after the last one, ms (default 500: RFC
+        /// 5227's 1–2 s and 2 s scaled down for a switched LAN; a whole check takes 1 to 1.25 s).
+        /// </summary>
+        public int DhcpArpProbeIntervalMs = 500;
+
         /// <summary>DNS cache entries (default 4; 92 bytes each: a name of up to 64 bytes, address, expiry).</summary>
         public int DnsCacheEntries = 4;
 
