@@ -59,6 +59,24 @@ namespace EmbeddedTcp.Ip
         /// </summary>
         public int DhcpArpProbeIntervalMs = 500;
 
+        /// <summary>
+        /// Run the SNTP client (default false: nothing is allocated for it). It holds a UDP socket
+        /// (one of <see cref="UdpSockets"/>) only while a request is out, and 216 bytes.
+        /// </summary>
+        public bool UseSntp;
+
+        /// <summary>SNTP server (host order); 0 = the first NTP server of the DHCP lease (option 42).</summary>
+        public uint SntpServer;
+
+        /// <summary>SNTP poll interval after a synchronization, ms (default 3,600,000 = 1 h; also the longest retry wait).</summary>
+        public int SntpPollIntervalMs = 3600000;
+
+        /// <summary>
+        /// First SNTP retry wait after an unanswered request, ms (default 15,000: RFC 4330 10 never
+        /// polls faster); it doubles after each timeout or Kiss-o'-Death RATE, up to the poll interval.
+        /// </summary>
+        public int SntpMinimumIntervalMs = 15000;
+
         /// <summary>DNS cache entries (default 4; 92 bytes each: a name of up to 64 bytes, address, expiry).</summary>
         public int DnsCacheEntries = 4;
 
