@@ -60,8 +60,10 @@ namespace EmbeddedTcp.Ip
         public int DhcpArpProbeIntervalMs = 500;
 
         /// <summary>
-        /// Run the SNTP client (default false: nothing is allocated for it). It holds a UDP socket
-        /// (one of <see cref="UdpSockets"/>) only while a request is out, and 216 bytes.
+        /// Run the SNTP client (default false: nothing is allocated for it; the presets leave it off).
+        /// It holds a UDP socket (one of <see cref="UdpSockets"/>) only while a request is out; its
+        /// heap is about 0.55 KB on the ESP32 (the client and its counters, 34 heap blocks of 12
+        /// bytes, and two 48-byte buffers), counted from its fields, not measured by a preset.
         /// </summary>
         public bool UseSntp;
 

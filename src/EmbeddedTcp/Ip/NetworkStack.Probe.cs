@@ -27,6 +27,18 @@ namespace EmbeddedTcp.Ip
             _probeConflict = false;
         }
 
+        /// <summary>
+        /// True when a unicast to <paramref name="destination"/> would leave at once: its next hop
+        /// (itself on-link, else the gateway) is in the ARP cache. Otherwise the datagram waits for
+        /// ARP, and a client timing its exchange (SNTP) must not take the send time as its own.
+        /// </summary>
+        internal bool NextHopResolved(uint destination)
+        {
+            uint hop = _address != 0 && (destination & _netmask) == (_address & _netmask) ? destination : _gateway;
+            int i = ArpFind(hop);
+            return i >= 0 && _arpState[i] == ArpResolved;
+        }
+
         /// <summary>True once an ARP packet showed that the probed address is taken (or wanted by another host).</summary>
         internal bool ArpProbeConflict { get { return _probeConflict; } }
 

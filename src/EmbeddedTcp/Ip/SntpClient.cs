@@ -37,6 +37,8 @@ namespace EmbeddedTcp.Ip
         public long DroppedUnexpected;
         /// <summary>Dropped: shorter than 48 bytes, not server mode, unknown version, zero timestamps.</summary>
         public long DroppedMalformed;
+        /// <summary>Good replies not used because the request had waited for ARP (its send time is unknown); asked again at once.</summary>
+        public long SamplesDiscarded;
         /// <summary>Dropped: leap indicator 3 (server clock not synchronized) or stratum over 15.</summary>
         public long DroppedUnsynchronized;
     }
@@ -82,6 +84,7 @@ namespace EmbeddedTcp.Ip
         private long _sentAt;
         private uint _nonceHigh;
         private uint _nonceLow;
+        private bool _heldForArp; // the request waited for ARP: its send time is not T1
 
         private bool _synced;
         private long _offset;
@@ -250,6 +253,7 @@ namespace EmbeddedTcp.Ip
             NetOrder.WriteU32(b, 40, _nonceHigh);
             NetOrder.WriteU32(b, 44, _nonceLow);
             _sentAt = now;
+            _heldForArp = !_stack.NextHopResolved(server);
             _state = SntpState.Waiting;
             _next = now + _wait;
             Counters.RequestsSent++;
@@ -304,6 +308,15 @@ namespace EmbeddedTcp.Ip
             if ((NetOrder.ReadU32(m, 32) | NetOrder.ReadU32(m, 36)) == 0 || (NetOrder.ReadU32(m, 40) | NetOrder.ReadU32(m, 44)) == 0)
             {
                 Counters.DroppedMalformed++;
+                return false;
+            }
+
+            if (_heldForArp)
+            {
+                // The request left when ARP answered, not at T1: the sample is skewed by that wait.
+                // Ask again at once (the neighbour is known now), as an NTP client's first burst does.
+                Counters.SamplesDiscarded++;
+                Finish(now);
                 return false;
             }
 

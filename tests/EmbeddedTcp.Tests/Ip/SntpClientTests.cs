@@ -43,7 +43,10 @@ namespace EmbeddedTcp.Tests.Ip
             Assert.Equal(2, s.Stratum);
             Assert.Equal(0, s.LeapIndicator);
             Assert.InRange(s.RoundTripMs, 0, 50);
-            Assert.Equal(1, t.Requests);
+            // The first request waited for ARP (the server's MAC was unknown): its sample was not used, a second went out at once.
+            Assert.Equal(2, t.Requests);
+            Assert.Equal(1, s.Counters.SamplesDiscarded);
+            Assert.InRange(t.RequestTimes[1] - t.RequestTimes[0], 0, 1100);
             Assert.Equal(3, t.LastMode);    // client
             Assert.Equal(4, t.LastVersion);
             Assert.Equal(SntpState.Idle, s.State);
@@ -53,7 +56,8 @@ namespace EmbeddedTcp.Tests.Ip
             // The next poll an hour later; the offset follows the server if it stepped.
             t.UtcAtZeroMs += 5000;
             d.RunTo(s.LastSyncMs + 3600000 + 100);
-            Assert.Equal(2, t.Requests);
+            Assert.Equal(3, t.Requests);
+            Assert.Equal(1, s.Counters.SamplesDiscarded); // the neighbour is known (refreshed while in use)
             Assert.True(s.TrySyncedOffset(out offset));
             Assert.InRange(offset - t.UtcAtZeroMs, -1, 1);
         }
