@@ -53,6 +53,7 @@ namespace EmbeddedTcp.Firmware
         private readonly byte[] _response;
         private readonly byte[] _body;
         private readonly byte[] _mac = new byte[6];
+        private readonly byte[] _utc = new byte[20]; // the status page's UTC line (SntpClient.FormatUtc)
         private readonly AsciiWriter _writer = new AsciiWriter();
         private readonly TcpEntryInfo _entry = new TcpEntryInfo();
         private int _echoListener;
@@ -270,6 +271,19 @@ namespace EmbeddedTcp.Firmware
             w.Seconds(UptimeMs);
             w.Text(Texts.SecondsUnit);
             w.NewLine();
+            SntpClient sntp = _stack.Sntp;
+            if (sntp != null && sntp.Synchronized)
+            {
+                w.Text(Texts.Utc);
+                w.PadTo(12);
+                int n = SntpClient.FormatUtc(sntp.UtcMs(_now), _utc, 0);
+                for (int i = 0; i < n; i++)
+                {
+                    w.Byte(_utc[i]);
+                }
+
+                w.NewLine();
+            }
             NetworkCounters nc = _stack.Counters;
             w.Text(Texts.Frames);
             w.PadTo(12);
@@ -926,6 +940,7 @@ namespace EmbeddedTcp.Firmware
             public static readonly string LinkUp = " link up";
             public static readonly string LinkDown = " link down";
             public static readonly string Uptime = "uptime";
+            public static readonly string Utc = "utc";
             public static readonly string SecondsUnit = " s";
             public static readonly string Frames = "frames";
             public static readonly string In = "in ";

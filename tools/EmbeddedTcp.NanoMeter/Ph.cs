@@ -68,6 +68,8 @@ namespace EmbeddedTcp.NanoMeter
         internal static readonly string DhcpRenewAck = "@@nanoclr phase dhcp-renew-ack";
         internal static readonly string DnsQuery = "@@nanoclr phase dns-query";
         internal static readonly string DnsAnswer = "@@nanoclr phase dns-answer";
+        internal static readonly string SntpRequest = "@@nanoclr phase sntp-request";
+        internal static readonly string SntpReply = "@@nanoclr phase sntp-reply";
 
         // Rejected input (crafted from captured frames).
         internal static readonly string RejectTcpChecksum = "@@nanoclr phase reject-tcp-checksum";
@@ -102,7 +104,7 @@ namespace EmbeddedTcp.NanoMeter
             TcpZeroWindowProbe, TcpKeepalive, TcpTimeWait, TcpRxSoft, TcpTxSoft, IdlePoll, StackIdlePoll,
             FirmwareEcho, HttpStatusPage, HttpNotFound, FirmwareChargenBlocked,
             ArpRequestIn, ArpResolve, ArpReplyIn, IcmpEcho, IcmpPing, IcmpEchoReply,
-            UdpSend, UdpReceive, UdpReceiveCall, DhcpRenewRequest, DhcpRenewAck, DnsQuery, DnsAnswer,
+            UdpSend, UdpReceive, UdpReceiveCall, DhcpRenewRequest, DhcpRenewAck, DnsQuery, DnsAnswer, SntpRequest, SntpReply,
             RejectTcpChecksum, RejectIpChecksum, RejectTruncatedIp, RejectTruncatedTcp, RejectUnknownProtocol,
             RejectOutOfWindow, RejectRstChallenge, RejectSynChallenge,
             IgmpQuery, IgmpReport, MdnsAQuery, MdnsPtrQuery,

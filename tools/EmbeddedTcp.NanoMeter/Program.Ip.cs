@@ -207,6 +207,42 @@ namespace EmbeddedTcp.NanoMeter
         }
 
         /// <summary>
+        /// sntp-request: the board's Poll when a request is due (RequestNow): the socket opened and
+        /// the request out. sntp-reply: the board's Poll with the reply waiting: checked, the offset
+        /// set, the socket closed; and the application's TrySyncedOffset.
+        /// </summary>
+        private static void SntpScenarios()
+        {
+            NextScenario();
+            for (int r = 0; r < 2; r++)
+            {
+                s_board.Sntp.RequestNow();
+
+                Debug.WriteLine(Ph.SntpRequest);
+                s_board.Poll(s_now);
+                Debug.WriteLine(Ph.None);
+                Event(Ph.SntpRequest);
+
+                CheckEqual(1, FromBoard, "sntp-request: request out");
+                s_host.Poll(s_now);
+                s_sntp.Poll();
+                CheckEqual(1, ToBoard, "sntp-reply: reply waiting");
+                long syncs = s_board.Sntp.Counters.Synchronizations;
+
+                long offset;
+                Debug.WriteLine(Ph.SntpReply);
+                s_board.Poll(s_now);
+                bool synced = s_board.Sntp.TrySyncedOffset(out offset);
+                Debug.WriteLine(Ph.None);
+                Event(Ph.SntpReply);
+
+                Check(synced && s_board.Sntp.Counters.Synchronizations == syncs + 1 && offset == 1790000000000L, "sntp-reply: synchronized");
+                CheckEqual(0, FromBoard, "sntp-reply: nothing sent");
+                Settle();
+            }
+        }
+
+        /// <summary>
         /// dhcp-renew-request: the board's Poll at T1: the unicast REQUEST to the server.
         /// dhcp-renew-ack: the board's Poll with the server's ACK waiting: bound again.
         /// </summary>

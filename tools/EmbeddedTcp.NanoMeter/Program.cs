@@ -42,6 +42,7 @@ namespace EmbeddedTcp.NanoMeter
         private static NetworkStack s_host;
         private static DhcpResponder s_dhcp;
         private static DnsResponder s_dns;
+        private static SntpResponder s_sntp;
         private static int s_listener; // host, port 5001
         private static int s_conn; // board end of the meter connection
         private static int s_hostConn; // host end
@@ -77,6 +78,9 @@ namespace EmbeddedTcp.NanoMeter
                 // Group 2: ARP, ICMP, UDP, DHCP, DNS, rejected input, the SPI adapter.
                 Group(2);
 
+                // Group 3: multicast and mDNS, SNTP, the ENC28J60 driver over its chip stand-in.
+                Group(3);
+
                 for (int i = 0; i < Ph.All.Length; i++)
                 {
                     Debug.WriteLine("nanometer events " + Ph.All[i].Substring(Ph.Prefix.Length) + " " + Ph.Events[i].ToString());
@@ -104,17 +108,22 @@ namespace EmbeddedTcp.NanoMeter
                     IdleScenarios();
                     FirmwareScenarios();
                 }
-                else
+                else if (group == 2)
                 {
                     ArpScenarios();
                     IcmpScenarios();
                     UdpScenarios();
                     DnsScenarios();
-                    MdnsScenarios();
                     RejectScenarios();
                     SpiScenarios();
-                    DriverScenarios();
                     DhcpScenarios(); // last: it jumps the clock to the renewal time
+                }
+                else
+                {
+                    // The meter keeps 32 buckets: the rest of the IP services and the driver.
+                    MdnsScenarios();
+                    SntpScenarios();
+                    DriverScenarios();
                 }
 
                 Debug.WriteLine(Ph.None);
@@ -212,6 +221,10 @@ namespace EmbeddedTcp.NanoMeter
             // The board: defaults, but its address from DHCP and timers short enough to reach.
             var bc = new NetworkConfig();
             bc.UseDhcp = true;
+            // SNTP from the host; polled only when a scenario asks (RequestNow), so no other phase sees it.
+            bc.UseSntp = true;
+            bc.SntpServer = HostIp;
+            bc.SntpPollIntervalMs = int.MaxValue;
             bc.Tcp.MslMs = 2000;
             bc.Tcp.KeepaliveIdleMs = 10000;
             bc.Tcp.KeepaliveIntervalMs = 5000;
@@ -223,7 +236,8 @@ namespace EmbeddedTcp.NanoMeter
             // Lease 2 h, renew after 1 h: no renewal happens unless DhcpScenarios jumps to it.
             s_dhcp = new DhcpResponder(s_host, BoardIp, Netmask, HostIp, HostIp, 7200, 3600, 6300);
             s_dns = new DnsResponder(s_host, ResolvedIp, 60);
-            Check(s_dhcp.Ready && s_dns.Ready, "responders listen");
+            s_sntp = new SntpResponder(s_host, 1790000000000L);
+            Check(s_dhcp.Ready && s_dns.Ready && s_sntp.Ready, "responders listen");
             s_listener = s_host.Tcp.Listen(0, MeterPort, 4);
             Check(s_listener > 0, "host listens");
 
@@ -284,6 +298,7 @@ namespace EmbeddedTcp.NanoMeter
             s_host.Poll(s_now);
             s_dhcp.Poll();
             s_dns.Poll();
+            s_sntp.Poll();
         }
 
         /// <summary>Polls both sides until no frame is in flight for two turns (delayed ACKs are out).</summary>

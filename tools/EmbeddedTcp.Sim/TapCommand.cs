@@ -22,6 +22,7 @@ namespace EmbeddedTcp.Sim
             var mqtt = new Option<string>("--mqtt") { Description = "Publish the firmware's status to the MQTT broker at IP:PORT (embeddedtcp/<mac>/status; commands on embeddedtcp/<mac>/cmd)." };
             var hostname = new Option<string>("--hostname") { Description = "Answer mDNS as NAME.local and advertise the HTTP page as _http._tcp (prints 'mdns NAME.local announced')." };
             var resolve = new Option<string>("--resolve") { Description = "Resolve this name by DNS and print 'resolved NAME A.B.C.D'." };
+            var ntp = new Option<string>("--ntp") { Description = "Synchronize the time by SNTP with this server and print 'time YYYY-MM-DDTHH:MM:SSZ' (UTC) when it first does." };
             var seconds = new Option<double>("--seconds") { Description = "Stop after N seconds (default: run until Ctrl-C)." };
             var pcap = new Option<string>("--pcap") { Description = "Capture the TAP's frames to this pcap file." };
             var loss = new Option<double>("--loss") { Description = "Drop this fraction of frames (each direction)." };
@@ -29,7 +30,7 @@ namespace EmbeddedTcp.Sim
             var reorder = new Option<double>("--reorder") { Description = "Reorder this fraction of frames." };
             var seed = new Option<ulong>("--seed") { Description = "Seed of the fault injection.", DefaultValueFactory = _ => 1 };
             var window = new Option<int>("--window") { Description = "Receive and send ring size of each connection in bytes (its receive window; default 4096). 65536 matches lwIP's TAP peer." };
-            foreach (Option o in new Option[] { window, tap, ip, gateway, dns, dhcp, mac, connect, mqtt, hostname, resolve, seconds, pcap, loss, dup, reorder, seed }) cmd.Options.Add(o);
+            foreach (Option o in new Option[] { window, tap, ip, gateway, dns, dhcp, mac, connect, mqtt, hostname, resolve, ntp, seconds, pcap, loss, dup, reorder, seed }) cmd.Options.Add(o);
 
             cmd.SetAction(p =>
             {
@@ -54,6 +55,7 @@ namespace EmbeddedTcp.Sim
                 if ((s = p.GetValue(mac)) != null && (o.Mac = TapRunner.ParseMac(s)) == null) return Bad(stderr, "bad --mac '" + s + "' (want aa:bb:cc:dd:ee:ff)");
                 if ((s = p.GetValue(connect)) != null && !TapRunner.TryParseEndpoint(s, out o.ConnectAddress, out o.ConnectPort)) return Bad(stderr, "bad --connect '" + s + "' (want A.B.C.D:PORT)");
                 if ((s = p.GetValue(mqtt)) != null && !TapRunner.TryParseEndpoint(s, out o.MqttAddress, out o.MqttPort)) return Bad(stderr, "bad --mqtt '" + s + "' (want A.B.C.D:PORT)");
+                if ((s = p.GetValue(ntp)) != null && !Ipv4Address.TryParse(s, out o.Ntp)) return Bad(stderr, "bad --ntp '" + s + "'");
                 if (o.Address == 0 && !o.Dhcp) return Bad(stderr, "give --ip A.B.C.D/P or --dhcp");
                 if (o.Loss < 0 || o.Loss > 1 || o.Duplicate < 0 || o.Duplicate > 1 || o.Reorder < 0 || o.Reorder > 1) return Bad(stderr, "--loss/--dup/--reorder are fractions between 0 and 1");
                 if (o.Seconds < 0) return Bad(stderr, "--seconds must be positive");

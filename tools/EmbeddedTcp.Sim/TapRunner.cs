@@ -31,6 +31,8 @@ namespace EmbeddedTcp.Sim
         public string Resolve;
         /// <summary>mDNS host name (FirmwareOptions.MdnsHostName; null = no mDNS).</summary>
         public string HostName;
+        /// <summary>SNTP server (0 = no SNTP); "time YYYY-MM-DDTHH:MM:SSZ" is printed at the first synchronization.</summary>
+        public uint Ntp;
         /// <summary>Run time in seconds; 0 = until cancelled (Ctrl-C).</summary>
         public double Seconds;
         public string Pcap;
@@ -92,6 +94,8 @@ namespace EmbeddedTcp.Sim
                     DnsServer = o.DnsServer,
                     UseDhcp = o.Dhcp,
                     DhcpHostName = "embeddedtcp",
+                    UseSntp = o.Ntp != 0,
+                    SntpServer = o.Ntp,
                 };
                 config.Tcp.TraceCapacity = 256;
                 if (o.WindowBytes > 0)
@@ -129,6 +133,8 @@ namespace EmbeddedTcp.Sim
                 uint shownAddress = stack.Address;
                 int query = 0;
                 bool resolveDone = o.Resolve == null;
+                bool timeShown = false;
+                var utc = new byte[20];
                 var info = new TcpEntryInfo();
                 long lastProgress = 0;
                 while (!cancel.IsCancellationRequested)
@@ -164,6 +170,15 @@ namespace EmbeddedTcp.Sim
                     {
                         shownMdns = app.Mdns.FullName();
                         stdout.WriteLine(Sec(now) + "  mdns " + shownMdns + " announced" + (app.Mdns.Conflicts > 0 ? " (renamed after " + app.Mdns.Conflicts + " conflict(s))" : ""));
+                    }
+
+                    if (!timeShown && stack.Sntp != null && stack.Sntp.Synchronized)
+                    {
+                        timeShown = true;
+                        int n = SntpClient.FormatUtc(stack.Sntp.UtcMs(now), utc, 0);
+                        stdout.WriteLine("time " + System.Text.Encoding.ASCII.GetString(utc, 0, n));
+                        stdout.WriteLine(Sec(now) + "  sntp: server " + Ipv4Address.Format(stack.Sntp.Server) + " stratum " + stack.Sntp.Stratum
+                            + ", round trip " + stack.Sntp.RoundTripMs + " ms");
                     }
 
                     if (!resolveDone)

@@ -8,7 +8,12 @@ namespace EmbeddedTcp.Ip
     /// DHCP client (RFC 2131, options from RFC 2132) on UDP port 68 of its <see cref="NetworkStack"/>:
     /// DISCOVER → OFFER → REQUEST → ACK, retransmission with RFC 2131 4.1 backoff (4 s, 8 s, ... 64 s,
     /// ±1 s from the injected random source), renewal at T1 (unicast to the server), rebinding at
-    /// T2 (broadcast), the address dropped when the lease expires, NAK back to Init. Runs on the
+    /// T2 (broadcast), the address dropped when the lease expires, NAK back to Init. Before a newly
+    /// acknowledged address is used it is probed with ARP (RFC 5227 2.1.1, RFC 2131 3.1 step 5): a
+    /// conflict sends a DHCPDECLINE and starts over after 10 s. INIT-REBOOT (RFC 2131 3.2) verifies
+    /// a previous address (<see cref="SetPreviousAddress"/>, after a restart) or the held lease
+    /// (after the link went down and up) with a broadcast REQUEST carrying option 50. NTP servers
+    /// (option 42) are kept for the SNTP client; the host name goes out in option 12. Runs on the
     /// stack's poll loop; buffers are allocated at construction, nothing afterwards. Received
     /// messages are parsed without trusting any length: bad ones are dropped and counted.
     /// </summary>
@@ -30,10 +35,12 @@ namespace EmbeddedTcp.Ip
         private const int RequestTries = 4; // REQUESTs in Requesting before starting over (4+8+16+32 s)
         private const long RenewRetryMinimumMs = 60000; // RFC 2131 4.4.5
         private const uint MinimumLeaseSeconds = 60; // shorter leases are taken as 60 s: no renew storm
+        private const long DeclineWaitMs = 10000; // RFC 2131 3.1 step 5: at least 10 s after a DHCPDECLINE
 
         private const byte TypeDiscover = 1;
         private const byte TypeOffer = 2;
         private const byte TypeRequest = 3;
+        private const byte TypeDecline = 4;
         private const byte TypeAck = 5;
         private const byte TypeNak = 6;
         private const byte TypeRelease = 7;
@@ -46,6 +53,8 @@ namespace EmbeddedTcp.Ip
         private readonly byte[] _hostName;
         private readonly int _hostNameLength;
         private readonly bool _broadcastFlag;
+        private readonly int _probes;
+        private readonly int _probeIntervalMs;
 
         private int _socket;
         private DhcpState _state;
@@ -56,6 +65,10 @@ namespace EmbeddedTcp.Ip
         private int _tries;
         private int _naks;
         private bool _linkUp;
+        private bool _declined; // the next Init waits DeclineWaitMs
+        private uint _previous; // address to verify in INIT-REBOOT; 0 = none
+        private uint _ntp0;
+        private uint _ntp1;
 
         private uint _server;
         private uint _offered;
@@ -79,6 +92,8 @@ namespace EmbeddedTcp.Ip
         private uint _oLease;
         private uint _oT1;
         private uint _oT2;
+        private uint _oNtp0;
+        private uint _oNtp1;
         private bool _hasMask;
         private bool _hasLease;
         private bool _hasT1;
@@ -94,6 +109,8 @@ namespace EmbeddedTcp.Ip
             _random = random;
             stack.GetMacAddress(_mac, 0);
             _broadcastFlag = config.DhcpBroadcastFlag;
+            _probes = config.DhcpArpProbes < 0 ? 0 : config.DhcpArpProbes;
+            _probeIntervalMs = config.DhcpArpProbeIntervalMs < 1 ? 1 : config.DhcpArpProbeIntervalMs;
             _hostName = new byte[MaxHostNameLength];
             string name = config.DhcpHostName;
             if (name != null)
@@ -128,6 +145,39 @@ namespace EmbeddedTcp.Ip
         public uint GetDnsServer(int index)
         {
             return index == 0 ? _dns0 : index == 1 ? _dns1 : 0;
+        }
+
+        /// <summary>NTP servers of the lease (option 42): index 0 or 1; 0 when absent.</summary>
+        public uint GetNtpServer(int index)
+        {
+            return index == 0 ? _ntp0 : index == 1 ? _ntp1 : 0;
+        }
+
+        /// <summary>
+        /// Gives the client the address of its last lease (host order; e.g. kept by the application
+        /// in persistent storage before a restart): the next acquisition starts in INIT-REBOOT (RFC
+        /// 2131 3.2), asking for that address with a broadcast DHCPREQUEST (option 50, no server id)
+        /// instead of a DISCOVER; a DHCPNAK or no answer falls back to DISCOVER. Takes effect while
+        /// the client is stopped (at the next <see cref="Start"/>) or still discovering with no offer
+        /// taken (at once: call it right after constructing the stack when
+        /// <see cref="NetworkConfig.UseDhcp"/> is set); returns false otherwise or for an address no
+        /// lease can have. 0 forgets it.
+        /// </summary>
+        public bool SetPreviousAddress(uint address)
+        {
+            if ((_state != DhcpState.Stopped && _state != DhcpState.Init && _state != DhcpState.Selecting)
+                || (address != 0 && !ValidAddress(address)))
+            {
+                return false;
+            }
+
+            _previous = address;
+            if (address != 0 && _state == DhcpState.Selecting)
+            {
+                EnterRebooting(_stack.Now, address); // the DISCOVER already sent is abandoned (a new xid)
+            }
+
+            return true;
         }
 
         /// <summary>The server identifier (option 54) of the current offer or lease.</summary>
@@ -183,7 +233,9 @@ namespace EmbeddedTcp.Ip
         /// </summary>
         public void Stop()
         {
-            if (_state == DhcpState.Bound || _state == DhcpState.Renewing || _state == DhcpState.Rebinding)
+            _stack.ArpProbeEnd();
+            if (_state == DhcpState.Bound || _state == DhcpState.Renewing || _state == DhcpState.Rebinding
+                || (_state == DhcpState.Rebooting && _address != 0))
             {
                 _xid = _random.NextUInt32();
                 int n = Build(TypeRelease, _address, 0, _server);
@@ -244,11 +296,26 @@ namespace EmbeddedTcp.Ip
             // The link came up while we were still looking for a server (a board boots before its
             // PHY has link): start over now rather than wait out the backoff.
             bool up = _stack.LinkUp;
-            if (up && !_linkUp && (_state == DhcpState.Selecting || _state == DhcpState.Requesting))
+            if (up && !_linkUp)
             {
-                Counters.LinkRestarts++;
-                _naks = 0;
-                EnterInit(nowMs);
+                if (_state == DhcpState.Selecting || _state == DhcpState.Requesting)
+                {
+                    Counters.LinkRestarts++;
+                    _naks = 0;
+                    EnterInit(nowMs);
+                }
+                else if (_state == DhcpState.Bound || _state == DhcpState.Renewing || _state == DhcpState.Rebinding)
+                {
+                    // RFC 2131 3.2: the link went down and up, we may be on another network: verify
+                    // the lease with INIT-REBOOT, keeping the address meanwhile (it is unexpired).
+                    Counters.LinkRestarts++;
+                    EnterRebooting(nowMs, _address);
+                }
+            }
+
+            if (_state == DhcpState.Checking && _stack.ArpProbeConflict)
+            {
+                Decline(nowMs);
             }
 
             _linkUp = up;
@@ -265,11 +332,32 @@ namespace EmbeddedTcp.Ip
             switch (_state)
             {
                 case DhcpState.Init:
+                    if (_previous != 0)
+                    {
+                        EnterRebooting(now, _previous);
+                        break;
+                    }
+
                     _xid = _random.NextUInt32();
                     _startMs = now;
                     _tries = 0;
                     _state = DhcpState.Selecting;
                     SendDiscover(now);
+                    break;
+                case DhcpState.Rebooting:
+                    if (_tries + 1 >= RequestTries)
+                    {
+                        Counters.RequestTimeouts++;
+                        RebootTimedOut(now);
+                        break;
+                    }
+
+                    _tries++;
+                    Counters.Retransmissions++;
+                    SendRebootRequest(now);
+                    break;
+                case DhcpState.Checking:
+                    ProbeTimer(now);
                     break;
                 case DhcpState.Selecting:
                     _tries++;
@@ -356,7 +444,120 @@ namespace EmbeddedTcp.Ip
                 delay = Backoff(_naks - 2); // a server that keeps refusing is not asked in a tight loop
             }
 
+            if (_declined)
+            {
+                _declined = false;
+                delay = DeclineWaitMs;
+            }
+
             _next = now + delay;
+        }
+
+        // ------------------------------------------------------------------ INIT-REBOOT
+
+        /// <summary>
+        /// RFC 2131 3.2: broadcast DHCPREQUEST with the address in option 50, ciaddr 0 and no server
+        /// identifier. <paramref name="address"/> is the held lease (link flap: still in use) or the
+        /// one given by <see cref="SetPreviousAddress"/> (restart: not in use).
+        /// </summary>
+        private void EnterRebooting(long now, uint address)
+        {
+            _state = DhcpState.Rebooting;
+            _previous = address;
+            _xid = _random.NextUInt32();
+            _startMs = now;
+            _tries = 0;
+            _server = 0;
+            Counters.Reboots++;
+            SendRebootRequest(now);
+        }
+
+        private void SendRebootRequest(long now)
+        {
+            _requestSentMs = now;
+            int n = Build(TypeRequest, 0, _previous, 0);
+            SetSecs(now);
+            Send(Ipv4Address.Broadcast, n);
+            Counters.RequestsSent++;
+            _next = now + Backoff(_tries);
+        }
+
+        /// <summary>
+        /// No server answered the INIT-REBOOT request. With an unexpired lease still held (link flap)
+        /// RFC 2131 3.2 lets us keep using it: back to Bound on its own timers. Otherwise DISCOVER.
+        /// </summary>
+        private void RebootTimedOut(long now)
+        {
+            _previous = 0;
+            if (_address != 0 && now < _expiresAt)
+            {
+                _state = DhcpState.Bound;
+                _xid = _random.NextUInt32(); // late answers to the reboot request are not ours any more
+                _next = now >= _t1At ? now : _t1At;
+                return;
+            }
+
+            if (_address != 0)
+            {
+                DropAddress();
+            }
+
+            EnterInit(now);
+        }
+
+        // ------------------------------------------------------------------ conflict detection
+
+        /// <summary>
+        /// The DHCPACK's address is probed before it is used (RFC 2131 3.1 step 5, RFC 5227 2.1.1).
+        /// RFC 5227's constants (PROBE_NUM 3 probes 1–2 s apart, then ANNOUNCE_WAIT 2 s: about 7 s)
+        /// are scaled by configuration (<see cref="NetworkConfig.DhcpArpProbes"/> probes every
+        /// <see cref="NetworkConfig.DhcpArpProbeIntervalMs"/>, default 2 × 500 ms, then one more
+        /// interval): on a switched LAN a holder answers within milliseconds, and the server already
+        /// checked the address (most ping it before offering), so the device comes up in 1 s
+        /// instead of 7 s. The jitter RFC 5227 asks for comes from the random first delay.
+        /// </summary>
+        private void EnterChecking(long now, uint address)
+        {
+            _state = DhcpState.Checking;
+            _offered = address;
+            _tries = 0;
+            _stack.ArpProbeBegin(address);
+            // PROBE_WAIT, scaled: a random delay up to half an interval, so boards powered up together do not probe in step.
+            _next = now + (long)(_random.NextUInt32() % (uint)(_probeIntervalMs / 2 + 1));
+        }
+
+        private void ProbeTimer(long now)
+        {
+            if (_tries < _probes)
+            {
+                _tries++;
+                Counters.ProbesSent++;
+                _stack.SendArpProbe();
+                _next = now + _probeIntervalMs;
+                return;
+            }
+
+            // The last interval passed without a conflict: the address is ours.
+            _stack.ArpProbeEnd();
+            Apply(_offered);
+        }
+
+        /// <summary>RFC 2131 3.1 step 5 / 4.4.4: DHCPDECLINE (broadcast, option 50 and 54), then INIT after 10 s.</summary>
+        private void Decline(long now)
+        {
+            _stack.ArpProbeEnd();
+            Counters.AddressConflicts++;
+            int n = Build(TypeDecline, 0, _offered, _server);
+            Send(Ipv4Address.Broadcast, n);
+            Counters.DeclinesSent++;
+            if (_address != 0)
+            {
+                DropAddress(); // never happens today (held addresses are not probed again); kept for safety
+            }
+
+            _previous = 0;
+            _declined = true;
+            EnterInit(now);
         }
 
         private long Backoff(int tries)
@@ -447,17 +648,18 @@ namespace EmbeddedTcp.Ip
                 p += 4;
             }
 
-            if (type != TypeRelease)
+            if (type != TypeRelease && type != TypeDecline) // RFC 2131 table 5: only 50, 54, 61 (and 56) there
             {
                 b[p++] = 57; // maximum message size
                 b[p++] = 2;
                 NetOrder.WriteU16(b, p, MaxMessageLength);
                 p += 2;
                 b[p++] = 55; // parameter request list
-                b[p++] = 6;
+                b[p++] = 7;
                 b[p++] = 1;
                 b[p++] = 3;
                 b[p++] = 6;
+                b[p++] = 42; // NTP servers, for the SNTP client
                 b[p++] = 51;
                 b[p++] = 58;
                 b[p++] = 59;
@@ -503,6 +705,7 @@ namespace EmbeddedTcp.Ip
             }
 
             if (NetOrder.ReadU32(m, 4) != _xid || _state == DhcpState.Stopped || _state == DhcpState.Init || _state == DhcpState.Bound
+                || _state == DhcpState.Checking
                 || !EthernetFrame.MacEquals(m, 28, _mac, 0))
             {
                 Counters.DroppedWrongXid++;
@@ -563,7 +766,8 @@ namespace EmbeddedTcp.Ip
             {
                 Counters.NaksIn++;
                 _naks++;
-                if (_state != DhcpState.Requesting)
+                _previous = 0;
+                if (_state != DhcpState.Requesting && _address != 0)
                 {
                     DropAddress();
                 }
@@ -585,7 +789,16 @@ namespace EmbeddedTcp.Ip
             }
 
             Counters.AcksIn++;
-            Apply(yiaddr, source);
+            TakeLease(source);
+            if (yiaddr != _address && _probes > 0)
+            {
+                EnterChecking(now, yiaddr); // a new address: probe it first
+            }
+            else
+            {
+                Apply(yiaddr);
+            }
+
             return true;
         }
 
@@ -595,10 +808,9 @@ namespace EmbeddedTcp.Ip
             return a != 0 && a != Ipv4Address.Broadcast && top != 0 && top != 127 && top < 224;
         }
 
-        private void Apply(uint yiaddr, uint source)
+        /// <summary>Keeps the server identifier and the NTP servers of the DHCPACK just accepted.</summary>
+        private void TakeLease(uint source)
         {
-            _naks = 0;
-            _address = yiaddr;
             if (_oServer != 0)
             {
                 _server = _oServer;
@@ -608,6 +820,19 @@ namespace EmbeddedTcp.Ip
                 _server = source;
             }
 
+            _ntp0 = _oNtp0;
+            _ntp1 = _oNtp1;
+        }
+
+        /// <summary>
+        /// Uses the lease of the last DHCPACK (its options are still in the _o fields: while
+        /// checking, every message is dropped before its options are parsed).
+        /// </summary>
+        private void Apply(uint yiaddr)
+        {
+            _naks = 0;
+            _previous = 0;
+            _address = yiaddr;
             _netmask = _hasMask && _oMask != 0 ? _oMask : _stack.Config.Netmask;
             _router = _oRouter;
             _dns0 = _oDns0;
@@ -667,6 +892,8 @@ namespace EmbeddedTcp.Ip
             _oLease = 0;
             _oT1 = 0;
             _oT2 = 0;
+            _oNtp0 = 0;
+            _oNtp1 = 0;
             _hasMask = false;
             _hasLease = false;
             _hasT1 = false;
@@ -725,6 +952,14 @@ namespace EmbeddedTcp.Ip
                         {
                             _oDns0 = Ipv4Address.Read(m, v);
                             _oDns1 = len >= 8 ? Ipv4Address.Read(m, v + 4) : 0;
+                        }
+                        else Counters.OptionsIgnored++;
+                        break;
+                    case 42:
+                        if (len >= 4 && (len & 3) == 0)
+                        {
+                            _oNtp0 = Ipv4Address.Read(m, v);
+                            _oNtp1 = len >= 8 ? Ipv4Address.Read(m, v + 4) : 0;
                         }
                         else Counters.OptionsIgnored++;
                         break;

@@ -17,6 +17,17 @@ namespace EmbeddedTcp.Ip
         Renewing,
         /// <summary>After T2: DHCPREQUEST broadcast to any server.</summary>
         Rebinding,
+        /// <summary>
+        /// DHCPACK received for a new address: probing it with ARP (RFC 5227) before using it; a
+        /// conflict sends DHCPDECLINE and goes back to <see cref="Init"/>.
+        /// </summary>
+        Checking,
+        /// <summary>
+        /// INIT-REBOOT (RFC 2131 3.2): DHCPREQUEST (broadcast, option 50) sent for a previous address
+        /// (after a restart, <see cref="DhcpClient.SetPreviousAddress"/>) or the held lease (after the
+        /// link went down and up), waiting for DHCPACK/DHCPNAK.
+        /// </summary>
+        Rebooting,
     }
 
     /// <summary>DHCP client counters. Plain fields: reading them never allocates.</summary>
@@ -48,6 +59,14 @@ namespace EmbeddedTcp.Ip
         public long RequestTimeouts;
         /// <summary>Acquisition restarted at once because the link came up while selecting or requesting.</summary>
         public long LinkRestarts;
+        /// <summary>INIT-REBOOT requests started (restart with a previous address, or link flap while bound).</summary>
+        public long Reboots;
+        /// <summary>ARP probes sent for acknowledged addresses (RFC 5227).</summary>
+        public long ProbesSent;
+        /// <summary>Probed addresses found in use (an ARP reply or another host's probe).</summary>
+        public long AddressConflicts;
+        /// <summary>DHCPDECLINEs sent (one per conflict).</summary>
+        public long DeclinesSent;
         /// <summary>Dropped: too short, not a BOOTREPLY, not Ethernet/6, not from port 67, no message type, bad yiaddr.</summary>
         public long DroppedMalformed;
         /// <summary>Dropped: an option ran past the end of the message.</summary>

@@ -46,6 +46,39 @@ namespace EmbeddedTcp.Ip
         /// </summary>
         public bool DhcpBroadcastFlag;
 
+        /// <summary>
+        /// ARP probes sent for an address a DHCPACK gives before it is used (RFC 5227 2.1.1; default
+        /// 2; 0 = use it at once). A reply, or another host's probe for it, means the address is
+        /// taken: the client sends DHCPDECLINE and starts over 10 s later (RFC 2131 3.1).
+        /// </summary>
+        public int DhcpArpProbes = 2;
+
+        /// <summary>
+        /// Interval between the ARP probes, and the wait after the last one, ms (default 500: RFC
+        /// 5227's 1–2 s and 2 s scaled down for a switched LAN; a whole check takes 1 to 1.25 s).
+        /// </summary>
+        public int DhcpArpProbeIntervalMs = 500;
+
+        /// <summary>
+        /// Run the SNTP client (default false: nothing is allocated for it; the presets leave it off).
+        /// It holds a UDP socket (one of <see cref="UdpSockets"/>) only while a request is out; its
+        /// heap is about 0.55 KB on the ESP32 (the client and its counters, 34 heap blocks of 12
+        /// bytes, and two 48-byte buffers), counted from its fields, not measured by a preset.
+        /// </summary>
+        public bool UseSntp;
+
+        /// <summary>SNTP server (host order); 0 = the first NTP server of the DHCP lease (option 42).</summary>
+        public uint SntpServer;
+
+        /// <summary>SNTP poll interval after a synchronization, ms (default 3,600,000 = 1 h; also the longest retry wait).</summary>
+        public int SntpPollIntervalMs = 3600000;
+
+        /// <summary>
+        /// First SNTP retry wait after an unanswered request, ms (default 15,000: RFC 4330 10 never
+        /// polls faster); it doubles after each timeout or Kiss-o'-Death RATE, up to the poll interval.
+        /// </summary>
+        public int SntpMinimumIntervalMs = 15000;
+
         /// <summary>DNS cache entries (default 4; 92 bytes each: a name of up to 64 bytes, address, expiry).</summary>
         public int DnsCacheEntries = 4;
 

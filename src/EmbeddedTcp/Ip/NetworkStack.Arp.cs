@@ -263,6 +263,11 @@ namespace EmbeddedTcp.Ip
                 return;
             }
 
+            if (_probeTarget != 0)
+            {
+                ArpProbeWatch(frame, arp, sender, target, op);
+            }
+
             bool forUs = _address != 0 && target == _address;
             if (sender != 0 && _address != 0 && sender == _address)
             {

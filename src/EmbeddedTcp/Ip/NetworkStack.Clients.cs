@@ -5,9 +5,13 @@ namespace EmbeddedTcp.Ip
     {
         private DhcpClient _dhcp;
         private DnsClient _dns;
+        private SntpClient _sntp;
 
         /// <summary>The DHCP client (always present; running when <see cref="NetworkConfig.UseDhcp"/> is set or after <see cref="DhcpClient.Start"/>).</summary>
         public DhcpClient Dhcp { get { return _dhcp; } }
+
+        /// <summary>The SNTP client; null unless <see cref="NetworkConfig.UseSntp"/> is set.</summary>
+        public SntpClient Sntp { get { return _sntp; } }
 
         /// <summary>The DNS resolver (A records; see <see cref="DnsClient.Resolve(string)"/>).</summary>
         public DnsClient Dns { get { return _dns; } }
@@ -21,6 +25,11 @@ namespace EmbeddedTcp.Ip
             _dns = new DnsClient(this, config, _random);
             _dhcp = new DhcpClient(this, config, _random);
             _allocated += DnsClient.Footprint(config) + DhcpClient.Footprint;
+            if (config.UseSntp)
+            {
+                _sntp = new SntpClient(this, config, _random);
+                _allocated += SntpClient.Footprint;
+            }
             if (config.UseDhcp)
             {
                 _dhcp.Start();
@@ -31,13 +40,24 @@ namespace EmbeddedTcp.Ip
         {
             _dhcp.Poll(nowMs);
             _dns.Poll(nowMs);
+            if (_sntp != null)
+            {
+                _sntp.Poll(nowMs);
+            }
         }
 
         private long ClientsDeadline()
         {
             long next = _dhcp.Deadline();
             long t = _dns.Deadline();
-            return t < next ? t : next;
+            if (t < next) next = t;
+            if (_sntp != null)
+            {
+                t = _sntp.Deadline();
+                if (t < next) next = t;
+            }
+
+            return next;
         }
     }
 }

@@ -241,7 +241,9 @@ namespace EmbeddedTcp.Tests.Ip
             d.ClientPort.SetLinkUp(true);
             long up = d.Lan.NowMs;
             Assert.True(d.RunUntil(() => Bound(d), 20000));
-            Assert.InRange(d.Lan.NowMs - up, 0, 1100); // at the next poll, not at the ~12 s retransmission
+            Assert.Equal(1, d.Server.Discovers);
+            Assert.InRange(d.Server.DiscoverTimes[0] - up, 0, 1100); // at the next poll, not at the ~12 s retransmission
+            Assert.InRange(d.Lan.NowMs - up, 0, 1100 + 1300); // then the ARP check (RFC 5227, 1 to 1.25 s)
             Assert.Equal(1, d.C.Dhcp.Counters.LinkRestarts);
         }
 
@@ -473,7 +475,9 @@ namespace EmbeddedTcp.Tests.Ip
             m = Message(2, xid, mac, Offered, ack, Addr(54, sv), Addr(51, 100), Opt(3, 6, 1, 2, 3, 4, 5, 6), Opt(6, 3, 1, 2, 3),
                 Opt(1, 4, 255, 255, 0, 0), End);
             Assert.True(c.Input(m, m.Length, sv, now));
-            Assert.Equal(DhcpState.Bound, c.State);
+            Assert.Equal(DhcpState.Checking, c.State); // the address is probed with ARP first (RFC 5227)
+            Assert.Equal(0u, d.C.Address);
+            Assert.True(d.RunUntil(() => Bound(d), 2000));
             Assert.Equal(3, c.Counters.OptionsIgnored);
             Assert.Equal(0u, c.Router);
             Assert.Equal(0xFFFF0000u, c.Netmask);

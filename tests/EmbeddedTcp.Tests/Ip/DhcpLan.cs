@@ -22,6 +22,7 @@ namespace EmbeddedTcp.Tests.Ip
         public readonly DhcpTestServer Server;
         public readonly DhcpTestServer Observer;
         public readonly SimulatedPort ClientPort;
+        public Action AfterStep; // more servers' turns (SNTP)
 
         public DhcpLan(Action<DhcpTestServer> setup = null, NetworkConfig clientConfig = null, bool clientLinkUp = true)
         {
@@ -43,6 +44,7 @@ namespace EmbeddedTcp.Tests.Ip
             bool more = Lan.Step(limitMs);
             Server.Poll();
             Observer.Poll();
+            AfterStep?.Invoke();
             return more;
         }
 

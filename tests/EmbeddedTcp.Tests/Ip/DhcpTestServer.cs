@@ -28,6 +28,15 @@ namespace EmbeddedTcp.Tests.Ip
         public bool Silent;
         public int NakRequests; // NAK this many REQUESTs, then ACK again
         public uint AddressAfterNak; // when set, the next offers use this address
+        public uint AddressAfterDecline; // when set, offers after a DECLINE use this address
+        public uint Ntp0; // option 42 when set
+        public uint Ntp1;
+        public int Declines;
+        public uint LastDeclined; // option 50 of the last DECLINE
+        public uint LastDeclineServerId;
+        public long LastDeclineMs;
+        public bool LastAskedForNtp; // option 55 listed 42
+        public int LastOptionCount; // options in the last message (53 included)
 
         public int Discovers;
         public int Requests;
@@ -68,7 +77,8 @@ namespace EmbeddedTcp.Tests.Ip
             if (n < 240 || _rx[0] != 1 || NetOrder.ReadU32(_rx, 236) != 0x63825363) return;
             int type = 0;
             uint requested = 0, serverId = 0;
-            bool clientId = false, hostName = false;
+            bool clientId = false, hostName = false, askedNtp = false;
+            int options = 0;
             for (int p = 240; p + 1 < n;)
             {
                 int code = _rx[p];
@@ -81,6 +91,8 @@ namespace EmbeddedTcp.Tests.Ip
                 if (code == 54 && len == 4) serverId = NetOrder.ReadU32(_rx, p + 2);
                 if (code == 61 && len == 7 && _rx[p + 2] == 1) clientId = true;
                 if (code == 12 && len > 0) hostName = true;
+                if (code == 55) for (int k = 0; k < len; k++) askedNtp |= _rx[p + 2 + k] == 42;
+                options++;
                 p += 2 + len;
             }
 
@@ -93,6 +105,8 @@ namespace EmbeddedTcp.Tests.Ip
             LastFlags = NetOrder.ReadU16(_rx, 10);
             LastHadClientId = clientId;
             LastHadHostName = hostName;
+            LastAskedForNtp = askedNtp;
+            LastOptionCount = options;
             if (type == 1)
             {
                 if (Discovers < DiscoverTimes.Length) DiscoverTimes[Discovers] = Stack.Now;
@@ -125,6 +139,14 @@ namespace EmbeddedTcp.Tests.Ip
                 Acks++;
                 Reply(5, yi, ciaddr);
             }
+            else if (type == 4)
+            {
+                Declines++;
+                LastDeclined = requested;
+                LastDeclineServerId = serverId;
+                LastDeclineMs = Stack.Now;
+                if (AddressAfterDecline != 0) Address = AddressAfterDecline;
+            }
             else if (type == 7)
             {
                 Releases++;
@@ -154,6 +176,19 @@ namespace EmbeddedTcp.Tests.Ip
                 if (T2Seconds != 0) p = U32(b, p, 59, T2Seconds);
                 p = U32(b, p, 1, Netmask);
                 if (Router != 0) p = U32(b, p, 3, Router);
+                if (Ntp0 != 0)
+                {
+                    b[p++] = 42;
+                    b[p++] = (byte)(Ntp1 != 0 ? 8 : 4);
+                    NetOrder.WriteU32(b, p, Ntp0);
+                    p += 4;
+                    if (Ntp1 != 0)
+                    {
+                        NetOrder.WriteU32(b, p, Ntp1);
+                        p += 4;
+                    }
+                }
+
                 if (Dns0 != 0)
                 {
                     b[p++] = 6;

@@ -156,6 +156,68 @@ namespace EmbeddedTcp.Tests.Sim
             Assert.Equal(0, exit);
         }
 
+        [SkippableFact]
+        public void NtpOptionPrintsTheUtcTimeFromChronyInTheNamespace()
+        {
+            string ip = Prerequisites.Netns();
+            string chronyd = Prerequisites.Tool("chronyd", "chrony");
+            int n = Interlocked.Increment(ref _counter);
+            string tapName = "etcpn" + (Environment.ProcessId % 100000) + n;
+            string ns = "etcp-ntp-" + Environment.ProcessId + "-" + n;
+            var probe = ExternalTool.Run(10_000, ip, "netns", "add", ns);
+            Assert.True(probe.ExitCode == 0, "ip netns add: " + probe);
+            string dir = System.IO.Path.Combine(System.IO.Path.GetTempPath(), ns);
+            Directory.CreateDirectory(dir);
+            var stdout = new LockedWriter();
+            var stderr = new LockedWriter();
+            using var cts = new CancellationTokenSource();
+            using var opened = new ManualResetEventSlim();
+            int exit = -1;
+            Thread runner = null;
+            System.Diagnostics.Process server = null;
+            try
+            {
+                string conf = System.IO.Path.Combine(dir, "chrony.conf");
+                // Serves its own clock; -x below: it never adjusts the (shared) system clock.
+                File.WriteAllText(conf, "local stratum 8\nallow 192.0.2.0/24\nbindaddress 192.0.2.1\ncmdport 0\npidfile "
+                    + System.IO.Path.Combine(dir, "chronyd.pid") + "\ndriftfile " + System.IO.Path.Combine(dir, "drift") + "\n");
+                Must(ExternalTool.Run(10_000, ip, "tuntap", "add", "dev", tapName, "mode", "tap"), "ip tuntap add");
+                var options = new TapOptions { Interface = tapName, Address = 0xC0000202, Ntp = 0xC0000201, Seconds = 60, Opened = () => opened.Set() };
+                runner = new Thread(() => exit = TapRunner.Run(options, stdout, stderr, cts.Token)) { IsBackground = true };
+                runner.Start();
+                Assert.True(opened.Wait(10_000), "the runner did not open the TAP: " + stderr);
+                Must(ExternalTool.Run(10_000, ip, "link", "set", tapName, "netns", ns), "ip link set netns");
+                ExternalTool.Run(10_000, ip, "netns", "exec", ns, "sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1");
+                Must(ExternalTool.Run(10_000, ip, "-n", ns, "addr", "add", "192.0.2.1/24", "dev", tapName), "ip addr add");
+                Must(ExternalTool.Run(10_000, ip, "-n", ns, "link", "set", tapName, "up"), "ip link set up");
+                server = ExternalTool.Start(ip, "netns", "exec", ns, chronyd, "-d", "-x", "-u", "root", "-f", conf);
+                Assert.True(SpinWait.SpinUntil(() => stdout.ToString().Contains("time "), 45_000), "no time printed:\n" + stdout + stderr);
+                var m = System.Text.RegularExpressions.Regex.Match(stdout.ToString(), @"(?m)^time (\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z)\r?$");
+                Assert.True(m.Success, "no 'time YYYY-MM-DDTHH:MM:SSZ' line:\n" + stdout);
+                DateTime printed = DateTime.ParseExact(m.Groups[1].Value, "yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture,
+                    System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal);
+                // A correctness check of the printed date, not a timing one: it is today's UTC, within a minute of now.
+                Assert.InRange((DateTime.UtcNow - printed).TotalSeconds, -60, 60);
+            }
+            finally
+            {
+                cts.Cancel();
+                if (runner != null) Assert.True(runner.Join(10_000), "the runner did not stop");
+                if (server != null)
+                {
+                    if (!server.HasExited) { try { server.Kill(true); } catch (InvalidOperationException) { } server.WaitForExit(2000); }
+                    server.Dispose();
+                }
+                _output.WriteLine(stdout.ToString());
+                _output.WriteLine(stderr.ToString());
+                ExternalTool.Run(10_000, ip, "-n", ns, "link", "del", tapName);
+                ExternalTool.Run(10_000, ip, "netns", "del", ns);
+                ExternalTool.Run(10_000, ip, "link", "del", tapName);
+                try { Directory.Delete(dir, true); } catch (IOException) { }
+            }
+            Assert.Equal(0, exit);
+        }
+
         [Fact]
         public void BadArgumentsAreOneLineAndNonZero()
         {
@@ -169,6 +231,7 @@ namespace EmbeddedTcp.Tests.Sim
                 new[] { "tap", "--tap", "an-interface-name-too-long", "--ip", "192.0.2.2/24", "--seconds", "1" },
                 new[] { "tap", "--ip", "192.0.2.2/24" },
                 new[] { "tap", "--tap", "etcpbad0", "--ip", "192.0.2.2/24", "--seconds", "soon" },
+                new[] { "tap", "--tap", "etcpbad0", "--ip", "192.0.2.2/24", "--ntp", "time.example" },
                 new[] { "scenario", "list", "--bogus" },
             })
             {

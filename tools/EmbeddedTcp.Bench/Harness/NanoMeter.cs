@@ -342,7 +342,7 @@ namespace EmbeddedTcp.Bench.Harness
             "tcp-time-wait-expiry", "tcp-rx-segment-softcsum", "tcp-tx-segment-softcsum", "idle-poll", "stack-idle-poll",
             "firmware-echo", "http-status-page", "http-not-found", "firmware-chargen-blocked",
             "arp-request-in", "arp-resolve", "arp-reply-in", "icmp-echo", "icmp-ping", "icmp-echo-reply",
-            "udp-send", "udp-receive", "udp-receive-call", "dhcp-renew-request", "dhcp-renew-ack", "dns-query", "dns-answer",
+            "udp-send", "udp-receive", "udp-receive-call", "dhcp-renew-request", "dhcp-renew-ack", "dns-query", "dns-answer", "sntp-request", "sntp-reply",
             "reject-tcp-checksum", "reject-ip-checksum", "reject-truncated-ip", "reject-truncated-tcp",
             "reject-unknown-protocol", "reject-out-of-window", "reject-rst-challenge", "reject-syn-challenge",
             "driver-rx", "driver-tx",

@@ -1,0 +1,442 @@
+using EmbeddedTcp.Hal;
+using EmbeddedTcp.Wire;
+
+namespace EmbeddedTcp.Ip
+{
+    /// <summary>States of the <see cref="SntpClient"/>.</summary>
+    public enum SntpState
+    {
+        /// <summary>No server yet (none configured and none from DHCP option 42), or no address.</summary>
+        NoServer = 0,
+        /// <summary>Waiting for the next poll.</summary>
+        Idle,
+        /// <summary>A request is out; waiting for its reply.</summary>
+        Waiting,
+        /// <summary>The server sent Kiss-o'-Death DENY or RSTR: no more requests until <see cref="SntpClient.Start"/>.</summary>
+        Denied,
+    }
+
+    /// <summary>SNTP client counters. Plain fields: reading them never allocates.</summary>
+    public sealed class SntpCounters
+    {
+        /// <summary>Requests sent (retries included).</summary>
+        public long RequestsSent;
+        /// <summary>Replies accepted: the offset was set from them.</summary>
+        public long Synchronizations;
+        /// <summary>Requests that got no usable answer before the next try.</summary>
+        public long Timeouts;
+        /// <summary>Kiss-o'-Death RATE: the client backed off.</summary>
+        public long KissRate;
+        /// <summary>Kiss-o'-Death DENY or RSTR: the client stopped.</summary>
+        public long KissDeny;
+        /// <summary>Other Kiss-o'-Death codes (stratum 0): the reply is not used.</summary>
+        public long KissOther;
+        /// <summary>Dropped: the origin timestamp is not our request's transmit timestamp (RFC 5905 "bogus").</summary>
+        public long DroppedBogus;
+        /// <summary>Dropped: not from our server's port 123, or no request outstanding.</summary>
+        public long DroppedUnexpected;
+        /// <summary>Dropped: shorter than 48 bytes, not server mode, unknown version, zero timestamps.</summary>
+        public long DroppedMalformed;
+        /// <summary>Good replies not used because the request had waited for ARP (its send time is unknown); asked again at once.</summary>
+        public long SamplesDiscarded;
+        /// <summary>Dropped: leap indicator 3 (server clock not synchronized) or stratum over 15.</summary>
+        public long DroppedUnsynchronized;
+    }
+
+    /// <summary>
+    /// SNTP client (RFC 4330; RFC 5905 client mode) on an ephemeral UDP port of its
+    /// <see cref="NetworkStack"/>. The server comes from <see cref="NetworkConfig.SntpServer"/> or,
+    /// when that is 0, from DHCP option 42. The result is the offset between the poll clock (the
+    /// <c>nowMs</c> given to <see cref="NetworkStack.Poll"/>) and UTC, which the application reads
+    /// (<see cref="TrySyncedOffset"/>, <see cref="UtcMs"/>): the core still reads no clock. Each reply
+    /// is checked as RFC 4330 section 5 and RFC 5905 8 ask: it must come from the server's port 123,
+    /// in server mode, answer our request (its origin timestamp is our transmit timestamp, a random
+    /// nonce, so stale, duplicated and forged replies are dropped), from a synchronized server
+    /// (leap indicator not 3, stratum 1..15). Kiss-o'-Death (stratum 0): RATE doubles the wait,
+    /// DENY and RSTR stop the client. Without an answer the client retries after
+    /// <see cref="NetworkConfig.SntpMinimumIntervalMs"/>, doubling up to the poll interval.
+    /// Buffers are allocated at construction; nothing afterwards.
+    /// </summary>
+    public sealed class SntpClient
+    {
+        /// <summary>The server's UDP port.</summary>
+        public const int ServerPort = 123;
+        /// <summary>Length of an SNTP message without extensions or MAC.</summary>
+        public const int MessageLength = 48;
+        /// <summary>Seconds from the NTP epoch (1900-01-01) to the Unix epoch (1970-01-01).</summary>
+        public const long NtpToUnixSeconds = 2208988800L;
+
+        private const int RetryAfterNoServerMs = 1000;
+
+        private readonly NetworkStack _stack;
+        private readonly IRandomSource _random;
+        private readonly byte[] _tx = new byte[MessageLength];
+        private readonly byte[] _rx = new byte[MessageLength];
+        private readonly uint _configuredServer;
+        private readonly long _pollIntervalMs;
+        private readonly long _minimumIntervalMs;
+
+        private SntpState _state;
+        private int _socket;
+        private uint _server;
+        private long _next;
+        private long _wait;
+        private long _sentAt;
+        private uint _nonceHigh;
+        private uint _nonceLow;
+        private bool _heldForArp; // the request waited for ARP: its send time is not T1
+
+        private bool _synced;
+        private long _offset;
+        private long _delay;
+        private long _lastSync;
+        private int _stratum;
+        private int _leap;
+
+        /// <summary>Counters (requests, synchronizations, drops by cause, Kiss-o'-Death codes).</summary>
+        public readonly SntpCounters Counters = new SntpCounters();
+
+        /// <summary>Built by <see cref="NetworkStack"/> when <see cref="NetworkConfig.UseSntp"/> is set.</summary>
+        internal SntpClient(NetworkStack stack, NetworkConfig config, IRandomSource random)
+        {
+            _stack = stack;
+            _random = random;
+            _configuredServer = config.SntpServer;
+            _minimumIntervalMs = config.SntpMinimumIntervalMs < 1 ? 1 : config.SntpMinimumIntervalMs;
+            _pollIntervalMs = config.SntpPollIntervalMs < _minimumIntervalMs ? _minimumIntervalMs : config.SntpPollIntervalMs;
+            _wait = _minimumIntervalMs;
+            _state = SntpState.NoServer;
+        }
+
+        /// <summary>Bytes this client allocated (buffers), for <see cref="NetworkStack.AllocatedBytes"/>.</summary>
+        internal static int Footprint { get { return 2 * MessageLength + 120; } }
+
+        /// <summary>Current state.</summary>
+        public SntpState State { get { return _state; } }
+
+        /// <summary>True once a reply set the offset.</summary>
+        public bool Synchronized { get { return _synced; } }
+
+        /// <summary>
+        /// The offset of the last synchronization: UTC in ms since 1970-01-01 = poll clock ms + offset.
+        /// False (and 0) before the first one.
+        /// </summary>
+        public bool TrySyncedOffset(out long offsetMs)
+        {
+            offsetMs = _offset;
+            return _synced;
+        }
+
+        /// <summary>UTC at poll time <paramref name="nowMs"/>, ms since 1970-01-01; 0 when not synchronized.</summary>
+        public long UtcMs(long nowMs)
+        {
+            return _synced ? nowMs + _offset : 0;
+        }
+
+        /// <summary>The server asked (or the last one), host order; 0 when none.</summary>
+        public uint Server { get { return _server; } }
+
+        /// <summary>Stratum of the server at the last synchronization.</summary>
+        public int Stratum { get { return _stratum; } }
+
+        /// <summary>Leap indicator of the last synchronization (0 none, 1 last minute has 61 s, 2 it has 59 s).</summary>
+        public int LeapIndicator { get { return _leap; } }
+
+        /// <summary>Round-trip delay of the last synchronization, ms (RFC 4330 5: (T4 − T1) − (T3 − T2)).</summary>
+        public long RoundTripMs { get { return _delay; } }
+
+        /// <summary>Poll time of the last synchronization, ms.</summary>
+        public long LastSyncMs { get { return _lastSync; } }
+
+        /// <summary>The wait before a retry (doubles after a timeout or RATE, back to the minimum after a reply), ms.</summary>
+        public long RetryWaitMs { get { return _wait; } }
+
+        /// <summary>When the next request goes out, ms of the poll clock.</summary>
+        public long NextRequestMs { get { return _next; } }
+
+        /// <summary>
+        /// Asks for a request at the next poll instead of waiting for the poll interval (e.g. after
+        /// the application learned the clock may be off). Ignored while denied or while a request is out.
+        /// </summary>
+        public void RequestNow()
+        {
+            if (_state == SntpState.Idle || _state == SntpState.NoServer)
+            {
+                _next = _stack.Now;
+            }
+        }
+
+        /// <summary>Starts again after a Kiss-o'-Death DENY or RSTR (the next poll sends a request).</summary>
+        public void Start()
+        {
+            if (_state == SntpState.Denied)
+            {
+                _state = SntpState.NoServer;
+                _wait = _minimumIntervalMs;
+                _next = _stack.Now;
+            }
+        }
+
+        /// <summary>When <see cref="Poll"/> must run next (ms); long.MaxValue when denied.</summary>
+        internal long Deadline()
+        {
+            return _state == SntpState.Denied ? long.MaxValue : _next;
+        }
+
+        /// <summary>Takes a waiting reply, then sends a request when one is due.</summary>
+        internal void Poll(long nowMs)
+        {
+            if (_state == SntpState.Denied)
+            {
+                return;
+            }
+
+            if (_socket > 0)
+            {
+                for (int guard = 0; guard < 8 && _socket > 0; guard++)
+                {
+                    uint source;
+                    int port;
+                    int n = _stack.UdpReceiveFrom(_socket, _rx, 0, _rx.Length, out source, out port);
+                    if (n <= 0)
+                    {
+                        break;
+                    }
+
+                    Input(_rx, n, source, port, nowMs);
+                }
+            }
+
+            if (nowMs >= _next && _state != SntpState.Denied)
+            {
+                Timer(nowMs);
+            }
+        }
+
+        private void Timer(long now)
+        {
+            uint server = _configuredServer != 0 ? _configuredServer : _stack.Dhcp.GetNtpServer(0);
+            if (server == 0 || _stack.Address == 0)
+            {
+                _state = SntpState.NoServer;
+                _next = now + RetryAfterNoServerMs;
+                return;
+            }
+
+            if (_state == SntpState.Waiting)
+            {
+                // No usable answer: back off (RFC 4330 10: never faster than the minimum, here 15 s by default).
+                Counters.Timeouts++;
+                _wait = _wait * 2 > _pollIntervalMs ? _pollIntervalMs : _wait * 2;
+            }
+
+            if (_socket <= 0)
+            {
+                int h = _stack.UdpOpen(0); // a fresh random port per exchange: a late or forged reply finds nobody
+                if (h <= 0)
+                {
+                    _next = now + _minimumIntervalMs; // no free socket now
+                    return;
+                }
+
+                _socket = h;
+            }
+
+            _server = server;
+            byte[] b = _tx;
+            System.Array.Clear(b, 0, MessageLength);
+            b[0] = 0x23; // LI 0, version 4, mode 3 (client)
+            // The transmit timestamp is a random nonce (RFC 5905 9.1 does the same to keep the
+            // origin check strong); the server echoes it as the origin timestamp.
+            _nonceHigh = _random.NextUInt32();
+            _nonceLow = _random.NextUInt32();
+            NetOrder.WriteU32(b, 40, _nonceHigh);
+            NetOrder.WriteU32(b, 44, _nonceLow);
+            _sentAt = now;
+            _heldForArp = !_stack.NextHopResolved(server);
+            _state = SntpState.Waiting;
+            _next = now + _wait;
+            Counters.RequestsSent++;
+            _stack.UdpSendTo(_socket, server, ServerPort, b, 0, MessageLength);
+        }
+
+        /// <summary>
+        /// One datagram from the client's port (exposed for tests and fuzzing; never throws).
+        /// Returns true when it synchronized the clock or was a Kiss-o'-Death acted on.
+        /// </summary>
+        internal bool Input(byte[] m, int length, uint source, int port, long now)
+        {
+            if (_state != SntpState.Waiting || source != _server || port != ServerPort)
+            {
+                Counters.DroppedUnexpected++;
+                return false;
+            }
+
+            if (m == null || length < MessageLength || m.Length < MessageLength)
+            {
+                Counters.DroppedMalformed++;
+                return false;
+            }
+
+            int mode = m[0] & 7;
+            int version = (m[0] >> 3) & 7;
+            if (mode != 4 || version < 1 || version > 4)
+            {
+                Counters.DroppedMalformed++;
+                return false;
+            }
+
+            if (NetOrder.ReadU32(m, 24) != _nonceHigh || NetOrder.ReadU32(m, 28) != _nonceLow)
+            {
+                Counters.DroppedBogus++; // not an answer to our request
+                return false;
+            }
+
+            int stratum = m[1];
+            if (stratum == 0)
+            {
+                return Kiss(m, now);
+            }
+
+            int leap = m[0] >> 6;
+            if (leap == 3 || stratum > 15)
+            {
+                Counters.DroppedUnsynchronized++;
+                return false;
+            }
+
+            if ((NetOrder.ReadU32(m, 32) | NetOrder.ReadU32(m, 36)) == 0 || (NetOrder.ReadU32(m, 40) | NetOrder.ReadU32(m, 44)) == 0)
+            {
+                Counters.DroppedMalformed++;
+                return false;
+            }
+
+            if (_heldForArp)
+            {
+                // The request left when ARP answered, not at T1: the sample is skewed by that wait.
+                // Ask again at once (the neighbour is known now), as an NTP client's first burst does.
+                Counters.SamplesDiscarded++;
+                Finish(now);
+                return false;
+            }
+
+            // RFC 4330 5: offset = ((T2 − T1) + (T3 − T4)) / 2, delay = (T4 − T1) − (T3 − T2), with T1
+            // and T4 on the poll clock and T2, T3 the server's UTC, all in ms.
+            long t2 = NtpToUnixMs(m, 32);
+            long t3 = NtpToUnixMs(m, 40);
+            long t1 = _sentAt;
+            _offset = ((t2 - t1) + (t3 - now)) / 2;
+            _delay = (now - t1) - (t3 - t2);
+            _synced = true;
+            _lastSync = now;
+            _stratum = stratum;
+            _leap = leap;
+            Counters.Synchronizations++;
+            _wait = _minimumIntervalMs;
+            Finish(now + _pollIntervalMs);
+            return true;
+        }
+
+        private bool Kiss(byte[] m, long now)
+        {
+            // The kiss code is four ASCII letters in the reference identifier (RFC 5905 7.4).
+            byte a = m[12], b = m[13], c = m[14], d = m[15];
+            if (a == (byte)'R' && b == (byte)'A' && c == (byte)'T' && d == (byte)'E')
+            {
+                Counters.KissRate++;
+                _wait = _wait * 2 > _pollIntervalMs ? _pollIntervalMs : _wait * 2;
+                Finish(now + _wait);
+                return true;
+            }
+
+            if ((a == (byte)'D' && b == (byte)'E' && c == (byte)'N' && d == (byte)'Y')
+                || (a == (byte)'R' && b == (byte)'S' && c == (byte)'T' && d == (byte)'R'))
+            {
+                Counters.KissDeny++;
+                Finish(long.MaxValue);
+                _state = SntpState.Denied;
+                return true;
+            }
+
+            Counters.KissOther++; // RFC 4330 8: any other kiss is an unusable reply; the retry stands
+            return false;
+        }
+
+        private void Finish(long next)
+        {
+            _state = SntpState.Idle;
+            _next = next;
+            if (_socket > 0)
+            {
+                _stack.UdpClose(_socket);
+                _socket = 0;
+            }
+        }
+
+        /// <summary>
+        /// An NTP timestamp (64 bits at <paramref name="offset"/>) as ms since 1970. RFC 4330 3: a
+        /// seconds value with its top bit clear is in era 1, from 2036-02-07 on.
+        /// </summary>
+        public static long NtpToUnixMs(byte[] m, int offset)
+        {
+            uint seconds = NetOrder.ReadU32(m, offset);
+            uint fraction = NetOrder.ReadU32(m, offset + 4);
+            long s = seconds;
+            if ((seconds & 0x80000000) == 0)
+            {
+                s += 0x100000000L;
+            }
+
+            return (s - NtpToUnixSeconds) * 1000 + (long)(((ulong)fraction * 1000) >> 32);
+        }
+
+        /// <summary>
+        /// Writes <paramref name="unixMs"/> as ISO 8601 UTC "YYYY-MM-DDTHH:MM:SSZ" (20 ASCII bytes,
+        /// years 1970..9999); returns 20, or 0 when it does not fit or is out of range. Allocation-free,
+        /// for status pages.
+        /// </summary>
+        public static int FormatUtc(long unixMs, byte[] b, int offset)
+        {
+            if (b == null || offset < 0 || offset > b.Length - 20 || unixMs < 0 || unixMs >= 253402300800000L)
+            {
+                return 0;
+            }
+
+            long secs = unixMs / 1000;
+            long days = secs / 86400;
+            int sod = (int)(secs - days * 86400);
+            // Civil date from days since 1970 (H. Hinnant's days_from_civil inverse; eras of 400 years).
+            long z = days + 719468;
+            long era = z / 146097;
+            long doe = z - era * 146097;
+            long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+            long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+            long mp = (5 * doy + 2) / 153;
+            int day = (int)(doy - (153 * mp + 2) / 5 + 1);
+            int month = (int)(mp < 10 ? mp + 3 : mp - 9);
+            int year = (int)(yoe + era * 400 + (month <= 2 ? 1 : 0));
+            Digits(b, offset, year, 4);
+            b[offset + 4] = (byte)'-';
+            Digits(b, offset + 5, month, 2);
+            b[offset + 7] = (byte)'-';
+            Digits(b, offset + 8, day, 2);
+            b[offset + 10] = (byte)'T';
+            Digits(b, offset + 11, sod / 3600, 2);
+            b[offset + 13] = (byte)':';
+            Digits(b, offset + 14, (sod / 60) % 60, 2);
+            b[offset + 16] = (byte)':';
+            Digits(b, offset + 17, sod % 60, 2);
+            b[offset + 19] = (byte)'Z';
+            return 20;
+        }
+
+        private static void Digits(byte[] b, int offset, int value, int count)
+        {
+            for (int i = count - 1; i >= 0; i--)
+            {
+                b[offset + i] = (byte)('0' + value % 10);
+                value /= 10;
+            }
+        }
+    }
+}
