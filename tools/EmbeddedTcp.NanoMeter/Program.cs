@@ -77,6 +77,9 @@ namespace EmbeddedTcp.NanoMeter
                 // Group 2: ARP, ICMP, UDP, DHCP, DNS, rejected input, the SPI adapter.
                 Group(2);
 
+                // Group 3: src/EmbeddedTcp.Apps (NetSocket, MqttClient) on a pair of its own (Program.Apps.cs).
+                Group(3);
+
                 for (int i = 0; i < Ph.All.Length; i++)
                 {
                     Debug.WriteLine("nanometer events " + Ph.All[i].Substring(Ph.Prefix.Length) + " " + Ph.Events[i].ToString());
@@ -103,6 +106,10 @@ namespace EmbeddedTcp.NanoMeter
                     SoftChecksumScenarios();
                     IdleScenarios();
                     FirmwareScenarios();
+                }
+                else if (group == 3)
+                {
+                    AppsScenarios();
                 }
                 else
                 {
