@@ -165,7 +165,7 @@ namespace EmbeddedTcp.NanoMeter
 
         /// <summary>
         /// sock-tcp-send: NetSocket.Send of 512 bytes with room (one segment out).
-        /// sock-run-once: NetHost.RunOnce with the host's 512 bytes waiting (in, sockets signalled).
+        /// sock-run-once: NetHost.RunOnce with the host's 512 bytes waiting (taken, the ACK delayed, sockets checked).
         /// sock-available, sock-poll: Available and Poll(0, SelectRead) with them in the ring.
         /// sock-tcp-receive: NetSocket.Receive of them. sock-udp-sendto: SendTo of 64 bytes (one
         /// datagram out). sock-udp-receivefrom: ReceiveFrom of a 64-byte datagram taken by RunOnce.
@@ -199,6 +199,7 @@ namespace EmbeddedTcp.NanoMeter
                 Event(Ph.SockRunOnce);
 
                 CheckEqual(0, ToAppBoard, "sock-run-once: segment taken");
+                CheckEqual(0, FromAppBoard, "sock-run-once: its ACK delayed to the next turn");
 
                 Debug.WriteLine(Ph.SockAvailable);
                 int available = s_sock.Available;
