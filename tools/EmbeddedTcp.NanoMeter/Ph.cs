@@ -91,6 +91,7 @@ namespace EmbeddedTcp.NanoMeter
         internal static readonly string SockAvailable = "@@nanoclr phase sock-available";
         internal static readonly string SockPoll = "@@nanoclr phase sock-poll";
         internal static readonly string SockTcpReceive = "@@nanoclr phase sock-tcp-receive";
+        internal static readonly string SockTcpReceiveWait = "@@nanoclr phase sock-tcp-receive-wait";
         internal static readonly string SockUdpSendTo = "@@nanoclr phase sock-udp-sendto";
         internal static readonly string SockUdpReceiveFrom = "@@nanoclr phase sock-udp-receivefrom";
         internal static readonly string MqttPublishQos0 = "@@nanoclr phase mqtt-publish-qos0";
@@ -113,7 +114,7 @@ namespace EmbeddedTcp.NanoMeter
             RejectTcpChecksum, RejectIpChecksum, RejectTruncatedIp, RejectTruncatedTcp, RejectUnknownProtocol,
             RejectOutOfWindow, RejectRstChallenge, RejectSynChallenge,
             SpiRegisterWrite, SpiRegisterRead, SpiBufferRead, SpiBufferWrite,
-            SockTcpSend, SockRunOnce, SockAvailable, SockPoll, SockTcpReceive, SockUdpSendTo, SockUdpReceiveFrom,
+            SockTcpSend, SockRunOnce, SockAvailable, SockPoll, SockTcpReceive, SockTcpReceiveWait, SockUdpSendTo, SockUdpReceiveFrom,
             MqttPublishQos0, MqttPublishQos1, MqttPubAckIn, MqttPublishInQos0, MqttPublishInQos1, MqttPingReq, MqttPingResp,
         };
 

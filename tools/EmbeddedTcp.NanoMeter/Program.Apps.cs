@@ -167,7 +167,8 @@ namespace EmbeddedTcp.NanoMeter
         /// sock-tcp-send: NetSocket.Send of 512 bytes with room (one segment out).
         /// sock-run-once: NetHost.RunOnce with the host's 512 bytes waiting (taken, the ACK delayed, sockets checked).
         /// sock-available, sock-poll: Available and Poll(0, SelectRead) with them in the ring.
-        /// sock-tcp-receive: NetSocket.Receive of them. sock-udp-sendto: SendTo of 64 bytes (one
+        /// sock-tcp-receive: NetSocket.Receive of them. sock-tcp-receive-wait: a Receive that waits
+        /// for the chunk (one RunOnce inside it, the event already set). sock-udp-sendto: SendTo of 64 bytes (one
         /// datagram out). sock-udp-receivefrom: ReceiveFrom of a 64-byte datagram taken by RunOnce.
         /// </summary>
         private static void SocketScenarios()
@@ -221,6 +222,25 @@ namespace EmbeddedTcp.NanoMeter
                 Event(Ph.SockTcpReceive);
 
                 Check(n == AppsChunk && err == SocketError.Success, "sock-tcp-receive: the chunk");
+                AppsSettle();
+            }
+
+            // A Receive that blocks: the chunk is still on the link, so the call waits, runs the
+            // host's loop itself (no poll thread), the segment arrives, its socket is signalled.
+            for (int r = 0; r < Rounds / 2; r++)
+            {
+                CheckEqual(AppsChunk, s_appHost.Tcp.Send(s_appHostConn, s_data, 0, AppsChunk), "sock-tcp-receive-wait: host send");
+                CheckEqual(1, ToAppBoard, "sock-tcp-receive-wait: one segment waiting");
+                long polls = s_netHost.Polls;
+
+                Debug.WriteLine(Ph.SockTcpReceiveWait);
+                int n = s_sock.Receive(s_in, 0, AppsChunk, 1000, out err);
+                Debug.WriteLine(Ph.None);
+                Event(Ph.SockTcpReceiveWait);
+
+                Check(n == AppsChunk && err == SocketError.Success, "sock-tcp-receive-wait: the chunk");
+                CheckEqual(polls + 1, s_netHost.Polls, "sock-tcp-receive-wait: one turn of the loop");
+                CheckEqual(0, ToAppBoard, "sock-tcp-receive-wait: segment taken");
                 AppsSettle();
             }
 

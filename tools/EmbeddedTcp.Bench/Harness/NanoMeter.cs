@@ -345,7 +345,7 @@ namespace EmbeddedTcp.Bench.Harness
             "udp-send", "udp-receive", "udp-receive-call", "dhcp-renew-request", "dhcp-renew-ack", "dns-query", "dns-answer",
             "reject-tcp-checksum", "reject-ip-checksum", "reject-truncated-ip", "reject-truncated-tcp",
             "reject-unknown-protocol", "reject-out-of-window", "reject-rst-challenge", "reject-syn-challenge",
-            "sock-tcp-send", "sock-run-once", "sock-available", "sock-poll", "sock-tcp-receive", "sock-udp-sendto", "sock-udp-receivefrom",
+            "sock-tcp-send", "sock-run-once", "sock-available", "sock-poll", "sock-tcp-receive", "sock-tcp-receive-wait", "sock-udp-sendto", "sock-udp-receivefrom",
             "mqtt-publish-qos0", "mqtt-publish-qos1", "mqtt-puback-in", "mqtt-publish-in-qos0", "mqtt-publish-in-qos1", "mqtt-pingreq", "mqtt-pingresp",
         };
 
