@@ -95,6 +95,22 @@ namespace EmbeddedTcp.NanoMeter
         internal static readonly string IgmpReport = "@@nanoclr phase igmp-report";
         internal static readonly string MdnsAQuery = "@@nanoclr phase mdns-a-query";
         internal static readonly string MdnsPtrQuery = "@@nanoclr phase mdns-ptr-query";
+        // src/EmbeddedTcp.Apps (Program.Apps.cs): NetSocket over a caller-driven NetHost, the MQTT client.
+        internal static readonly string SockTcpSend = "@@nanoclr phase sock-tcp-send";
+        internal static readonly string SockRunOnce = "@@nanoclr phase sock-run-once";
+        internal static readonly string SockAvailable = "@@nanoclr phase sock-available";
+        internal static readonly string SockPoll = "@@nanoclr phase sock-poll";
+        internal static readonly string SockTcpReceive = "@@nanoclr phase sock-tcp-receive";
+        internal static readonly string SockTcpReceiveWait = "@@nanoclr phase sock-tcp-receive-wait";
+        internal static readonly string SockUdpSendTo = "@@nanoclr phase sock-udp-sendto";
+        internal static readonly string SockUdpReceiveFrom = "@@nanoclr phase sock-udp-receivefrom";
+        internal static readonly string MqttPublishQos0 = "@@nanoclr phase mqtt-publish-qos0";
+        internal static readonly string MqttPublishQos1 = "@@nanoclr phase mqtt-publish-qos1";
+        internal static readonly string MqttPubAckIn = "@@nanoclr phase mqtt-puback-in";
+        internal static readonly string MqttPublishInQos0 = "@@nanoclr phase mqtt-publish-in-qos0";
+        internal static readonly string MqttPublishInQos1 = "@@nanoclr phase mqtt-publish-in-qos1";
+        internal static readonly string MqttPingReq = "@@nanoclr phase mqtt-pingreq";
+        internal static readonly string MqttPingResp = "@@nanoclr phase mqtt-pingresp";
 
         /// <summary>Every counted phase (after the strings: static initialisers run in textual order).</summary>
         internal static readonly string[] All =
@@ -109,6 +125,8 @@ namespace EmbeddedTcp.NanoMeter
             RejectOutOfWindow, RejectRstChallenge, RejectSynChallenge,
             IgmpQuery, IgmpReport, MdnsAQuery, MdnsPtrQuery,
             SpiRegisterWrite, SpiRegisterRead, SpiBufferRead, SpiBufferWrite, DriverRx, DriverTx,
+            SockTcpSend, SockRunOnce, SockAvailable, SockPoll, SockTcpReceive, SockTcpReceiveWait, SockUdpSendTo, SockUdpReceiveFrom,
+            MqttPublishQos0, MqttPublishQos1, MqttPubAckIn, MqttPublishInQos0, MqttPublishInQos1, MqttPingReq, MqttPingResp,
         };
 
         /// <summary>Events counted per phase of <see cref="All"/> in the measured pass.</summary>

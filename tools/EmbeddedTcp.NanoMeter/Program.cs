@@ -81,6 +81,9 @@ namespace EmbeddedTcp.NanoMeter
                 // Group 3: multicast and mDNS, SNTP, the ENC28J60 driver over its chip stand-in.
                 Group(3);
 
+                // Group 4: src/EmbeddedTcp.Apps (NetSocket, MqttClient) on a pair of its own (Program.Apps.cs).
+                Group(4);
+
                 for (int i = 0; i < Ph.All.Length; i++)
                 {
                     Debug.WriteLine("nanometer events " + Ph.All[i].Substring(Ph.Prefix.Length) + " " + Ph.Events[i].ToString());
@@ -107,6 +110,10 @@ namespace EmbeddedTcp.NanoMeter
                     SoftChecksumScenarios();
                     IdleScenarios();
                     FirmwareScenarios();
+                }
+                else if (group == 4)
+                {
+                    AppsScenarios();
                 }
                 else if (group == 2)
                 {

@@ -347,6 +347,8 @@ namespace EmbeddedTcp.Bench.Harness
             "reject-unknown-protocol", "reject-out-of-window", "reject-rst-challenge", "reject-syn-challenge",
             "driver-rx", "driver-tx",
             "igmp-query", "igmp-report", "mdns-a-query", "mdns-ptr-query",
+            "sock-tcp-send", "sock-run-once", "sock-available", "sock-poll", "sock-tcp-receive", "sock-tcp-receive-wait", "sock-udp-sendto", "sock-udp-receivefrom",
+            "mqtt-publish-qos0", "mqtt-publish-qos1", "mqtt-puback-in", "mqtt-publish-in-qos0", "mqtt-publish-in-qos1", "mqtt-pingreq", "mqtt-pingresp",
         };
 
         /// <summary>
