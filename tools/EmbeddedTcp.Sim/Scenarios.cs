@@ -303,6 +303,7 @@ namespace EmbeddedTcp.Sim
 
             sb.Append("  time ms   ").Append("A".PadRight(StateWidth)).Append(' ').Append(new string(' ', Wire + 2)).Append(' ').AppendLine("B");
             sb.Append(Ms(0).PadLeft(10)).Append("  ").Append(layout.FirstA.PadRight(StateWidth)).Append(" |").Append(new string(' ', Wire)).Append("| ").AppendLine(layout.FirstB);
+            string printed = Ms(0);
             for (int i = 0; i < layout.Rows.Count; i++)
             {
                 LadderLayout.Row row = layout.Rows[i];
@@ -323,7 +324,10 @@ namespace EmbeddedTcp.Sim
                 else
                 {
                     bool instant = row.TimeNs >= 0;
-                    line.Append((row.FirstOfInstant ? Ms(row.TimeNs) : "").PadLeft(10)).Append("  ")
+                    // Two instants less than a microsecond apart print the same time: print it once.
+                    string time = row.FirstOfInstant && Ms(row.TimeNs) != printed ? Ms(row.TimeNs) : "";
+                    if (time.Length > 0) printed = time;
+                    line.Append(time.PadLeft(10)).Append("  ")
                         .Append((instant ? row.StateA : "").PadRight(StateWidth)).Append(" |").Append(cells[i]).Append("| ")
                         .Append((instant ? row.StateB : "").PadRight(StateWidth));
                     if (row.Note != null) line.Append("  ").Append(row.Note);
@@ -450,13 +454,15 @@ namespace EmbeddedTcp.Sim
                 sb.Append("<text x=\"").Append(rx + 5).Append("\" y=\"").Append(Num(y)).Append("\" fill=\"#203060\">").Append(Xml(text)).Append("</text>\n");
             }
 
+            string printedTime = null;
             State(xa, top - 14, layout.FirstA, true);
             State(xb, top - 14, layout.FirstB, false);
             for (int i = 0; i < layout.Rows.Count; i++)
             {
                 LadderLayout.Row rw = layout.Rows[i];
-                if (rw.FirstOfInstant)
+                if (rw.FirstOfInstant && Ms(rw.TimeNs) != printedTime)
                 {
+                    printedTime = Ms(rw.TimeNs); // instants under a microsecond apart share one label
                     sb.Append("<text class=\"time\" x=\"20\" y=\"").Append(Num(Y(i) + 4)).Append("\" fill=\"#666\">").Append(Ms(rw.TimeNs)).Append("</text>\n");
                 }
 
