@@ -78,12 +78,13 @@ namespace EmbeddedTcp.Sim
                 if (e.DroppedAtNs >= 0) times.Add(e.DroppedAtNs);
             }
 
-            // Notes per instant, in event order: state changes and sends where they happened, losses when they happen.
-            var notes = new Dictionary<long, List<(string note, ScenarioEvent state)>>();
-            void Add(long t, string note, ScenarioEvent state)
+            // Notes per instant, in event order: state changes and sends where they happened (with
+            // their event), losses when they happen.
+            var notes = new Dictionary<long, List<(string note, ScenarioEvent ev)>>();
+            void Add(long t, string note, ScenarioEvent ev)
             {
                 if (!notes.TryGetValue(t, out var list)) notes[t] = list = new List<(string, ScenarioEvent)>();
-                list.Add((note, state));
+                list.Add((note, ev));
             }
 
             foreach (ScenarioEvent e in r.Events)
@@ -99,11 +100,9 @@ namespace EmbeddedTcp.Sim
             }
 
             var arrivals = new HashSet<long>();
-            var sends = new HashSet<long>();
             foreach (ScenarioEvent e in r.Events)
             {
                 if (!e.IsSegment) continue;
-                sends.Add(e.TimeNs);
                 if (e.ArrivedNs >= 0) arrivals.Add(e.ArrivedNs);
                 if (e.DroppedAtNs >= 0) arrivals.Add(e.DroppedAtNs);
             }
@@ -136,16 +135,14 @@ namespace EmbeddedTcp.Sim
                 }
 
                 firstRow[t] = Rows.Count;
-                List<(string note, ScenarioEvent state)> list = notes.TryGetValue(t, out var l) ? l : new List<(string, ScenarioEvent)>();
-                // A segment that arrives and one that leaves at the same instant get separate
-                // rows (arrival first), or the arrow head and the new line's start would overlap.
-                int rows = Math.Max(1, list.Count);
-                if (list.Count < 2 && arrivals.Contains(t) && sends.Contains(t)) rows = 2;
-                while (list.Count < rows) list.Insert(0, (null, null));
+                List<(string note, ScenarioEvent ev)> list = notes.TryGetValue(t, out var l) ? l : new List<(string, ScenarioEvent)>();
+                // Arrivals end on an instant's first row; when a send would leave from that row, a
+                // blank row goes first, or the arrow head and the new line's start would overlap.
+                if (list.Count == 0 || (arrivals.Contains(t) && list[0].ev != null && list[0].ev.IsSegment)) list.Insert(0, (null, null));
                 for (int i = 0; i < list.Count; i++)
                 {
                     var row = new Row { TimeNs = t, FirstOfInstant = i == 0, Note = list[i].note };
-                    ScenarioEvent s = list[i].state;
+                    ScenarioEvent s = list[i].ev;
                     if (s != null && s.IsSegment)
                     {
                         sendRow[s] = Rows.Count;
