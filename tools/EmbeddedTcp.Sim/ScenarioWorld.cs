@@ -37,6 +37,18 @@ namespace EmbeddedTcp.Sim
         public int Length;
         /// <summary>The script dropped this segment on the wire.</summary>
         public bool Dropped;
+        /// <summary>Segment: virtual time it was handed to the wire, ns since the start (the same as <see cref="TimeNs"/>).</summary>
+        public long SentNs => TimeNs;
+        /// <summary>Segment: virtual time the receiver's stack read it off its device, ns; -1 if it never arrived.</summary>
+        public long ArrivedNs = -1;
+        /// <summary>
+        /// Dropped segment: the time it is shown lost, ns; -1 otherwise. The script takes the frame
+        /// before the switch, so no wire time exists: the ladder puts the loss half-way through the
+        /// one-way time the delivered segments of the same run took.
+        /// </summary>
+        public long DroppedAtNs = -1;
+        /// <summary>Absolute sequence and acknowledgment numbers, to match the arrival with the send.</summary>
+        internal uint RawSeq, RawAck;
         /// <summary>The states of A and B right after this event.</summary>
         public string StateA, StateB;
     }
@@ -150,11 +162,53 @@ namespace EmbeddedTcp.Sim
                     Ack = s.AckFlag ? (uint)(s.Ack - peer) : 0,
                     Length = s.Length,
                     Dropped = drop,
+                    RawSeq = s.Seq,
+                    RawAck = s.Ack,
                     StateA = StateA,
                     StateB = StateB,
                 });
             }
             return drop;
+        }
+
+        /// <summary>
+        /// A frame the stack of <paramref name="node"/> reads off its device: the arrival of the
+        /// oldest segment still in flight towards it with the same numbers and flags.
+        /// </summary>
+        private void OnReceive(int node, byte[] frame, int offset, int length)
+        {
+            if (!_recording || length <= 0 || !SegmentInfo.TryDecode(frame, offset, length, out SegmentInfo s)) return;
+            string from = node == 0 ? "B" : "A";
+            string flags = s.FlagText;
+            foreach (ScenarioEvent e in Events)
+            {
+                if (e.IsSegment && !e.Dropped && e.ArrivedNs < 0 && e.Node == from && e.RawSeq == s.Seq && e.RawAck == s.Ack
+                    && e.Length == s.Length && e.Flags == flags)
+                {
+                    e.ArrivedNs = Lan.Clock.NowNs - _startNs;
+                    return;
+                }
+            }
+        }
+
+        /// <summary>
+        /// Ends the recording: gives each dropped segment its drop time, half-way through the
+        /// median one-way time of the delivered ones (the scripted wire has no real drop point).
+        /// </summary>
+        public void Finish()
+        {
+            DrainTraces();
+            var flights = new List<long>();
+            foreach (ScenarioEvent e in Events)
+            {
+                if (e.IsSegment && e.ArrivedNs >= 0) flights.Add(e.ArrivedNs - e.SentNs);
+            }
+            flights.Sort();
+            long oneWay = flights.Count > 0 ? flights[flights.Count / 2] : 100_000; // nothing arrived: assume 100 µs
+            foreach (ScenarioEvent e in Events)
+            {
+                if (e.IsSegment && e.Dropped) e.DroppedAtNs = e.SentNs + Math.Max(1, oneWay / 2);
+            }
         }
 
         /// <summary>One step of the network, then the applications' turn.</summary>
@@ -194,7 +248,12 @@ namespace EmbeddedTcp.Sim
             public ScriptedDevice(ScenarioWorld world, int node, INetworkDevice inner) { _world = world; _node = node; _inner = inner; }
             public void GetMacAddress(byte[] destination, int offset) => _inner.GetMacAddress(destination, offset);
             public bool LinkUp => _inner.LinkUp;
-            public int Receive(byte[] buffer, int offset, int capacity) => _inner.Receive(buffer, offset, capacity);
+            public int Receive(byte[] buffer, int offset, int capacity)
+            {
+                int n = _inner.Receive(buffer, offset, capacity);
+                if (n > 0) _world.OnReceive(_node, buffer, offset, n);
+                return n;
+            }
             public bool Send(byte[] frame, int offset, int length) => _world.OnSend(_node, frame, offset, length) || _inner.Send(frame, offset, length);
             public void Poll(long nowMs) => _inner.Poll(nowMs);
         }

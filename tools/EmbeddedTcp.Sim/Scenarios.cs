@@ -72,7 +72,7 @@ namespace EmbeddedTcp.Sim
             {
                 var w = new ScenarioWorld(seed, MslMs, pcap);
                 info.Script(w);
-                w.DrainTraces();
+                w.Finish();
                 return new ScenarioResult { Info = info, Events = w.Events, MslMs = MslMs, PortA = PortA, PortB = PortB };
             }
             finally
@@ -241,49 +241,101 @@ namespace EmbeddedTcp.Sim
 
         private static string Ms(long ns) => (ns / 1_000_000).ToString(CultureInfo.InvariantCulture) + "." + (ns % 1_000_000 / 1000).ToString("D3", CultureInfo.InvariantCulture);
 
-        private static string SegmentText(ScenarioEvent e) =>
+        /// <summary>"FIN,ACK seq=1 ack=1 len=0": a segment's label.</summary>
+        internal static string SegmentText(ScenarioEvent e) =>
             e.Flags + " seq=" + e.Seq.ToString(CultureInfo.InvariantCulture) + " ack=" + e.Ack.ToString(CultureInfo.InvariantCulture)
             + " len=" + e.Length.ToString(CultureInfo.InvariantCulture);
 
-        /// <summary>The ladder diagram as text.</summary>
+        private static LadderLayout Layout(ScenarioResult r) =>
+            new LadderLayout(r, r.Events.Count > 0 ? FirstState(r, "A") : "CLOSED", r.Events.Count > 0 ? FirstState(r, "B") : "CLOSED");
+
+        /// <summary>
+        /// The ladder diagram as text, time-true: each segment runs from its send row on one
+        /// lifeline to its arrival row on the other (see <see cref="LadderLayout"/>), so segments
+        /// in flight at the same time cross; a lost one ends in X. The notes column says what
+        /// happened on each row.
+        /// </summary>
         public static string Ladder(ScenarioResult r)
         {
             const int StateWidth = 13;
-            const int ArrowWidth = 46;
+            const int Wire = 44;
+            LadderLayout layout = Layout(r);
             var sb = new StringBuilder();
             sb.Append("scenario ").Append(r.Info.Name).Append(": ").AppendLine(r.Info.Summary);
             sb.Append("A = 192.0.2.1:").Append(r.PortA).Append("   B = 192.0.2.2:").Append(r.PortB)
               .Append("   MSL = ").Append(r.MslMs / 1000).Append(" s (TIME_WAIT lasts ").Append(2 * r.MslMs / 1000).AppendLine(" s)");
             sb.AppendLine("times: ms of virtual time since the start; seq/ack relative to each side's ISN; X = lost on the wire");
+            sb.Append("each segment runs from its send time to its arrival time (segments in flight together cross);")
+              .AppendLine(" the axis is not to scale: longer gaps take more rows, idle stretches over "
+                + LadderLayout.Duration(LadderLayout.IdleBreakNs) + " are cut (~3.9 s)");
             sb.AppendLine();
-            sb.Append("  time ms   ").Append("A".PadRight(StateWidth)).Append(' ').Append(new string(' ', ArrowWidth)).Append(' ').AppendLine("B");
-            string left = r.Events.Count > 0 ? FirstState(r, "A") : "CLOSED";
-            string right = r.Events.Count > 0 ? FirstState(r, "B") : "CLOSED";
-            sb.Append(Ms(0).PadLeft(10)).Append("  ").Append(left.PadRight(StateWidth)).Append(' ').Append(new string(' ', ArrowWidth)).Append(' ').AppendLine(right);
-            foreach (ScenarioEvent e in r.Events)
+
+            // The wire, one char array per row; crossings where two segments share a cell show '+'.
+            var cells = new char[layout.Rows.Count][];
+            for (int i = 0; i < cells.Length; i++)
             {
-                sb.Append(Ms(e.TimeNs).PadLeft(10)).Append("  ");
-                if (!e.IsSegment)
+                cells[i] = new string(' ', Wire).ToCharArray();
+            }
+
+            foreach (LadderLayout.Line line in layout.Lines)
+            {
+                bool right = line.Segment.Node == "A";
+                int steps = line.ToRow - line.FromRow + 1;
+                int reach = (int)Math.Round(Wire * line.Reach);
+                for (int k = 0; k < steps; k++)
                 {
-                    string change = e.FromState + " -> " + e.ToState;
-                    if (e.Node == "A") sb.AppendLine(change);
-                    else sb.Append(new string(' ', StateWidth + ArrowWidth + 2)).AppendLine(change);
-                    continue;
+                    int from = reach * k / steps, to = reach * (k + 1) / steps;
+                    char[] row = cells[line.FromRow + k];
+                    for (int c = from; c < to; c++)
+                    {
+                        int x = right ? c : Wire - 1 - c;
+                        bool last = k == steps - 1;
+                        // Runs join like a staircase: a row's run ends in '.', the next row's starts
+                        // with '`' (going right) or '\'' (going left), so crossing lines read as an X.
+                        char ch = last && c == to - 1 ? (line.InFlight ? '-' : line.Segment.Dropped ? 'X' : right ? '>' : '<')
+                            : !last && c == to - 1 ? '.'
+                            : k > 0 && c == from ? (right ? '`' : '\'')
+                            : '-';
+                        row[x] = ch == '-' && row[x] != ' ' ? (row[x] == '-' ? '+' : row[x]) : ch;
+                    }
                 }
-                string label = " " + SegmentText(e) + " ";
-                string arrow;
-                if (e.Node == "A")
+            }
+
+            sb.Append("  time ms   ").Append("A".PadRight(StateWidth)).Append(' ').Append(new string(' ', Wire + 2)).Append(' ').AppendLine("B");
+            sb.Append(Ms(0).PadLeft(10)).Append("  ").Append(layout.FirstA.PadRight(StateWidth)).Append(" |").Append(new string(' ', Wire)).Append("| ").AppendLine(layout.FirstB);
+            string printed = Ms(0);
+            for (int i = 0; i < layout.Rows.Count; i++)
+            {
+                LadderLayout.Row row = layout.Rows[i];
+                var line = new StringBuilder();
+                if (row.IdleNs > 0)
                 {
-                    string body = "--" + label;
-                    arrow = e.Dropped ? (body + "--X").PadRight(ArrowWidth) : body.PadRight(ArrowWidth - 1, '-') + ">";
+                    string mark = "~" + LadderLayout.Duration(row.IdleNs);
+                    string centre = "... " + LadderLayout.Duration(row.IdleNs) + " idle ...";
+                    int pad = (Wire - centre.Length) / 2;
+                    string wire = (new string(' ', pad) + centre).PadRight(Wire);
+                    for (int c = 0; c < Wire; c++)
+                    {
+                        if (cells[i][c] != ' ') wire = wire.Remove(c, 1).Insert(c, cells[i][c].ToString());
+                    }
+
+                    line.Append(mark.PadLeft(10)).Append("  ").Append(new string(' ', StateWidth)).Append(" ~").Append(wire).Append('~');
                 }
                 else
                 {
-                    string body = label + "--";
-                    arrow = e.Dropped ? ("X--" + body).PadLeft(ArrowWidth) : "<" + body.PadLeft(ArrowWidth - 1, '-');
+                    bool instant = row.TimeNs >= 0;
+                    // Two instants less than a microsecond apart print the same time: print it once.
+                    string time = row.FirstOfInstant && Ms(row.TimeNs) != printed ? Ms(row.TimeNs) : "";
+                    if (time.Length > 0) printed = time;
+                    line.Append(time.PadLeft(10)).Append("  ")
+                        .Append((instant ? row.StateA : "").PadRight(StateWidth)).Append(" |").Append(cells[i]).Append("| ")
+                        .Append((instant ? row.StateB : "").PadRight(StateWidth));
+                    if (row.Note != null) line.Append("  ").Append(row.Note);
                 }
-                sb.Append(e.StateA.PadRight(StateWidth)).Append(' ').Append(arrow).Append(' ').AppendLine(e.StateB);
+
+                sb.AppendLine(line.ToString().TrimEnd());
             }
+
             return sb.ToString();
         }
 
@@ -301,7 +353,12 @@ namespace EmbeddedTcp.Sim
 
         private static string JsonTime(long ns) => Ms(ns);
 
-        /// <summary>One JSON object per line: state changes and segments.</summary>
+        private static string JsonTimeOrNull(long ns) => ns < 0 ? "null" : Ms(ns);
+
+        /// <summary>
+        /// One JSON object per line: state changes and segments. A segment carries "sent" (the
+        /// same as "t"), "arrived" (null if it never did) and "dropped_at" (null unless lost).
+        /// </summary>
         public static string EventsJson(ScenarioResult r)
         {
             var sb = new StringBuilder();
@@ -314,7 +371,10 @@ namespace EmbeddedTcp.Sim
                       .Append(",\"seq\":").Append(e.Seq.ToString(CultureInfo.InvariantCulture))
                       .Append(",\"ack\":").Append(e.Ack.ToString(CultureInfo.InvariantCulture))
                       .Append(",\"len\":").Append(e.Length.ToString(CultureInfo.InvariantCulture))
-                      .Append(",\"dropped\":").Append(e.Dropped ? "true" : "false").Append("}\n");
+                      .Append(",\"dropped\":").Append(e.Dropped ? "true" : "false")
+                      .Append(",\"sent\":").Append(JsonTime(e.SentNs))
+                      .Append(",\"arrived\":").Append(JsonTimeOrNull(e.ArrivedNs))
+                      .Append(",\"dropped_at\":").Append(JsonTimeOrNull(e.DroppedAtNs)).Append("}\n");
                 }
                 else
                 {
@@ -327,14 +387,22 @@ namespace EmbeddedTcp.Sim
             return sb.ToString();
         }
 
-        private static string Xml(string s) => s.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
+        private static string Xml(string s) => s.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;").Replace("\"", "&quot;");
 
-        /// <summary>The ladder as an SVG image: two lifelines with their states, arrows for segments.</summary>
+        private static string Num(double v) => v.ToString("0.##", CultureInfo.InvariantCulture);
+
+        /// <summary>
+        /// The ladder as an SVG image, time-true like <see cref="Ladder"/>: two lifelines with
+        /// their states, a line per segment from its send time to its arrival time (class
+        /// "segment", with data-from/flags/seq/ack/sent/arrived), an X (class "drop-x") where a
+        /// lost one ends, and a break in the lifelines (class "idle-break") for each idle stretch cut.
+        /// </summary>
         public static string Svg(ScenarioResult r)
         {
-            const int xa = 230, xb = 650, top = 90, row = 30, width = 900;
-            int rows = r.Events.Count + 2;
-            int height = top + rows * row + 40;
+            const int xa = 230, xb = 650, top = 110, row = 20, width = 900;
+            LadderLayout layout = Layout(r);
+            int height = top + layout.Rows.Count * row + 40;
+            double Y(int i) => top + i * row;
             var sb = new StringBuilder();
             sb.Append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").Append(width).Append("\" height=\"").Append(height)
               .Append("\" font-family=\"monospace\" font-size=\"13\">\n");
@@ -342,48 +410,93 @@ namespace EmbeddedTcp.Sim
             sb.Append("<defs><marker id=\"arrow\" markerWidth=\"10\" markerHeight=\"8\" refX=\"9\" refY=\"4\" orient=\"auto\"><path d=\"M0,0 L10,4 L0,8 z\" fill=\"#222\"/></marker></defs>\n");
             sb.Append("<text x=\"20\" y=\"24\" font-size=\"16\" font-weight=\"bold\">").Append(Xml(r.Info.Name)).Append("</text>\n");
             sb.Append("<text x=\"20\" y=\"44\">").Append(Xml(r.Info.Summary)).Append("</text>\n");
-            sb.Append("<text x=\"").Append(xa - 40).Append("\" y=\"72\" font-weight=\"bold\">A 192.0.2.1:").Append(r.PortA).Append("</text>\n");
-            sb.Append("<text x=\"").Append(xb - 40).Append("\" y=\"72\" font-weight=\"bold\">B 192.0.2.2:").Append(r.PortB).Append("</text>\n");
-            sb.Append("<text x=\"20\" y=\"72\" fill=\"#666\">time (ms)</text>\n");
-            int bottom = top + rows * row;
-            sb.Append("<line x1=\"").Append(xa).Append("\" y1=\"").Append(top - 10).Append("\" x2=\"").Append(xa).Append("\" y2=\"").Append(bottom).Append("\" stroke=\"#888\" stroke-width=\"2\"/>\n");
-            sb.Append("<line x1=\"").Append(xb).Append("\" y1=\"").Append(top - 10).Append("\" x2=\"").Append(xb).Append("\" y2=\"").Append(bottom).Append("\" stroke=\"#888\" stroke-width=\"2\"/>\n");
-            void State(int x, int y, string text, bool left)
+            sb.Append("<text x=\"20\" y=\"62\" fill=\"#666\" font-size=\"11\">").Append(Xml("each segment runs from its send time to its arrival time; the axis is not to scale: longer gaps take more room, idle stretches over "
+                + LadderLayout.Duration(LadderLayout.IdleBreakNs) + " are cut (\u2248)")).Append("</text>\n");
+            sb.Append("<text x=\"").Append(xa - 40).Append("\" y=\"82\" font-weight=\"bold\">A 192.0.2.1:").Append(r.PortA).Append("</text>\n");
+            sb.Append("<text x=\"").Append(xb - 40).Append("\" y=\"82\" font-weight=\"bold\">B 192.0.2.2:").Append(r.PortB).Append("</text>\n");
+            sb.Append("<text x=\"20\" y=\"82\" fill=\"#666\">time (ms)</text>\n");
+
+            // Lifelines, broken where an idle stretch is cut.
+            double bottom = Y(layout.Rows.Count);
+            double from = top - 20;
+            void Lifelines(double y1, double y2)
+            {
+                foreach (int x in new[] { xa, xb })
+                {
+                    sb.Append("<line class=\"lifeline\" x1=\"").Append(x).Append("\" y1=\"").Append(Num(y1)).Append("\" x2=\"").Append(x).Append("\" y2=\"").Append(Num(y2)).Append("\" stroke=\"#888\" stroke-width=\"2\"/>\n");
+                }
+            }
+
+            for (int i = 0; i < layout.Rows.Count; i++)
+            {
+                long idle = layout.Rows[i].IdleNs;
+                if (idle <= 0) continue;
+                double y = Y(i);
+                Lifelines(from, y - 7);
+                string text = "\u2026 " + LadderLayout.Duration(idle) + " \u2026";
+                sb.Append("<g class=\"idle-break\" data-idle-ms=\"").Append(Ms(idle)).Append("\">");
+                foreach (int x in new[] { xa, xb })
+                {
+                    sb.Append("<path d=\"M").Append(x - 8).Append(',').Append(Num(y - 3)).Append(" l16,-6 M").Append(x - 8).Append(',').Append(Num(y + 5)).Append(" l16,-6\" stroke=\"#888\" stroke-width=\"2\"/>");
+                }
+                sb.Append("<text x=\"20\" y=\"").Append(Num(y + 4)).Append("\" fill=\"#666\">").Append(Xml(text)).Append("</text>");
+                sb.Append("<text x=\"").Append((xa + xb) / 2).Append("\" y=\"").Append(Num(y + 4)).Append("\" fill=\"#999\" text-anchor=\"middle\">").Append(Xml(text.Replace(" \u2026", " idle \u2026"))).Append("</text></g>\n");
+                from = y + 7;
+            }
+
+            Lifelines(from, bottom);
+
+            void State(int x, double y, string text, bool left)
             {
                 int w = text.Length * 8 + 10;
                 int rx = left ? x - w - 6 : x + 6;
-                sb.Append("<rect x=\"").Append(rx).Append("\" y=\"").Append(y - 14).Append("\" width=\"").Append(w).Append("\" height=\"20\" rx=\"4\" fill=\"#e8f0ff\" stroke=\"#4060a0\"/>\n");
-                sb.Append("<text x=\"").Append(rx + 5).Append("\" y=\"").Append(y).Append("\" fill=\"#203060\">").Append(Xml(text)).Append("</text>\n");
+                sb.Append("<rect x=\"").Append(rx).Append("\" y=\"").Append(Num(y - 14)).Append("\" width=\"").Append(w).Append("\" height=\"18\" rx=\"4\" fill=\"#e8f0ff\" stroke=\"#4060a0\"/>\n");
+                sb.Append("<text x=\"").Append(rx + 5).Append("\" y=\"").Append(Num(y)).Append("\" fill=\"#203060\">").Append(Xml(text)).Append("</text>\n");
             }
-            int y0 = top + 10;
-            State(xa, y0, r.Events.Count > 0 ? FirstState(r, "A") : "CLOSED", true);
-            State(xb, y0, r.Events.Count > 0 ? FirstState(r, "B") : "CLOSED", false);
-            for (int i = 0; i < r.Events.Count; i++)
+
+            string printedTime = null;
+            State(xa, top - 14, layout.FirstA, true);
+            State(xb, top - 14, layout.FirstB, false);
+            for (int i = 0; i < layout.Rows.Count; i++)
             {
-                ScenarioEvent e = r.Events[i];
-                int y = top + (i + 1) * row + 10;
-                sb.Append("<text x=\"20\" y=\"").Append(y).Append("\" fill=\"#666\">").Append(Ms(e.TimeNs)).Append("</text>\n");
-                if (!e.IsSegment)
+                LadderLayout.Row rw = layout.Rows[i];
+                if (rw.FirstOfInstant && Ms(rw.TimeNs) != printedTime)
                 {
-                    State(e.Node == "A" ? xa : xb, y, e.ToState, e.Node == "A");
-                    continue;
+                    printedTime = Ms(rw.TimeNs); // instants under a microsecond apart share one label
+                    sb.Append("<text class=\"time\" x=\"20\" y=\"").Append(Num(Y(i) + 4)).Append("\" fill=\"#666\">").Append(Ms(rw.TimeNs)).Append("</text>\n");
                 }
+
+                if (rw.StateNode != null) State(rw.StateNode == "A" ? xa : xb, Y(i) + 4, rw.NewState, rw.StateNode == "A");
+            }
+
+            foreach (LadderLayout.Line line in layout.Lines)
+            {
+                ScenarioEvent e = line.Segment;
                 int x1 = e.Node == "A" ? xa : xb;
-                int x2 = e.Node == "A" ? xb : xa;
-                int y1 = y - 8, y2 = y + row - 8;
+                int x2full = e.Node == "A" ? xb : xa;
+                double x2 = x1 + (x2full - x1) * line.Reach;
+                double y1 = Y(line.FromRow), y2 = Y(line.ToRow);
+                string style = e.Dropped ? " stroke=\"#c00\" stroke-width=\"1.5\" stroke-dasharray=\"6,4\""
+                    : line.InFlight ? " stroke=\"#222\" stroke-width=\"1.5\" stroke-dasharray=\"2,3\""
+                    : " stroke=\"#222\" stroke-width=\"1.5\" marker-end=\"url(#arrow)\"";
+                sb.Append("<line class=\"segment").Append(e.Dropped ? " lost" : "").Append("\" data-from=\"").Append(e.Node).Append("\" data-flags=\"").Append(Xml(e.Flags))
+                  .Append("\" data-seq=\"").Append(e.Seq.ToString(CultureInfo.InvariantCulture)).Append("\" data-ack=\"").Append(e.Ack.ToString(CultureInfo.InvariantCulture))
+                  .Append("\" data-sent=\"").Append(Ms(e.SentNs)).Append('"');
+                if (e.ArrivedNs >= 0) sb.Append(" data-arrived=\"").Append(Ms(e.ArrivedNs)).Append('"');
+                if (e.DroppedAtNs >= 0) sb.Append(" data-dropped-at=\"").Append(Ms(e.DroppedAtNs)).Append('"');
+                sb.Append(" x1=\"").Append(x1).Append("\" y1=\"").Append(Num(y1)).Append("\" x2=\"").Append(Num(x2)).Append("\" y2=\"").Append(Num(y2)).Append('"').Append(style).Append("/>\n");
                 if (e.Dropped)
                 {
-                    int xm = (x1 + x2) / 2, ym = (y1 + y2) / 2;
-                    sb.Append("<line x1=\"").Append(x1).Append("\" y1=\"").Append(y1).Append("\" x2=\"").Append(xm).Append("\" y2=\"").Append(ym).Append("\" stroke=\"#c00\" stroke-width=\"1.5\" stroke-dasharray=\"6,4\"/>\n");
-                    sb.Append("<text x=\"").Append(xm - 6).Append("\" y=\"").Append(ym + 5).Append("\" fill=\"#c00\" font-size=\"18\" font-weight=\"bold\">X</text>\n");
+                    sb.Append("<path class=\"drop-x\" data-x=\"").Append(Num(x2)).Append("\" data-y=\"").Append(Num(y2)).Append("\" d=\"M").Append(Num(x2 - 7)).Append(',').Append(Num(y2 - 7)).Append(" L").Append(Num(x2 + 7)).Append(',').Append(Num(y2 + 7))
+                      .Append(" M").Append(Num(x2 - 7)).Append(',').Append(Num(y2 + 7)).Append(" L").Append(Num(x2 + 7)).Append(',').Append(Num(y2 - 7)).Append("\" stroke=\"#c00\" stroke-width=\"3\"/>\n");
                 }
-                else
-                {
-                    sb.Append("<line x1=\"").Append(x1).Append("\" y1=\"").Append(y1).Append("\" x2=\"").Append(x2).Append("\" y2=\"").Append(y2).Append("\" stroke=\"#222\" stroke-width=\"1.5\" marker-end=\"url(#arrow)\"/>\n");
-                }
-                sb.Append("<text x=\"").Append((xa + xb) / 2).Append("\" y=\"").Append(y - 12).Append("\" text-anchor=\"middle\"").Append(e.Dropped ? " fill=\"#c00\"" : "").Append('>')
-                  .Append(Xml(SegmentText(e) + (e.Dropped ? " (lost)" : ""))).Append("</text>\n");
+
+                // The label sits just above the line's start, on the sender's side, so two segments sent together do not overlap.
+                bool left = e.Node == "A";
+                sb.Append("<text x=\"").Append(left ? xa + 8 : xb - 8).Append("\" y=\"").Append(Num(y1 - 4)).Append("\" font-size=\"12\" text-anchor=\"").Append(left ? "start" : "end").Append('"')
+                  .Append(e.Dropped ? " fill=\"#c00\"" : "").Append('>').Append(Xml(SegmentText(e) + (e.Dropped ? " (lost)" : ""))).Append("</text>\n");
             }
+
             sb.Append("</svg>\n");
             return sb.ToString();
         }

@@ -43,7 +43,12 @@ namespace EmbeddedTcp.Tests.Sim
             public string Event, Node, From, To, Flags;
             public long Seq, Ack, Len;
             public bool Dropped;
+            public double Sent;
+            public double? Arrived, DroppedAt;
         }
+
+        private static double? TimeOrNull(JsonElement r, string name) =>
+            r.GetProperty(name).ValueKind == JsonValueKind.Null ? null : r.GetProperty(name).GetDouble();
 
         private static List<Ev> ReadEvents(string path)
         {
@@ -70,6 +75,9 @@ namespace EmbeddedTcp.Tests.Sim
                     e.Ack = r.GetProperty("ack").GetInt64();
                     e.Len = r.GetProperty("len").GetInt64();
                     e.Dropped = r.GetProperty("dropped").GetBoolean();
+                    e.Sent = r.GetProperty("sent").GetDouble();
+                    e.Arrived = TimeOrNull(r, "arrived");
+                    e.DroppedAt = TimeOrNull(r, "dropped_at");
                 }
                 list.Add(e);
             }
@@ -220,6 +228,153 @@ namespace EmbeddedTcp.Tests.Sim
             {
                 File.Delete(svg);
             }
+        }
+
+        // ------------------------------------------------------------------ time-true ladders
+
+        /// <summary>A segment's line in the SVG, with the times it carries.</summary>
+        private sealed class SvgLine
+        {
+            public string From, Flags, Class;
+            public double X1, Y1, X2, Y2, Sent;
+            public double? Arrived, DroppedAt;
+        }
+
+        private static double Attr(XElement e, string name) => double.Parse(e.Attribute(name).Value, System.Globalization.CultureInfo.InvariantCulture);
+
+        private static double? OptAttr(XElement e, string name) => e.Attribute(name) == null ? null : Attr(e, name);
+
+        private (XDocument doc, List<SvgLine> lines, string ladder) Svg(string name)
+        {
+            string svg = Temp(".svg");
+            try
+            {
+                var (code, stdout, stderr) = Sim("scenario", name, "--svg", svg);
+                Assert.True(code == 0, stderr);
+                XDocument doc = XDocument.Parse(File.ReadAllText(svg));
+                var lines = doc.Descendants().Where(e => e.Name.LocalName == "line" && ((string)e.Attribute("class") ?? "").StartsWith("segment", StringComparison.Ordinal))
+                    .Select(e => new SvgLine
+                    {
+                        From = (string)e.Attribute("data-from"), Flags = (string)e.Attribute("data-flags"), Class = (string)e.Attribute("class"),
+                        X1 = Attr(e, "x1"), Y1 = Attr(e, "y1"), X2 = Attr(e, "x2"), Y2 = Attr(e, "y2"),
+                        Sent = Attr(e, "data-sent"), Arrived = OptAttr(e, "data-arrived"), DroppedAt = OptAttr(e, "data-dropped-at"),
+                    }).ToList();
+                return (doc, lines, stdout);
+            }
+            finally
+            {
+                File.Delete(svg);
+            }
+        }
+
+        /// <summary>True when the two line segments cross at one point inside both.</summary>
+        private static bool Intersect(SvgLine p, SvgLine q)
+        {
+            double Cross(double ax, double ay, double bx, double by, double cx, double cy) => (bx - ax) * (cy - ay) - (by - ay) * (cx - ax);
+            double d1 = Cross(p.X1, p.Y1, p.X2, p.Y2, q.X1, q.Y1), d2 = Cross(p.X1, p.Y1, p.X2, p.Y2, q.X2, q.Y2);
+            double d3 = Cross(q.X1, q.Y1, q.X2, q.Y2, p.X1, p.Y1), d4 = Cross(q.X1, q.Y1, q.X2, q.Y2, p.X2, p.Y2);
+            return d1 * d2 < 0 && d3 * d4 < 0;
+        }
+
+        [Theory]
+        [InlineData("simultaneous-close", "FIN")]
+        [InlineData("simultaneous-open", "SYN")]
+        public void CrossingSegmentsAreInFlightTogetherAndTheirLinesIntersect(string name, string flag)
+        {
+            var segs = RunScenario(name).Where(e => e.Event == "segment").ToList();
+            Ev a = segs.First(s => s.From == "A" && s.Flags.Split(',').Contains(flag));
+            Ev b = segs.First(s => s.From == "B" && s.Flags.Split(',').Contains(flag));
+            Assert.NotNull(a.Arrived);
+            Assert.NotNull(b.Arrived);
+            // Both ends send before either receives: the picture the scenario is about.
+            Assert.True(Math.Max(a.Sent, b.Sent) < Math.Min(a.Arrived.Value, b.Arrived.Value),
+                $"A sent {a.Sent} arrived {a.Arrived}, B sent {b.Sent} arrived {b.Arrived}");
+
+            var (_, lines, ladder) = Svg(name);
+            SvgLine la = lines.First(l => l.From == "A" && l.Flags.Split(',').Contains(flag));
+            SvgLine lb = lines.First(l => l.From == "B" && l.Flags.Split(',').Contains(flag));
+            Assert.Equal((a.Sent, a.Arrived), (la.Sent, la.Arrived));
+            Assert.Equal((b.Sent, b.Arrived), (lb.Sent, lb.Arrived));
+            Assert.True(Intersect(la, lb), $"A ({la.X1},{la.Y1})-({la.X2},{la.Y2}) and B ({lb.X1},{lb.Y1})-({lb.X2},{lb.Y2}) do not cross");
+            // The text ladder crosses them too: inside the wire, the two staircases meet back to
+            // back ("..") on one row and have passed each other ("'`") on the next.
+            var wires = ladder.Split('\n').Where(l => l.Count(c => c == '|') == 2)
+                .Select(l => l.Substring(l.IndexOf('|') + 1, l.LastIndexOf('|') - l.IndexOf('|') - 1)).ToList();
+            int meet = wires.FindIndex(w => w.Contains("..", StringComparison.Ordinal));
+            Assert.True(meet >= 0, "no row where the staircases meet");
+            Assert.Contains("'`", wires[meet + 1]);
+            _output.WriteLine(ladder);
+        }
+
+        [Theory]
+        [MemberData(nameof(Expected))]
+        public void EverySegmentIsDrawnFromItsSendTimeToItsArrivalOnAMonotoneAxis(string name, string a, string b)
+        {
+            _ = a; _ = b;
+            var segs = RunScenario(name).Where(e => e.Event == "segment").ToList();
+            foreach (Ev s in segs)
+            {
+                Assert.Equal(s.T, s.Sent);
+                Assert.True(s.Dropped ? s.Arrived == null && s.DroppedAt > s.Sent : s.DroppedAt == null && s.Arrived > s.Sent,
+                    $"{s.From} {s.Flags} sent {s.Sent} arrived {s.Arrived} dropped {s.Dropped} at {s.DroppedAt}");
+            }
+
+            var (_, lines, _) = Svg(name);
+            Assert.Equal(segs.Count, lines.Count);
+            // Each line runs from the sender's lifeline downwards; later times are lower on the page.
+            var points = new List<(double t, double y)>();
+            foreach (SvgLine l in lines)
+            {
+                Assert.True(l.Y2 > l.Y1, $"{l.From} {l.Flags} at {l.Sent} does not go down");
+                points.Add((l.Sent, l.Y1));
+                points.Add((l.Arrived ?? l.DroppedAt.Value, l.Y2));
+            }
+
+            foreach (var p in points)
+            {
+                foreach (var q in points.Where(q => q.t > p.t)) Assert.True(q.y > p.y, $"t={q.t} drawn at y={q.y}, not below t={p.t} at y={p.y}");
+            }
+        }
+
+        [Theory]
+        [InlineData("lost-final-ack")]
+        [InlineData("fin-ack-in-fin-wait-1")]
+        public void ALostSegmentEndsInAnXWhereItWasDropped(string name)
+        {
+            Ev lost = RunScenario(name).Single(e => e.Event == "segment" && e.Dropped);
+            var (doc, lines, ladder) = Svg(name);
+            SvgLine line = lines.Single(l => l.Class.Split(' ').Contains("lost"));
+            Assert.Equal((lost.From, lost.Flags, lost.Sent, lost.DroppedAt), (line.From, line.Flags, line.Sent, line.DroppedAt));
+            Assert.Null(line.Arrived);
+            // Half-way across the wire, not at either lifeline (the ends' x are where A and B's lines start).
+            double xa = lines.Where(l => l.From == "A").Select(l => l.X1).First(), xb = lines.Where(l => l.From == "B").Select(l => l.X1).First();
+            Assert.InRange(line.X2, Math.Min(xa, xb) + 1, Math.Max(xa, xb) - 1);
+            XElement x = doc.Descendants().Single(e => e.Name.LocalName == "path" && (string)e.Attribute("class") == "drop-x");
+            Assert.Equal((line.X2, line.Y2), (Attr(x, "data-x"), Attr(x, "data-y")));
+            // The text ladder: the row that reports the loss holds the X inside the wire.
+            string row = ladder.Split('\n').Single(l => l.Contains('|') && l.TrimEnd().EndsWith("lost on the wire", StringComparison.Ordinal));
+            int bar = row.IndexOf('|');
+            Assert.Contains('X', row.Substring(bar + 1, row.IndexOf('|', bar + 1) - bar - 1));
+        }
+
+        [Fact]
+        public void TimeWaitIsCutToABreakMarkAndTheDiagramStaysShort()
+        {
+            List<Ev> events = RunScenario("time-wait-2msl");
+            var (doc, lines, ladder) = Svg("time-wait-2msl");
+            var breaks = doc.Descendants().Where(e => e.Name.LocalName == "g" && (string)e.Attribute("class") == "idle-break").ToList();
+            double enter = events.Single(e => e.Event == "state" && e.Node == "A" && e.To == "TIME_WAIT").T;
+            double leave = events.Single(e => e.Event == "state" && e.Node == "A" && e.From == "TIME_WAIT").T;
+            // TIME_WAIT's quiet stretch is one break that says how long it was.
+            XElement tw = breaks.Single(g => Attr(g, "data-idle-ms") > Scenarios.MslMs);
+            Assert.InRange(Attr(tw, "data-idle-ms"), leave - enter - 1, leave - enter);
+            Assert.Contains(tw.Descendants().Where(e => e.Name.LocalName == "text"), t => t.Value.Contains("4.0 s"));
+            Assert.Contains("... 4.0 s idle ...", ladder);
+            // Bounded: a few rows per event, not 4 s at the scale of a 67 µs flight.
+            double height = Attr(doc.Root, "height");
+            Assert.True(height <= 1200, "height " + height);
+            double lastLineY = lines.Max(l => l.Y2);
+            Assert.True(height - lastLineY <= 200, "the time after the last segment takes " + (height - lastLineY) + " px");
         }
 
         [Fact]
