@@ -5,9 +5,9 @@ namespace EmbeddedTcp.Wire
     /// MAC addresses are read in place: <see cref="DestinationOffset"/>/<see cref="SourceOffset"/> point at 6 bytes.
     /// A class, not a struct: nanoCLR keeps every struct on its heap (a struct local allocates at each
     /// call), so the owner allocates one view at start-up and rebinds it to each frame with
-    /// <see cref="TryParse"/>, <see cref="Bind"/> or <see cref="Emit"/>.
+    /// <see cref="TryParse"/>, <see cref="PacketView.Bind"/> or <see cref="Emit"/>.
     /// </summary>
-    public sealed class EthernetFrame
+    public sealed class EthernetFrame : PacketView
     {
         /// <summary>Header length in bytes.</summary>
         public const int HeaderLength = 14;
@@ -16,43 +16,14 @@ namespace EmbeddedTcp.Wire
         /// <summary>Length of a MAC address.</summary>
         public const int MacLength = 6;
 
-        private byte[] _buffer;
-        private int _offset;
-        private int _length;
-
-        /// <summary>The underlying buffer; null while unbound (new, or after a failed parse).</summary>
-        public byte[] Buffer { get { return _buffer; } }
-        /// <summary>Offset of the first byte of the frame (the destination MAC).</summary>
-        public int Offset { get { return _offset; } }
-        /// <summary>Frame length in bytes (header + payload, no FCS).</summary>
-        public int Length { get { return _length; } }
-
         /// <summary>
         /// Checks that <paramref name="length"/> bytes hold an Ethernet II header and binds the view to them.
         /// The EtherType is not judged; read it. On failure the view is left unbound.
         /// </summary>
         public WireResult TryParse(byte[] buffer, int offset, int length)
         {
-            if (!NetOrder.InBounds(buffer, offset, length) || length < HeaderLength)
-            {
-                _buffer = null;
-                _offset = 0;
-                _length = 0;
-                return WireResult.Truncated;
-            }
-
-            _buffer = buffer;
-            _offset = offset;
-            _length = length;
-            return WireResult.Ok;
-        }
-
-        /// <summary>Binds the view without checking (for emitting, or bytes already checked).</summary>
-        public void Bind(byte[] buffer, int offset, int length)
-        {
-            _buffer = buffer;
-            _offset = offset;
-            _length = length;
+            bool whole = NetOrder.InBounds(buffer, offset, length) && length >= HeaderLength;
+            return BindIf(whole ? WireResult.Ok : WireResult.Truncated, buffer, offset, length);
         }
 
         /// <summary>
@@ -74,9 +45,9 @@ namespace EmbeddedTcp.Wire
             _length = HeaderLength + payloadLength;
         }
 
-        /// <summary>Absolute offset of the destination MAC in <see cref="Buffer"/>.</summary>
+        /// <summary>Absolute offset of the destination MAC in <see cref="PacketView.Buffer"/>.</summary>
         public int DestinationOffset { get { return _offset; } }
-        /// <summary>Absolute offset of the source MAC in <see cref="Buffer"/>.</summary>
+        /// <summary>Absolute offset of the source MAC in <see cref="PacketView.Buffer"/>.</summary>
         public int SourceOffset { get { return _offset + 6; } }
         /// <summary>EtherType (0x0800 IPv4, 0x0806 ARP...).</summary>
         public ushort EtherType
@@ -144,23 +115,12 @@ namespace EmbeddedTcp.Wire
 
     /// <summary>
     /// View of an ARP packet for IPv4 over Ethernet (RFC 826): 28 bytes. A preallocated class (see
-    /// <see cref="EthernetFrame"/>): bound by <see cref="TryParse"/>, <see cref="Bind"/> or <see cref="Emit"/>.
+    /// <see cref="EthernetFrame"/>): bound by <see cref="TryParse"/>, <see cref="PacketView.Bind"/> or <see cref="Emit"/>.
     /// </summary>
-    public sealed class ArpPacket
+    public sealed class ArpPacket : PacketView
     {
         /// <summary>Length of an Ethernet/IPv4 ARP packet.</summary>
         public const int PacketLength = 28;
-
-        private byte[] _buffer;
-        private int _offset;
-        private int _length;
-
-        /// <summary>The underlying buffer; null while unbound.</summary>
-        public byte[] Buffer { get { return _buffer; } }
-        /// <summary>Offset of the hardware type field.</summary>
-        public int Offset { get { return _offset; } }
-        /// <summary>Always 28 while bound.</summary>
-        public int Length { get { return _length; } }
 
         /// <summary>
         /// Checks length (Truncated), hardware type 1 / protocol 0x0800 / sizes 6 and 4 (Unsupported otherwise),
@@ -181,18 +141,7 @@ namespace EmbeddedTcp.Wire
                 r = WireResult.Unsupported;
             }
 
-            if (r != WireResult.Ok)
-            {
-                _buffer = null;
-                _offset = 0;
-                _length = 0;
-                return r;
-            }
-
-            _buffer = buffer;
-            _offset = offset;
-            _length = PacketLength;
-            return WireResult.Ok;
+            return BindIf(r, buffer, offset, PacketLength);
         }
 
         /// <summary>Binds the view to the 28 bytes at <paramref name="offset"/> without checking.</summary>

@@ -35,23 +35,12 @@ namespace EmbeddedTcp.Wire
     /// <summary>
     /// View of an ICMPv4 message (RFC 792) over <c>Buffer[Offset .. Offset+Length)</c>: 8-byte header then data.
     /// For errors the data is the offending IP header plus at least 8 bytes of its payload. A preallocated
-    /// class (nanoCLR keeps structs on its heap): bound by <see cref="TryParse"/>, <see cref="Bind"/> or <see cref="Emit"/>.
+    /// class (nanoCLR keeps structs on its heap): bound by <see cref="TryParse"/>, <see cref="PacketView.Bind"/> or <see cref="Emit"/>.
     /// </summary>
-    public sealed class IcmpPacket
+    public sealed class IcmpPacket : PacketView
     {
         /// <summary>Length of the ICMP header (type, code, checksum, 4 bytes rest-of-header).</summary>
         public const int HeaderLength = 8;
-
-        private byte[] _buffer;
-        private int _offset;
-        private int _length;
-
-        /// <summary>The underlying buffer; null while unbound (new, or after a failed parse).</summary>
-        public byte[] Buffer { get { return _buffer; } }
-        /// <summary>Offset of the type byte.</summary>
-        public int Offset { get { return _offset; } }
-        /// <summary>Message length (header + data).</summary>
-        public int Length { get { return _length; } }
 
         /// <summary>
         /// Checks 8 bytes are present (Truncated) and the checksum over <paramref name="length"/> bytes (BadChecksum),
@@ -69,26 +58,7 @@ namespace EmbeddedTcp.Wire
                 r = WireResult.BadChecksum;
             }
 
-            if (r != WireResult.Ok)
-            {
-                _buffer = null;
-                _offset = 0;
-                _length = 0;
-                return r;
-            }
-
-            _buffer = buffer;
-            _offset = offset;
-            _length = length;
-            return WireResult.Ok;
-        }
-
-        /// <summary>Binds the view without checking (for emitting, or bytes already checked).</summary>
-        public void Bind(byte[] buffer, int offset, int length)
-        {
-            _buffer = buffer;
-            _offset = offset;
-            _length = length;
+            return BindIf(r, buffer, offset, length);
         }
 
         /// <summary>
@@ -151,7 +121,7 @@ namespace EmbeddedTcp.Wire
         /// <summary>Same as <see cref="DataLength"/>.</summary>
         public int PayloadLength { get { return _length - HeaderLength; } }
 
-        /// <summary>Computes and stores the checksum over <see cref="Length"/> bytes.</summary>
+        /// <summary>Computes and stores the checksum over <see cref="PacketView.Length"/> bytes.</summary>
         public void FillChecksum()
         {
             _buffer[_offset + 2] = 0;
@@ -161,7 +131,7 @@ namespace EmbeddedTcp.Wire
             _buffer[_offset + 3] = (byte)sum;
         }
 
-        /// <summary>True when the checksum over <see cref="Length"/> bytes verifies.</summary>
+        /// <summary>True when the checksum over <see cref="PacketView.Length"/> bytes verifies.</summary>
         public bool VerifyChecksum()
         {
             return EmbeddedTcp.Wire.Checksum.Verify(EmbeddedTcp.Wire.Checksum.Accumulate(0, _buffer, _offset, _length));
@@ -171,23 +141,12 @@ namespace EmbeddedTcp.Wire
     /// <summary>
     /// View of a UDP datagram (RFC 768) over <c>Buffer[Offset .. Offset+Length)</c>, Length = the UDP length field.
     /// A preallocated class (nanoCLR keeps structs on its heap): bound by <see cref="TryParse(byte[], int, int)"/>,
-    /// <see cref="Bind"/> or <see cref="Emit"/>.
+    /// <see cref="PacketView.Bind"/> or <see cref="Emit"/>.
     /// </summary>
-    public sealed class UdpPacket
+    public sealed class UdpPacket : PacketView
     {
         /// <summary>UDP header length.</summary>
         public const int HeaderLength = 8;
-
-        private byte[] _buffer;
-        private int _offset;
-        private int _length;
-
-        /// <summary>The underlying buffer; null while unbound (new, or after a failed parse).</summary>
-        public byte[] Buffer { get { return _buffer; } }
-        /// <summary>Offset of the source port.</summary>
-        public int Offset { get { return _offset; } }
-        /// <summary>Datagram length (from the length field after a successful parse).</summary>
-        public int Length { get { return _length; } }
 
         /// <summary>
         /// Checks 8 bytes present (Truncated), length field >= 8 (Malformed) and &lt;= <paramref name="length"/> (Truncated),
@@ -215,18 +174,7 @@ namespace EmbeddedTcp.Wire
                 }
             }
 
-            if (r != WireResult.Ok)
-            {
-                _buffer = null;
-                _offset = 0;
-                _length = 0;
-                return r;
-            }
-
-            _buffer = buffer;
-            _offset = offset;
-            _length = udpLength;
-            return WireResult.Ok;
+            return BindIf(r, buffer, offset, udpLength);
         }
 
         /// <summary>
@@ -243,21 +191,10 @@ namespace EmbeddedTcp.Wire
 
             if (!VerifyChecksum(sourceIp, destinationIp))
             {
-                _buffer = null;
-                _offset = 0;
-                _length = 0;
-                return WireResult.BadChecksum;
+                return Unbound(WireResult.BadChecksum);
             }
 
             return WireResult.Ok;
-        }
-
-        /// <summary>Binds the view without checking (for emitting, or bytes already checked).</summary>
-        public void Bind(byte[] buffer, int offset, int length)
-        {
-            _buffer = buffer;
-            _offset = offset;
-            _length = length;
         }
 
         /// <summary>
@@ -307,7 +244,7 @@ namespace EmbeddedTcp.Wire
         /// <summary>Payload length.</summary>
         public int PayloadLength { get { return _length - HeaderLength; } }
 
-        /// <summary>Computes the checksum over <see cref="Length"/> bytes with the pseudo-header; a computed 0 is sent as 0xFFFF.</summary>
+        /// <summary>Computes the checksum over <see cref="PacketView.Length"/> bytes with the pseudo-header; a computed 0 is sent as 0xFFFF.</summary>
         public void FillChecksum(uint sourceIp, uint destinationIp)
         {
             _buffer[_offset + 6] = 0;

@@ -1,31 +1,20 @@
 namespace EmbeddedTcp.Wire
 {
     /// <summary>
-    /// View of an IPv4 packet (RFC 791) over <c>Buffer[Offset .. Offset+Length)</c>, where <see cref="Length"/>
+    /// View of an IPv4 packet (RFC 791) over <c>Buffer[Offset .. Offset+Length)</c>, where <see cref="PacketView.Length"/>
     /// is the header's total length (link-layer padding is outside the view). A preallocated class (nanoCLR
     /// keeps structs on its heap): its owner binds it to each packet with <see cref="TryParse"/>,
-    /// <see cref="Bind"/> or <see cref="Emit"/>.
+    /// <see cref="PacketView.Bind"/> or <see cref="Emit"/>.
     /// </summary>
-    public sealed class Ipv4Packet
+    public sealed class Ipv4Packet : PacketView
     {
         /// <summary>Length of a header without options.</summary>
         public const int MinimumHeaderLength = 20;
 
-        private byte[] _buffer;
-        private int _offset;
-        private int _length;
-
-        /// <summary>The underlying buffer; null while unbound (new, or after a failed parse).</summary>
-        public byte[] Buffer { get { return _buffer; } }
-        /// <summary>Offset of the version/IHL byte.</summary>
-        public int Offset { get { return _offset; } }
-        /// <summary>Bytes covered by the view: the total length after a successful parse.</summary>
-        public int Length { get { return _length; } }
-
         /// <summary>
         /// Checks, once: 20 bytes present (Truncated), version 4 (Unsupported), IHL >= 5 and IHL*4 &lt;= total length
         /// (Malformed), total length &lt;= <paramref name="length"/> (Truncated), header checksum (BadChecksum).
-        /// On Ok the view is bound and its <see cref="Length"/> is the total length; otherwise it is left unbound.
+        /// On Ok the view is bound and its <see cref="PacketView.Length"/> is the total length; otherwise it is left unbound.
         /// </summary>
         public WireResult TryParse(byte[] buffer, int offset, int length)
         {
@@ -58,32 +47,13 @@ namespace EmbeddedTcp.Wire
                 }
             }
 
-            if (r != WireResult.Ok)
-            {
-                _buffer = null;
-                _offset = 0;
-                _length = 0;
-                return r;
-            }
-
-            _buffer = buffer;
-            _offset = offset;
-            _length = totalLength;
-            return WireResult.Ok;
-        }
-
-        /// <summary>Binds the view without checking (for emitting, or bytes already checked).</summary>
-        public void Bind(byte[] buffer, int offset, int length)
-        {
-            _buffer = buffer;
-            _offset = offset;
-            _length = length;
+            return BindIf(r, buffer, offset, totalLength);
         }
 
         /// <summary>
         /// Writes a 20-byte header (no options, DSCP/ECN 0, fragment offset 0, MF clear) for a payload of
         /// <paramref name="payloadLength"/> bytes, fills the header checksum, and binds the view
-        /// (<see cref="Length"/> = 20 + payload). The payload goes at <see cref="PayloadOffset"/>.
+        /// (<see cref="PacketView.Length"/> = 20 + payload). The payload goes at <see cref="PayloadOffset"/>.
         /// </summary>
         public void Emit(byte[] buffer, int offset, uint sourceAddress, uint destinationAddress, byte protocol, int payloadLength, ushort identification, byte ttl, bool dontFragment)
         {
@@ -210,7 +180,7 @@ namespace EmbeddedTcp.Wire
         public int OptionsLength { get { return ((_buffer[_offset] & 0x0F) << 2) - MinimumHeaderLength; } }
         /// <summary>Absolute offset of the payload.</summary>
         public int PayloadOffset { get { return _offset + ((_buffer[_offset] & 0x0F) << 2); } }
-        /// <summary>Payload length: the view's <see cref="Length"/> minus the header length.</summary>
+        /// <summary>Payload length: the view's <see cref="PacketView.Length"/> minus the header length.</summary>
         public int PayloadLength { get { return _length - ((_buffer[_offset] & 0x0F) << 2); } }
 
         /// <summary>Recomputes and stores the header checksum over <see cref="HeaderLength"/> bytes.</summary>

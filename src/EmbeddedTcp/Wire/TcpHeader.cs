@@ -5,23 +5,12 @@ namespace EmbeddedTcp.Wire
     /// A preallocated class (nanoCLR keeps structs on its heap): TCP keeps one for input and one for output
     /// and binds them to each segment with <see cref="TryParse(byte[], int, int, uint, uint)"/> or <see cref="Emit"/>.
     /// </summary>
-    public sealed class TcpHeader
+    public sealed class TcpHeader : PacketView
     {
         /// <summary>Header length without options.</summary>
         public const int MinimumHeaderLength = 20;
         /// <summary>Largest header (data offset 15).</summary>
         public const int MaximumHeaderLength = 60;
-
-        private byte[] _buffer;
-        private int _offset;
-        private int _length;
-
-        /// <summary>The underlying buffer; null while unbound (new, or after a failed parse).</summary>
-        public byte[] Buffer { get { return _buffer; } }
-        /// <summary>Offset of the source port.</summary>
-        public int Offset { get { return _offset; } }
-        /// <summary>Segment length (header + payload).</summary>
-        public int Length { get { return _length; } }
 
         /// <summary>
         /// Checks, once, that <paramref name="length"/> (the whole segment) holds 20 bytes (Truncated), that the
@@ -50,18 +39,7 @@ namespace EmbeddedTcp.Wire
                 }
             }
 
-            if (r != WireResult.Ok)
-            {
-                _buffer = null;
-                _offset = 0;
-                _length = 0;
-                return r;
-            }
-
-            _buffer = buffer;
-            _offset = offset;
-            _length = length;
-            return WireResult.Ok;
+            return BindIf(r, buffer, offset, length);
         }
 
         /// <summary>
@@ -91,21 +69,10 @@ namespace EmbeddedTcp.Wire
             if ((segmentSum < 0 || !EmbeddedTcp.Wire.Checksum.Verify(sum + (uint)segmentSum))
                 && !EmbeddedTcp.Wire.Checksum.Verify(EmbeddedTcp.Wire.Checksum.Accumulate(sum, buffer, offset, length)))
             {
-                _buffer = null;
-                _offset = 0;
-                _length = 0;
-                return WireResult.BadChecksum;
+                return Unbound(WireResult.BadChecksum);
             }
 
             return WireResult.Ok;
-        }
-
-        /// <summary>Binds the view without checking (for emitting, or bytes already checked).</summary>
-        public void Bind(byte[] buffer, int offset, int length)
-        {
-            _buffer = buffer;
-            _offset = offset;
-            _length = length;
         }
 
         /// <summary>
@@ -216,7 +183,7 @@ namespace EmbeddedTcp.Wire
             }
         }
 
-        /// <summary>Computes and stores the checksum over <see cref="Length"/> bytes with the IPv4 pseudo-header.</summary>
+        /// <summary>Computes and stores the checksum over <see cref="PacketView.Length"/> bytes with the IPv4 pseudo-header.</summary>
         public void FillChecksum(uint sourceIp, uint destinationIp)
         {
             _buffer[_offset + 16] = 0;
@@ -229,7 +196,7 @@ namespace EmbeddedTcp.Wire
 
         /// <summary>
         /// Checksum offload: stores the folded IPv4 pseudo-header sum (not complemented) in the checksum field, so
-        /// that a device summing the <see cref="Length"/> bytes and storing the complement writes the checksum.
+        /// that a device summing the <see cref="PacketView.Length"/> bytes and storing the complement writes the checksum.
         /// </summary>
         public void FillPseudoHeaderSum(uint sourceIp, uint destinationIp)
         {
@@ -240,7 +207,7 @@ namespace EmbeddedTcp.Wire
             _buffer[_offset + 17] = (byte)sum;
         }
 
-        /// <summary>True when the checksum over <see cref="Length"/> bytes with the IPv4 pseudo-header verifies.</summary>
+        /// <summary>True when the checksum over <see cref="PacketView.Length"/> bytes with the IPv4 pseudo-header verifies.</summary>
         public bool VerifyChecksum(uint sourceIp, uint destinationIp)
         {
             uint sum = EmbeddedTcp.Wire.Checksum.PseudoHeader(sourceIp, destinationIp, IpProtocol.Tcp, _length);
