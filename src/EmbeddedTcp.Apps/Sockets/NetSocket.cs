@@ -225,13 +225,7 @@ namespace EmbeddedTcp.Apps.Sockets
                     _readWaiters++;
                 }
 
-                bool more = _host.Wait(_readable, deadline);
-                lock (_host.Gate)
-                {
-                    _readWaiters--;
-                }
-
-                if (!more)
+                if (!WaitFor(false, deadline))
                 {
                     error = Fail(SocketError.TimedOut);
                     return null;
@@ -319,6 +313,28 @@ namespace EmbeddedTcp.Apps.Sockets
             }
         }
 
+        /// <summary>
+        /// Waits, outside the gate, for the signal the caller registered for (it raised
+        /// _readWaiters or _writeWaiters under the gate), then unregisters. False at the deadline.
+        /// </summary>
+        private bool WaitFor(bool write, long deadline)
+        {
+            bool more = _host.Wait(write ? _writable : _readable, deadline);
+            lock (_host.Gate)
+            {
+                if (write)
+                {
+                    _writeWaiters--;
+                }
+                else
+                {
+                    _readWaiters--;
+                }
+            }
+
+            return more;
+        }
+
         private void DropConnection()
         {
             if (_handle != 0)
@@ -398,13 +414,7 @@ namespace EmbeddedTcp.Apps.Sockets
                     _writeWaiters++;
                 }
 
-                bool more = _host.Wait(_writable, deadline);
-                lock (_host.Gate)
-                {
-                    _writeWaiters--;
-                }
-
-                if (!more)
+                if (!WaitFor(true, deadline))
                 {
                     error = Fail(SocketError.TimedOut);
                     return sent;
@@ -500,13 +510,7 @@ namespace EmbeddedTcp.Apps.Sockets
                     _readWaiters++;
                 }
 
-                bool more = _host.Wait(_readable, deadline);
-                lock (_host.Gate)
-                {
-                    _readWaiters--;
-                }
-
-                if (!more)
+                if (!WaitFor(false, deadline))
                 {
                     error = Fail(SocketError.TimedOut);
                     return 0;
@@ -608,13 +612,7 @@ namespace EmbeddedTcp.Apps.Sockets
                     _readWaiters++;
                 }
 
-                bool more = _host.Wait(_readable, deadline);
-                lock (_host.Gate)
-                {
-                    _readWaiters--;
-                }
-
-                if (!more)
+                if (!WaitFor(false, deadline))
                 {
                     error = Fail(SocketError.TimedOut);
                     return 0;
@@ -656,20 +654,7 @@ namespace EmbeddedTcp.Apps.Sockets
                     }
                 }
 
-                bool more = _host.Wait(write ? _writable : _readable, deadline);
-                lock (_host.Gate)
-                {
-                    if (write)
-                    {
-                        _writeWaiters--;
-                    }
-                    else
-                    {
-                        _readWaiters--;
-                    }
-                }
-
-                if (!more)
+                if (!WaitFor(write, deadline))
                 {
                     return false;
                 }
