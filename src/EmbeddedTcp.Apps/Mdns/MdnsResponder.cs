@@ -363,6 +363,36 @@ namespace EmbeddedTcp.Apps.Mdns
             return -1;
         }
 
+        /// <summary>
+        /// Reads the resource record at <paramref name="pos"/> (its name into _name, as ReadName):
+        /// its type and where its RDATA starts and how long it is. Returns the offset after the
+        /// record, or -1 (counted in Malformed) when it runs past the packet.
+        /// </summary>
+        private int ReadRecord(int length, int pos, out int type, out int rdata, out int rdLength)
+        {
+            type = 0;
+            rdata = 0;
+            rdLength = 0;
+            pos = ReadName(length, pos);
+            if (pos < 0 || pos + 10 > length)
+            {
+                Malformed++;
+                return -1;
+            }
+
+            type = (_rx[pos] << 8) | _rx[pos + 1];
+            rdLength = (_rx[pos + 8] << 8) | _rx[pos + 9];
+            rdata = pos + 10;
+            pos = rdata + rdLength;
+            if (pos > length)
+            {
+                Malformed++;
+                return -1;
+            }
+
+            return pos;
+        }
+
         private bool NameIs(byte[] name, int length)
         {
             if (_nameLength != length)
@@ -507,20 +537,12 @@ namespace EmbeddedTcp.Apps.Mdns
 
             for (int i = 0; i < records; i++)
             {
-                pos = ReadName(length, pos);
-                if (pos < 0 || pos + 10 > length)
+                int type;
+                int rdata;
+                int rdLength;
+                pos = ReadRecord(length, pos, out type, out rdata, out rdLength);
+                if (pos < 0)
                 {
-                    Malformed++;
-                    return;
-                }
-
-                int type = (_rx[pos] << 8) | _rx[pos + 1];
-                int rdLength = (_rx[pos + 8] << 8) | _rx[pos + 9];
-                int rdata = pos + 10;
-                pos = rdata + rdLength;
-                if (pos > length)
-                {
-                    Malformed++;
                     return;
                 }
 
@@ -553,20 +575,12 @@ namespace EmbeddedTcp.Apps.Mdns
             int answers = (_rx[6] << 8) | _rx[7];
             for (int i = 0; i < records; i++)
             {
-                pos = ReadName(length, pos);
-                if (pos < 0 || pos + 10 > length)
+                int type;
+                int rdata;
+                int rdLength;
+                pos = ReadRecord(length, pos, out type, out rdata, out rdLength);
+                if (pos < 0)
                 {
-                    Malformed++;
-                    return;
-                }
-
-                int type = (_rx[pos] << 8) | _rx[pos + 1];
-                int rdLength = (_rx[pos + 8] << 8) | _rx[pos + 9];
-                int rdata = pos + 10;
-                pos = rdata + rdLength;
-                if (pos > length)
-                {
-                    Malformed++;
                     return;
                 }
 
