@@ -197,12 +197,8 @@ namespace EmbeddedTcp.Firmware
 
         private static byte[] Ascii(string s)
         {
-            var b = new byte[s.Length];
-            for (int i = 0; i < s.Length; i++)
-            {
-                b[i] = (byte)s[i];
-            }
-
+            var b = new byte[Utf8.Length(s)];
+            Utf8.Encode(s, b, 0, b.Length);
             return b;
         }
     }
