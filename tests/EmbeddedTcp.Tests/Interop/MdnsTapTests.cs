@@ -1,9 +1,7 @@
 using System;
 using System.IO;
-using System.Runtime.InteropServices;
 using System.Threading;
 using EmbeddedTcp.Sim;
-using EmbeddedTcp.Tests.NanoClr;
 using EmbeddedTcp.Tests.Simulation;
 using Xunit;
 using Xunit.Abstractions;
@@ -22,17 +20,6 @@ namespace EmbeddedTcp.Tests.Interop
         private static int _counter;
         private readonly ITestOutputHelper _output;
         public MdnsTapTests(ITestOutputHelper output) { _output = output; }
-
-        [DllImport("libc")]
-        private static extern uint geteuid();
-
-        private sealed class LockedWriter : StringWriter
-        {
-            public override void Write(char value) { lock (this) base.Write(value); }
-            public override void Write(string value) { lock (this) base.Write(value); }
-            public override void WriteLine(string value) { lock (this) base.WriteLine(value); }
-            public override string ToString() { lock (this) return base.ToString(); }
-        }
 
         // Browses _http._tcp, resolves the instance (SRV/TXT, and the A of its target), then sends a
         // legacy unicast A query for NAME.local from an ephemeral port and prints the address; then,
@@ -88,16 +75,11 @@ zc.close()
         [SkippableFact]
         public void ZeroconfBrowsesAndResolves_ASecondClaimForcesTheRename_IgmpDecodesCleanly()
         {
-            string ip = ExternalTool.Find("ip");
+            string ip = Prerequisites.Netns();
+            string tshark = Prerequisites.Tool("tshark");
             // Debian's python3 (python3-zeroconf is a Debian package), not one earlier on PATH (pyenv).
             string python = File.Exists("/usr/bin/python3") ? "/usr/bin/python3" : ExternalTool.Find("python3");
-            string tshark = ExternalTool.Find("tshark");
-            NanoKit.Need(OperatingSystem.IsLinux(), "not Linux");
-            NanoKit.Need(geteuid() == 0, "not root (needs CAP_NET_ADMIN for ip netns / ip tuntap)");
-            NanoKit.Need(File.Exists("/dev/net/tun"), "/dev/net/tun does not exist");
-            NanoKit.Need(ip != null, "ip (iproute2) is not installed");
-            NanoKit.Need(tshark != null, "tshark is not installed");
-            NanoKit.Need(python != null && ExternalTool.Run(10_000, python, "-c", "import zeroconf").ExitCode == 0,
+            Prerequisites.Need(python != null && ExternalTool.Run(10_000, python, "-c", "import zeroconf").ExitCode == 0,
                 "python3-zeroconf is not installed (listed in .ci/debian-packages.txt)");
 
             int n = Interlocked.Increment(ref _counter);
@@ -108,8 +90,7 @@ zc.close()
             string script = Path.Combine(dir, "peer.py");
             string pcap = Path.Combine(dir, "tap.pcap");
             File.WriteAllText(script, Script);
-            var probe = ExternalTool.Run(10_000, ip, "netns", "add", ns);
-            NanoKit.Need(probe.ExitCode == 0, "ip netns add does not work here: " + probe);
+            Must(ExternalTool.Run(10_000, ip, "netns", "add", ns), "ip netns add");
             var stdout = new LockedWriter();
             var stderr = new LockedWriter();
             using var cts = new CancellationTokenSource();

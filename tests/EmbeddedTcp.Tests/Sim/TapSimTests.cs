@@ -19,14 +19,6 @@ namespace EmbeddedTcp.Tests.Sim
         private readonly ITestOutputHelper _output;
         public TapSimTests(ITestOutputHelper output) { _output = output; }
 
-        private sealed class LockedWriter : StringWriter
-        {
-            public override void Write(char value) { lock (this) base.Write(value); }
-            public override void Write(string value) { lock (this) base.Write(value); }
-            public override void WriteLine(string value) { lock (this) base.WriteLine(value); }
-            public override string ToString() { lock (this) return base.ToString(); }
-        }
-
         [SkippableFact]
         public void KernelPingsAndFetchesTheStatusPageFromTheFirmwareOnATap()
         {
