@@ -176,21 +176,8 @@ namespace EmbeddedTcp.Ip
         public static NetworkConfig Esp32()
         {
             var c = new NetworkConfig();
-            c.Mtu = 604;
-            c.ArpCacheEntries = 8;
-            c.ArpQueueFrames = 2;
-            c.UdpSockets = 3;
-            c.UdpReceiveBufferSize = 1024;
-            c.DnsCacheEntries = 4;
-            c.DnsMaxQueries = 2;
+            c.SetSizes(604, 8, 2, 3, 1024, 4, 2, 536, 6, 6, 2 * 536, 3 * 536, 16);
             c.MulticastGroups = 0;
-            TcpConfig t = c.Tcp;
-            t.Mss = 536;
-            t.MaxConnections = 6;
-            t.MaxListeners = 6;
-            t.SendBufferSize = 2 * 536;
-            t.ReceiveBufferSize = 3 * 536;
-            t.TraceCapacity = 16;
             return c;
         }
 
@@ -211,21 +198,28 @@ namespace EmbeddedTcp.Ip
         public static NetworkConfig Esp32Psram()
         {
             var c = new NetworkConfig();
-            c.Mtu = 1500;
-            c.ArpCacheEntries = 16;
-            c.ArpQueueFrames = 4;
-            c.UdpSockets = 6;
-            c.UdpReceiveBufferSize = 4096;
-            c.DnsCacheEntries = 8;
-            c.DnsMaxQueries = 4;
-            TcpConfig t = c.Tcp;
-            t.Mss = 1460;
-            t.MaxConnections = 16;
-            t.MaxListeners = 8;
-            t.SendBufferSize = 8192;
-            t.ReceiveBufferSize = 8192;
-            t.TraceCapacity = 128;
+            c.SetSizes(1500, 16, 4, 6, 4096, 8, 4, 1460, 16, 8, 8192, 8192, 128);
             return c;
+        }
+
+        // The sizes a preset sets (the rest stay the defaults), in the order the presets document them.
+        private void SetSizes(int mtu, int arpEntries, int arpQueue, int udpSockets, int udpBuffer,
+            int dnsEntries, int dnsQueries, int mss, int connections, int listeners, int sendBuffer, int receiveBuffer, int trace)
+        {
+            Mtu = mtu;
+            ArpCacheEntries = arpEntries;
+            ArpQueueFrames = arpQueue;
+            UdpSockets = udpSockets;
+            UdpReceiveBufferSize = udpBuffer;
+            DnsCacheEntries = dnsEntries;
+            DnsMaxQueries = dnsQueries;
+            TcpConfig t = Tcp;
+            t.Mss = mss;
+            t.MaxConnections = connections;
+            t.MaxListeners = listeners;
+            t.SendBufferSize = sendBuffer;
+            t.ReceiveBufferSize = receiveBuffer;
+            t.TraceCapacity = trace;
         }
     }
 }
