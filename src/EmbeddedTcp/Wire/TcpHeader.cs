@@ -44,20 +44,10 @@ namespace EmbeddedTcp.Wire
 
         /// <summary>
         /// As <see cref="TryParse(byte[], int, int)"/>, then verifies the checksum with the pseudo-header
-        /// (BadChecksum, and the view is left unbound).
+        /// (BadChecksum, and the view is left unbound). The stack's input path does the same checks in
+        /// place, with the device's sum when it offloads checksums (TcpStack.Input).
         /// </summary>
         public WireResult TryParse(byte[] buffer, int offset, int length, uint sourceIp, uint destinationIp)
-        {
-            return TryParse(buffer, offset, length, sourceIp, destinationIp, -1);
-        }
-
-        /// <summary>
-        /// As <see cref="TryParse(byte[], int, int, uint, uint)"/>, with <paramref name="segmentSum"/> the one's
-        /// complement sum of the <paramref name="length"/> bytes as a device computed it (checksum offload), or -1 to sum
-        /// them here. A device sum that does not verify is checked again in software, so a device that
-        /// got it wrong costs time, never a good segment.
-        /// </summary>
-        public WireResult TryParse(byte[] buffer, int offset, int length, uint sourceIp, uint destinationIp, int segmentSum)
         {
             WireResult r = TryParse(buffer, offset, length);
             if (r != WireResult.Ok)
@@ -65,14 +55,7 @@ namespace EmbeddedTcp.Wire
                 return r;
             }
 
-            uint sum = EmbeddedTcp.Wire.Checksum.PseudoHeader(sourceIp, destinationIp, IpProtocol.Tcp, length);
-            if ((segmentSum < 0 || !EmbeddedTcp.Wire.Checksum.Verify(sum + (uint)segmentSum))
-                && !EmbeddedTcp.Wire.Checksum.Verify(EmbeddedTcp.Wire.Checksum.Accumulate(sum, buffer, offset, length)))
-            {
-                return Unbound(WireResult.BadChecksum);
-            }
-
-            return WireResult.Ok;
+            return VerifyChecksum(sourceIp, destinationIp) ? WireResult.Ok : Unbound(WireResult.BadChecksum);
         }
 
         /// <summary>
