@@ -6,17 +6,6 @@ using EmbeddedTcp.Ip;
 namespace EmbeddedTcp.Boards.Esp32Enc28j60
 {
     /// <summary>
-    /// Receives the frames the board loop drains from the ENC28J60. Until the network stack is
-    /// wired in, this is how a caller (a test, a diagnostic) sees received frames.
-    /// The buffer is only valid during the call.
-    /// </summary>
-    public interface IFrameHandler
-    {
-        /// <summary>One received Ethernet frame (no FCS) of <paramref name="length"/> bytes at <paramref name="offset"/>.</summary>
-        void OnFrame(byte[] frame, int offset, int length, long nowMs);
-    }
-
-    /// <summary>
     /// The board's main loop, one iteration per <see cref="RunOnce"/>, with no pin or SPI code of
     /// its own: it takes the HAL objects (real adapters on the ESP32, the register-level
     /// ENC28J60 model in desktop tests), creates and initialises the <see cref="Enc28j60Driver"/>,

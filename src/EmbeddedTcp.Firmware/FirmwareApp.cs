@@ -121,7 +121,7 @@ namespace EmbeddedTcp.Firmware
         /// <summary>The options given at construction.</summary>
         public FirmwareOptions Options { get { return _options; } }
 
-        /// <summary>Listener handle of a service (negative <see cref="TcpError"/> when it could not listen, 0 when disabled).</summary>
+        /// <summary>Listener handle of a service (negative <see cref="NetError"/> when it could not listen, 0 when disabled).</summary>
         public int ListenerOf(FirmwareService service)
         {
             switch (service)
@@ -599,7 +599,7 @@ namespace EmbeddedTcp.Firmware
                     return;
                 }
 
-                if (n == TcpError.EndOfStream)
+                if (n == NetError.EndOfStream)
                 {
                     Release(slot, false);
                     return;
@@ -635,7 +635,7 @@ namespace EmbeddedTcp.Firmware
                     return;
                 }
 
-                if (n == TcpError.EndOfStream)
+                if (n == NetError.EndOfStream)
                 {
                     Release(slot, false);
                     return;
@@ -662,7 +662,7 @@ namespace EmbeddedTcp.Firmware
                     break;
                 }
 
-                if (n == TcpError.EndOfStream)
+                if (n == NetError.EndOfStream)
                 {
                     Release(slot, false);
                     return;
@@ -768,7 +768,7 @@ namespace EmbeddedTcp.Firmware
                         break;
                     }
 
-                    if (n == TcpError.EndOfStream)
+                    if (n == NetError.EndOfStream)
                     {
                         complete = true;
                         break;

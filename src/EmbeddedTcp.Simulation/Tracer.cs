@@ -3,23 +3,6 @@ using EmbeddedTcp.Hal;
 
 namespace EmbeddedTcp.Simulation
 {
-    /// <summary>Which way a traced frame went, seen from the stack.</summary>
-    public enum FrameDirection
-    {
-        /// <summary>A frame the stack received from the device.</summary>
-        Received,
-        /// <summary>A frame the stack sent and the device accepted.</summary>
-        Sent,
-        /// <summary>A frame the stack tried to send and the device refused.</summary>
-        SendRefused,
-    }
-
-    /// <summary>
-    /// Called by <see cref="Tracer"/> for each frame. <paramref name="frame"/> is only valid
-    /// during the call and must not be modified.
-    /// </summary>
-    public delegate void FrameTraceCallback(FrameDirection direction, long timeNs, byte[] frame, int offset, int length);
-
     /// <summary>
     /// Wraps any <see cref="INetworkDevice"/> and calls a callback for every frame in and out
     /// (direction, time in ns, bytes) — the simulator prints segments from it. Time comes from a

@@ -21,7 +21,7 @@ namespace EmbeddedTcp.NanoTests
             Assert.AreEqual(12000, EchoRoundTrip(net, h, 12000, 5), "bytes echoed");
             Assert.AreEqual(1L, net.AppB.Counters.EchoConnections, "echo connections");
             Assert.AreEqual(12000L, net.AppB.Counters.EchoBytes, "echo bytes");
-            Assert.AreEqual(TcpError.Ok, net.A.Tcp.Close(h), "client close");
+            Assert.AreEqual(NetError.Ok, net.A.Tcp.Close(h), "client close");
             for (int i = 0; i < 100 && net.AppB.ActiveSessions > 0; i++)
             {
                 net.Step(long.MaxValue);
@@ -154,7 +154,7 @@ namespace EmbeddedTcp.NanoTests
                 for (int k = 0; k < 16; k++)
                 {
                     int n = net.A.Tcp.Receive(h, response, got, response.Length - got);
-                    if (n == TcpError.EndOfStream)
+                    if (n == NetError.EndOfStream)
                     {
                         ended = true;
                         break;

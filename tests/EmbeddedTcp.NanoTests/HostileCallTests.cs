@@ -92,7 +92,7 @@ namespace EmbeddedTcp.NanoTests
         {
             if ((handle & Handles.KindMask) != kind)
             {
-                Assert.AreEqual(TcpError.InvalidHandle, result, "a handle of another kind is refused");
+                Assert.AreEqual(NetError.InvalidHandle, result, "a handle of another kind is refused");
             }
         }
 

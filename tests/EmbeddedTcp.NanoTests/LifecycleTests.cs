@@ -57,13 +57,13 @@ namespace EmbeddedTcp.NanoTests
             Session s = Session.Open(net);
             long outA = net.A.Tcp.Counters.SegmentsOut;
             long outB = net.B.Tcp.Counters.SegmentsOut;
-            Assert.AreEqual(TcpError.Ok, net.A.Tcp.Shutdown(s.Client), "client shutdown");
+            Assert.AreEqual(NetError.Ok, net.A.Tcp.Shutdown(s.Client), "client shutdown");
             net.Settle();
             Check.State(TcpState.FinWait2, net.A.Tcp.GetState(s.Client), "client after its FIN was acknowledged");
             Check.State(TcpState.CloseWait, net.B.Tcp.GetState(s.Server), "server after the client's FIN");
             byte[] buf = new byte[16];
-            Assert.AreEqual(TcpError.EndOfStream, net.B.Tcp.Receive(s.Server, buf, 0, 16), "server reads end of stream");
-            Assert.AreEqual(TcpError.Ok, net.B.Tcp.Close(s.Server), "server close");
+            Assert.AreEqual(NetError.EndOfStream, net.B.Tcp.Receive(s.Server, buf, 0, 16), "server reads end of stream");
+            Assert.AreEqual(NetError.Ok, net.B.Tcp.Close(s.Server), "server close");
             net.Settle();
             Check.State(TcpState.TimeWait, net.A.Tcp.GetState(s.Client), "client, the active closer");
             Assert.AreEqual(0, net.B.Tcp.ActiveCount, "server entry released after LAST_ACK");
@@ -115,8 +115,8 @@ namespace EmbeddedTcp.NanoTests
             Session s = Session.Open(net);
             net.LogA.Clear();
             net.LogB.Clear();
-            Assert.AreEqual(TcpError.Ok, net.A.Tcp.Shutdown(s.Client), "A shuts down");
-            Assert.AreEqual(TcpError.Ok, net.B.Tcp.Shutdown(s.Server), "B shuts down before A's FIN arrives");
+            Assert.AreEqual(NetError.Ok, net.A.Tcp.Shutdown(s.Client), "A shuts down");
+            Assert.AreEqual(NetError.Ok, net.B.Tcp.Shutdown(s.Server), "B shuts down before A's FIN arrives");
             net.Settle();
             Assert.AreEqual("ESTABLISHED FIN_WAIT_1 CLOSING TIME_WAIT", net.LogA.Path(s.ClientIndex), "A's path");
             Assert.AreEqual("ESTABLISHED FIN_WAIT_1 CLOSING TIME_WAIT", net.LogB.Path(s.ServerIndex), "B's path");
@@ -194,7 +194,7 @@ namespace EmbeddedTcp.NanoTests
             Check.State(TcpState.TimeWait, net.A.Tcp.GetState(s.Client), "1 ms before 2MSL");
             net.RunUntil(entered + twoMsl);
             Check.State(TcpState.Closed, net.A.Tcp.GetState(s.Client), "at 2MSL");
-            Assert.AreEqual(TcpError.Ok, net.A.Tcp.Close(s.Client), "the user releases the handle");
+            Assert.AreEqual(NetError.Ok, net.A.Tcp.Close(s.Client), "the user releases the handle");
             Assert.AreEqual(0, net.A.Tcp.ActiveCount, "A's table is empty");
 
             // The same four-tuple is usable again.
@@ -220,7 +220,7 @@ namespace EmbeddedTcp.NanoTests
             Assert.AreEqual(1, net.Link.A.Waiting, "B's ACK is on the wire");
             net.Link.A.Flush(); // and lost
             byte[] buf = new byte[4];
-            Assert.AreEqual(TcpError.EndOfStream, net.B.Tcp.Receive(s.Server, buf, 0, 4), "B reads end of stream");
+            Assert.AreEqual(NetError.EndOfStream, net.B.Tcp.Receive(s.Server, buf, 0, 4), "B reads end of stream");
             long outB = net.B.Tcp.Counters.SegmentsOut;
             net.B.Tcp.Close(s.Server); // FIN+ACK
             Assert.AreEqual(1L, net.B.Tcp.Counters.SegmentsOut - outB, "one segment: FIN with the ACK");

@@ -57,7 +57,7 @@ namespace EmbeddedTcp.NanoMeter
                 CheckEqual(0, FromBoard, "chargen: no frame out");
             }
 
-            CheckEqual(TcpError.Ok, s_host.Tcp.Abort(h), "chargen: host aborts");
+            CheckEqual(NetError.Ok, s_host.Tcp.Abort(h), "chargen: host aborts");
             Settle();
         }
 
@@ -91,7 +91,7 @@ namespace EmbeddedTcp.NanoMeter
                 HostReceive(h, 64, "echo: echoed");
             }
 
-            CheckEqual(TcpError.Ok, s_host.Tcp.Close(h), "echo: close");
+            CheckEqual(NetError.Ok, s_host.Tcp.Close(h), "echo: close");
             Settle();
         }
 
@@ -123,7 +123,7 @@ namespace EmbeddedTcp.NanoMeter
                 {
                     PollAll();
                     int n = s_host.Tcp.Receive(h, s_in, total, s_in.Length - total);
-                    if (n == TcpError.EndOfStream)
+                    if (n == NetError.EndOfStream)
                     {
                         ended = true;
                     }
@@ -134,7 +134,7 @@ namespace EmbeddedTcp.NanoMeter
                 }
 
                 Check(ended && total > statusLine.Length && StartsWith(s_in, statusLine), "http: " + statusLine + " and the end of the stream");
-                CheckEqual(TcpError.Ok, s_host.Tcp.Close(h), "http: host closes");
+                CheckEqual(NetError.Ok, s_host.Tcp.Close(h), "http: host closes");
                 Settle();
                 s_now += 2L * s_board.Config.Tcp.MslMs + 100; // the board's TIME_WAIT ends
                 Settle();

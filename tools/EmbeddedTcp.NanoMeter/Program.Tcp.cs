@@ -292,7 +292,7 @@ namespace EmbeddedTcp.NanoMeter
         /// <summary>tcp-keepalive: the board's Poll at the keepalive deadline of an idle connection: the probe out.</summary>
         private static void TcpKeepalive()
         {
-            CheckEqual(TcpError.Ok, s_board.Tcp.SetKeepalive(s_conn, true), "keepalive on");
+            CheckEqual(NetError.Ok, s_board.Tcp.SetKeepalive(s_conn, true), "keepalive on");
             for (int r = 0; r < 2; r++)
             {
                 Settle();
@@ -309,7 +309,7 @@ namespace EmbeddedTcp.NanoMeter
                 Settle();
             }
 
-            CheckEqual(TcpError.Ok, s_board.Tcp.SetKeepalive(s_conn, false), "keepalive off");
+            CheckEqual(NetError.Ok, s_board.Tcp.SetKeepalive(s_conn, false), "keepalive off");
             CheckEqual((long)TcpState.Established, (long)s_board.Tcp.GetState(s_conn), "keepalive: still established");
         }
 
@@ -322,9 +322,9 @@ namespace EmbeddedTcp.NanoMeter
                 Settle();
                 int h = s_host.Tcp.Accept(s_listener);
                 Check(c > 0 && h > 0, "time-wait: connected");
-                CheckEqual(TcpError.Ok, s_board.Tcp.Close(c), "time-wait: board closes first");
+                CheckEqual(NetError.Ok, s_board.Tcp.Close(c), "time-wait: board closes first");
                 Settle();
-                CheckEqual(TcpError.Ok, s_host.Tcp.Close(h), "time-wait: host closes");
+                CheckEqual(NetError.Ok, s_host.Tcp.Close(h), "time-wait: host closes");
                 Settle();
                 int active = s_board.Tcp.ActiveCount;
                 long at = s_board.Tcp.NextDeadline();

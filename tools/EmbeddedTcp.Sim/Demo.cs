@@ -246,7 +246,7 @@ namespace EmbeddedTcp.Sim
             {
                 int n;
                 while ((n = _host.Tcp.Receive(h, _buf, 0, _buf.Length)) > 0) response.Write(_buf, 0, n);
-                if (n == TcpError.EndOfStream) ended = true;
+                if (n == NetError.EndOfStream) ended = true;
                 else if (n < 0) throw new InvalidOperationException("http receive error " + n);
                 return ended;
             }, 10000)) throw new InvalidOperationException("no complete HTTP response");
@@ -363,7 +363,7 @@ namespace EmbeddedTcp.Sim
             {
                 int n;
                 while ((n = _host.Tcp.Receive(h, _buf, 0, _buf.Length)) > 0) { }
-                return n == TcpError.EndOfStream || n < 0;
+                return n == NetError.EndOfStream || n < 0;
             }, 10000);
             Close(h);
             return got;

@@ -116,7 +116,7 @@ namespace EmbeddedTcp.Sim
             for (;;)
             {
                 int n = tcp.Receive(h, buf, 0, buf.Length);
-                if (n == TcpError.EndOfStream) return true;
+                if (n == NetError.EndOfStream) return true;
                 if (n <= 0) return false;
             }
         }

@@ -186,7 +186,7 @@ namespace EmbeddedTcp.Sim
                         if (query <= 0 && stack.Address != 0)
                         {
                             query = stack.Dns.Resolve(o.Resolve);
-                            if (query == TcpError.InvalidArgument)
+                            if (query == NetError.InvalidArgument)
                             {
                                 stdout.WriteLine(Sec(now) + "  resolve " + o.Resolve + ": not a valid name");
                                 resolveDone = true;

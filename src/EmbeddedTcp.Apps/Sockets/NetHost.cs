@@ -305,23 +305,23 @@ namespace EmbeddedTcp.Apps.Sockets
             return true;
         }
 
-        /// <summary>Maps a negative <see cref="TcpError"/> to the socket error a program expects.</summary>
+        /// <summary>Maps a negative <see cref="NetError"/> to the socket error a program expects.</summary>
         public static SocketError Map(int tcpError)
         {
             switch (tcpError)
             {
-                case TcpError.Ok: return SocketError.Success;
-                case TcpError.EndOfStream: return SocketError.Success;
-                case TcpError.InvalidHandle: return SocketError.NotSocket;
-                case TcpError.NoResources: return SocketError.NoBufferSpaceAvailable;
-                case TcpError.InvalidState: return SocketError.NotConnected;
-                case TcpError.ConnectionReset: return SocketError.ConnectionReset;
-                case TcpError.TimedOut: return SocketError.TimedOut;
-                case TcpError.ConnectionRefused: return SocketError.ConnectionRefused;
-                case TcpError.AddressInUse: return SocketError.AddressAlreadyInUse;
-                case TcpError.Unreachable: return SocketError.HostUnreachable;
-                case TcpError.InvalidArgument: return SocketError.InvalidArgument;
-                case TcpError.Aborted: return SocketError.ConnectionAborted;
+                case NetError.Ok: return SocketError.Success;
+                case NetError.EndOfStream: return SocketError.Success;
+                case NetError.InvalidHandle: return SocketError.NotSocket;
+                case NetError.NoResources: return SocketError.NoBufferSpaceAvailable;
+                case NetError.InvalidState: return SocketError.NotConnected;
+                case NetError.ConnectionReset: return SocketError.ConnectionReset;
+                case NetError.TimedOut: return SocketError.TimedOut;
+                case NetError.ConnectionRefused: return SocketError.ConnectionRefused;
+                case NetError.AddressInUse: return SocketError.AddressAlreadyInUse;
+                case NetError.Unreachable: return SocketError.HostUnreachable;
+                case NetError.InvalidArgument: return SocketError.InvalidArgument;
+                case NetError.Aborted: return SocketError.ConnectionAborted;
                 default: return SocketError.ConnectionAborted;
             }
         }

@@ -424,7 +424,7 @@ namespace EmbeddedTcp.Apps.Sockets
 
         private SocketError SendError(int n)
         {
-            if (n == TcpError.InvalidState)
+            if (n == NetError.InvalidState)
             {
                 TcpState st = _tcp.GetState(_handle);
                 if (st == TcpState.SynSent || st == TcpState.SynReceived)
@@ -483,7 +483,7 @@ namespace EmbeddedTcp.Apps.Sockets
                         return n;
                     }
 
-                    if (n == TcpError.EndOfStream)
+                    if (n == NetError.EndOfStream)
                     {
                         error = Fail(SocketError.Success);
                         return 0;
@@ -554,7 +554,7 @@ namespace EmbeddedTcp.Apps.Sockets
                 int n = _stack.UdpSendTo(_handle, address, port, buffer, offset, size);
                 if (n < 0)
                 {
-                    error = Fail(n == TcpError.InvalidState ? SocketError.NetworkDown : NetHost.Map(n));
+                    error = Fail(n == NetError.InvalidState ? SocketError.NetworkDown : NetHost.Map(n));
                     return 0;
                 }
 
@@ -679,7 +679,7 @@ namespace EmbeddedTcp.Apps.Sockets
                 if (how != SocketShutdown.Receive)
                 {
                     int r = _tcp.Shutdown(_handle);
-                    if (r < 0 && r != TcpError.InvalidState)
+                    if (r < 0 && r != NetError.InvalidState)
                     {
                         return Fail(NetHost.Map(r));
                     }

@@ -6,17 +6,6 @@ using System.Text.Json;
 
 namespace EmbeddedTcp.Simulation.Cost
 {
-    /// <summary>IL instructions, interpreted calls and native calls of one event on nanoCLR.</summary>
-    public sealed class NanoEventCost
-    {
-        /// <summary>IL instructions per event.</summary>
-        public double Il;
-        /// <summary>Interpreted calls per event.</summary>
-        public double Calls;
-        /// <summary>Native calls per event.</summary>
-        public double NativeCalls;
-    }
-
     /// <summary>
     /// Per-event figures measured on nanoCLR by the kit's meter (tools/EmbeddedTcp.NanoMeter), kept
     /// as data in <c>nanoclr-event-costs.json</c> (an embedded resource), because desktop .NET cannot

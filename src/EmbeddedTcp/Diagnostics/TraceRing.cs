@@ -1,38 +1,5 @@
 namespace EmbeddedTcp.Diagnostics
 {
-    /// <summary>What a trace event records.</summary>
-    public enum TraceKind : byte
-    {
-        /// <summary>A connection changed state: A = old state, B = new state, C = <see cref="EmbeddedTcp.Tcp.TcpCause"/>.</summary>
-        StateChange = 1,
-        /// <summary>A segment was dropped: A = <see cref="EmbeddedTcp.Tcp.TcpDropReason"/>, B = sequence number (low 31 bits), C = length.</summary>
-        SegmentDropped = 2,
-        /// <summary>A segment was retransmitted: A = sequence number, B = length, C = 1 for fast retransmit, 0 for a timeout.</summary>
-        Retransmit = 3,
-        /// <summary>A connection ended with an error reported to the user: A = the <see cref="EmbeddedTcp.Tcp.TcpError"/> code.</summary>
-        ConnectionError = 4,
-    }
-
-    /// <summary>
-    /// One trace record, copied out of the ring by <see cref="TraceRing.TryRead"/>. A class the reader
-    /// allocates once and refills (nanoCLR keeps structs on its heap: a struct here would allocate per read).
-    /// </summary>
-    public sealed class TraceEvent
-    {
-        /// <summary>Poll time of the event, in milliseconds.</summary>
-        public long TimeMs;
-        /// <summary>What happened.</summary>
-        public TraceKind Kind;
-        /// <summary>Connection table index, or -1.</summary>
-        public int Connection;
-        /// <summary>Kind-specific values (see <see cref="TraceKind"/>).</summary>
-        public int A;
-        /// <summary>Kind-specific value.</summary>
-        public int B;
-        /// <summary>Kind-specific value.</summary>
-        public int C;
-    }
-
     /// <summary>
     /// A fixed ring of trace events the host drains at its own pace. When full, the oldest
     /// event is overwritten and counted in <see cref="Overwritten"/>. Allocation-free.

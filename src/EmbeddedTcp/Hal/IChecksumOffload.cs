@@ -34,11 +34,4 @@ namespace EmbeddedTcp.Hal
         /// </summary>
         bool SendWithChecksum(byte[] frame, int offset, int length, int sumStart, int checksumOffset);
     }
-
-    /// <summary>Where <see cref="IChecksumOffload.ReceivedSum"/> starts: the IPv4 header, after the 14-byte Ethernet header.</summary>
-    public static class ChecksumOffload
-    {
-        /// <summary>Offset in the frame where the received sum starts.</summary>
-        public const int ReceiveSumStart = 14;
-    }
 }

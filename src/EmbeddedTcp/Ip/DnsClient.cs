@@ -1,6 +1,5 @@
 using System;
 using EmbeddedTcp.Hal;
-using EmbeddedTcp.Tcp;
 using EmbeddedTcp.Wire;
 
 namespace EmbeddedTcp.Ip
@@ -169,15 +168,15 @@ namespace EmbeddedTcp.Ip
         /// <summary>
         /// Starts resolving <paramref name="name"/> (ASCII, at most 64 bytes, a trailing dot allowed)
         /// to an IPv4 address; a dotted-quad literal resolves at once, without a server. Returns a query handle (&gt; 0) for <see cref="GetResult"/>, or
-        /// <see cref="TcpError.InvalidArgument"/> (bad name), <see cref="TcpError.NoResources"/>
-        /// (all query slots busy, or no free UDP socket), <see cref="TcpError.InvalidState"/> (no DNS
+        /// <see cref="NetError.InvalidArgument"/> (bad name), <see cref="NetError.NoResources"/>
+        /// (all query slots busy, or no free UDP socket), <see cref="NetError.InvalidState"/> (no DNS
         /// server known). The string is only read: nothing is allocated.
         /// </summary>
         public int Resolve(string name)
         {
             if (name == null || name.Length == 0 || name.Length > MaxNameLength + 1)
             {
-                return TcpError.InvalidArgument;
+                return NetError.InvalidArgument;
             }
 
             for (int i = 0; i < name.Length; i++)
@@ -185,7 +184,7 @@ namespace EmbeddedTcp.Ip
                 char c = name[i];
                 if (c > 126)
                 {
-                    return TcpError.InvalidArgument;
+                    return NetError.InvalidArgument;
                 }
 
                 _scratch[i] = (byte)c;
@@ -199,7 +198,7 @@ namespace EmbeddedTcp.Ip
         {
             if (!NetOrder.InBounds(name, offset, length))
             {
-                return TcpError.InvalidArgument;
+                return NetError.InvalidArgument;
             }
 
             if (length > 0 && name[offset + length - 1] == '.')
@@ -209,7 +208,7 @@ namespace EmbeddedTcp.Ip
 
             if (length == 0 || length > MaxNameLength)
             {
-                return TcpError.InvalidArgument;
+                return NetError.InvalidArgument;
             }
 
             int slot = -1;
@@ -224,7 +223,7 @@ namespace EmbeddedTcp.Ip
 
             if (slot < 0)
             {
-                return TcpError.NoResources;
+                return NetError.NoResources;
             }
 
             // Copy, lower-cased, and check the labels: 1..63 printable bytes between dots.
@@ -237,7 +236,7 @@ namespace EmbeddedTcp.Ip
                 {
                     if (label == 0)
                     {
-                        return TcpError.InvalidArgument;
+                        return NetError.InvalidArgument;
                     }
 
                     label = 0;
@@ -246,7 +245,7 @@ namespace EmbeddedTcp.Ip
                 {
                     if (c <= ' ' || c > 126 || ++label > 63)
                     {
-                        return TcpError.InvalidArgument;
+                        return NetError.InvalidArgument;
                     }
                 }
 
@@ -283,7 +282,7 @@ namespace EmbeddedTcp.Ip
             uint s1;
             if (Servers(out s0, out s1) == 0)
             {
-                return TcpError.InvalidState;
+                return NetError.InvalidState;
             }
 
             if (_socket <= 0)
@@ -291,7 +290,7 @@ namespace EmbeddedTcp.Ip
                 int h = _stack.UdpOpen(0);
                 if (h <= 0)
                 {
-                    return TcpError.NoResources;
+                    return NetError.NoResources;
                 }
 
                 _socket = h;

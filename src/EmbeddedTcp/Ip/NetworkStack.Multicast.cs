@@ -1,6 +1,5 @@
 using System;
 using EmbeddedTcp.Hal;
-using EmbeddedTcp.Tcp;
 using EmbeddedTcp.Wire;
 
 namespace EmbeddedTcp.Ip
@@ -62,25 +61,25 @@ namespace EmbeddedTcp.Ip
         /// <summary>
         /// Joins multicast group <paramref name="group"/> (host order, 224.0.0.0/4): its datagrams
         /// reach bound UDP sockets, the device filter passes its MAC address, and an IGMPv2 report
-        /// goes out at the next poll (once an address is configured). Returns <see cref="TcpError.Ok"/>
-        /// (also when already joined, and for 224.0.0.1, always joined), <see cref="TcpError.InvalidArgument"/>
-        /// for a non-multicast address, <see cref="TcpError.NoResources"/> when the table is full.
+        /// goes out at the next poll (once an address is configured). Returns <see cref="NetError.Ok"/>
+        /// (also when already joined, and for 224.0.0.1, always joined), <see cref="NetError.InvalidArgument"/>
+        /// for a non-multicast address, <see cref="NetError.NoResources"/> when the table is full.
         /// </summary>
         public int JoinGroup(uint group)
         {
             if ((group >> 28) != 0xE)
             {
-                return TcpError.InvalidArgument;
+                return NetError.InvalidArgument;
             }
 
             if (group == AllHosts || MulticastSlot(group) >= 0)
             {
-                return TcpError.Ok;
+                return NetError.Ok;
             }
 
             if (_mcGroup == null)
             {
-                return TcpError.NoResources;
+                return NetError.NoResources;
             }
 
             for (int i = 0; i < _mcGroup.Length; i++)
@@ -93,17 +92,17 @@ namespace EmbeddedTcp.Ip
                     _mcReportAt[i] = _now;
                     _mcNext = _now;
                     UpdateMulticastFilter();
-                    return TcpError.Ok;
+                    return NetError.Ok;
                 }
             }
 
-            return TcpError.NoResources;
+            return NetError.NoResources;
         }
 
         /// <summary>
         /// Leaves <paramref name="group"/>: sends an IGMPv2 Leave Group to 224.0.0.2 when we sent
         /// the last report for it (RFC 2236 section 3), and stops receiving it. Returns
-        /// <see cref="TcpError.Ok"/>, or <see cref="TcpError.InvalidState"/> when not a member
+        /// <see cref="NetError.Ok"/>, or <see cref="NetError.InvalidState"/> when not a member
         /// (224.0.0.1 cannot be left).
         /// </summary>
         public int LeaveGroup(uint group)
@@ -111,7 +110,7 @@ namespace EmbeddedTcp.Ip
             int i = MulticastSlot(group);
             if (i < 0)
             {
-                return TcpError.InvalidState;
+                return NetError.InvalidState;
             }
 
             if (_mcLastReporter[i] && _address != 0)
@@ -125,7 +124,7 @@ namespace EmbeddedTcp.Ip
             _mcReportsLeft[i] = 0;
             _mcLastReporter[i] = false;
             UpdateMulticastFilter();
-            return TcpError.Ok;
+            return NetError.Ok;
         }
 
         /// <summary>True when datagrams to <paramref name="group"/> are received: a joined group, or 224.0.0.1.</summary>

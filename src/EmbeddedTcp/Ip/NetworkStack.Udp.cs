@@ -1,12 +1,12 @@
 using System;
-using EmbeddedTcp.Tcp;
+using EmbeddedTcp.Storage;
 using EmbeddedTcp.Wire;
 
 namespace EmbeddedTcp.Ip
 {
     /// <summary>
     /// UDP (RFC 768): a fixed socket table; each socket has a receive ring holding whole
-    /// datagrams with their source. Calls return byte counts or the <see cref="TcpError"/> codes.
+    /// datagrams with their source. Calls return byte counts or the <see cref="NetError"/> codes.
     /// </summary>
     public sealed partial class NetworkStack
     {
@@ -42,13 +42,13 @@ namespace EmbeddedTcp.Ip
 
         /// <summary>
         /// Opens a UDP socket bound to <paramref name="localPort"/> (0 = a random ephemeral port).
-        /// Returns a handle, or <see cref="TcpError.AddressInUse"/>, <see cref="TcpError.NoResources"/>.
+        /// Returns a handle, or <see cref="NetError.AddressInUse"/>, <see cref="NetError.NoResources"/>.
         /// </summary>
         public int UdpOpen(int localPort)
         {
             if (localPort < 0 || localPort > 65535)
             {
-                return TcpError.InvalidArgument;
+                return NetError.InvalidArgument;
             }
 
             if (localPort == 0)
@@ -64,12 +64,12 @@ namespace EmbeddedTcp.Ip
 
                 if (localPort == 0)
                 {
-                    return TcpError.NoResources;
+                    return NetError.NoResources;
                 }
             }
             else if (UdpFind((ushort)localPort) >= 0)
             {
-                return TcpError.AddressInUse;
+                return NetError.AddressInUse;
             }
 
             for (int i = 0; i < _udpInUse.Length; i++)
@@ -83,7 +83,7 @@ namespace EmbeddedTcp.Ip
                 }
             }
 
-            return TcpError.NoResources;
+            return NetError.NoResources;
         }
 
         /// <summary>Closes the socket; queued datagrams are dropped and the handle becomes invalid.</summary>
@@ -92,19 +92,19 @@ namespace EmbeddedTcp.Ip
             int i = UdpIndex(handle);
             if (i < 0)
             {
-                return TcpError.InvalidHandle;
+                return NetError.InvalidHandle;
             }
 
             _udpInUse[i] = false;
             _udpGeneration[i] = _udpGeneration[i] >= Handles.MaxGeneration ? 1 : _udpGeneration[i] + 1;
-            return TcpError.Ok;
+            return NetError.Ok;
         }
 
         /// <summary>The local port of a socket, or a negative error.</summary>
         public int UdpLocalPort(int handle)
         {
             int i = UdpIndex(handle);
-            return i < 0 ? TcpError.InvalidHandle : _udpPort[i];
+            return i < 0 ? NetError.InvalidHandle : _udpPort[i];
         }
 
         /// <summary>
@@ -117,19 +117,19 @@ namespace EmbeddedTcp.Ip
             int i = UdpIndex(handle);
             if (i < 0)
             {
-                return TcpError.InvalidHandle;
+                return NetError.InvalidHandle;
             }
 
             // NetOrder.InBounds written out (a per-datagram path: the interpreter pays per call).
             if (buffer == null || offset < 0 || length < 0 || offset > buffer.Length - length || port <= 0 || port > 65535
                 || length > _config.Mtu - Ipv4Packet.MinimumHeaderLength - UdpPacket.HeaderLength)
             {
-                return TcpError.InvalidArgument;
+                return NetError.InvalidArgument;
             }
 
             if (_address == 0 && destination != Ipv4Address.Broadcast)
             {
-                return TcpError.InvalidState; // no address yet: only broadcasts (DHCP) may leave
+                return NetError.InvalidState; // no address yet: only broadcasts (DHCP) may leave
             }
 
             const int udpOffset = EthernetFrame.HeaderLength + Ipv4Packet.MinimumHeaderLength;
@@ -153,13 +153,13 @@ namespace EmbeddedTcp.Ip
             int i = UdpIndex(handle);
             if (i < 0)
             {
-                return TcpError.InvalidHandle;
+                return NetError.InvalidHandle;
             }
 
             // NetOrder.InBounds written out (a per-datagram path: the interpreter pays per call).
             if (buffer == null || offset < 0 || length < 0 || offset > buffer.Length - length)
             {
-                return TcpError.InvalidArgument;
+                return NetError.InvalidArgument;
             }
 
             ByteRing ring = _udpRing[i];

@@ -1,3 +1,5 @@
+using EmbeddedTcp.Storage;
+
 namespace EmbeddedTcp.Tcp
 {
     /// <summary>

@@ -1,3 +1,4 @@
+using EmbeddedTcp.Storage;
 using EmbeddedTcp.Wire;
 
 namespace EmbeddedTcp.Tcp
@@ -286,7 +287,7 @@ namespace EmbeddedTcp.Tcp
                 Counters.ResetsIn++;
                 if (ack)
                 {
-                    Fail(c, TcpError.ConnectionRefused, TcpCause.ReceivedRst);
+                    Fail(c, NetError.ConnectionRefused, TcpCause.ReceivedRst);
                 }
                 else
                 {
@@ -586,7 +587,7 @@ namespace EmbeddedTcp.Tcp
                     {
                         // The user is gone: nobody will read this (RFC 2525 2.17, as Linux does).
                         SendReset(c);
-                        Fail(c, TcpError.Aborted, TcpCause.DataAfterClose);
+                        Fail(c, NetError.Aborted, TcpCause.DataAfterClose);
                         return;
                     }
 
@@ -635,7 +636,7 @@ namespace EmbeddedTcp.Tcp
                     }
                     else
                     {
-                        Fail(c, TcpError.ConnectionRefused, TcpCause.ReceivedRst);
+                        Fail(c, NetError.ConnectionRefused, TcpCause.ReceivedRst);
                     }
 
                     return;
@@ -644,7 +645,7 @@ namespace EmbeddedTcp.Tcp
                     EnterClosed(c, TcpCause.ReceivedRst, 0);
                     return;
                 default:
-                    Fail(c, TcpError.ConnectionReset, TcpCause.ReceivedRst);
+                    Fail(c, NetError.ConnectionReset, TcpCause.ReceivedRst);
                     return;
             }
         }
@@ -997,11 +998,11 @@ namespace EmbeddedTcp.Tcp
 
             if (c.State == TcpState.SynSent && type == 3 && (code == 2 || code == 3 || code == 4))
             {
-                Fail(c, TcpError.Unreachable, TcpCause.IcmpError);
+                Fail(c, NetError.Unreachable, TcpCause.IcmpError);
                 return;
             }
 
-            c.SoftError = type == 3 ? TcpError.Unreachable : TcpError.TimedOut;
+            c.SoftError = type == 3 ? NetError.Unreachable : NetError.TimedOut;
         }
     }
 }

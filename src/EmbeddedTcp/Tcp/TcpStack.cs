@@ -98,13 +98,13 @@ namespace EmbeddedTcp.Tcp
         /// <summary>
         /// Passive OPEN: listens on <paramref name="port"/> of <paramref name="localIp"/> (0 = any
         /// address). <paramref name="backlog"/> bounds half-open plus not-yet-accepted
-        /// connections. Returns a listener handle, or a negative <see cref="TcpError"/>.
+        /// connections. Returns a listener handle, or a negative <see cref="NetError"/>.
         /// </summary>
         public int Listen(uint localIp, int port, int backlog)
         {
             if (port <= 0 || port > 65535 || backlog <= 0)
             {
-                return TcpError.InvalidArgument;
+                return NetError.InvalidArgument;
             }
 
             int free = -1;
@@ -114,7 +114,7 @@ namespace EmbeddedTcp.Tcp
                 {
                     if (_listenPort[i] == port && (_listenIp[i] == 0 || localIp == 0 || _listenIp[i] == localIp))
                     {
-                        return TcpError.AddressInUse;
+                        return NetError.AddressInUse;
                     }
                 }
                 else if (free < 0)
@@ -125,7 +125,7 @@ namespace EmbeddedTcp.Tcp
 
             if (free < 0)
             {
-                return TcpError.NoResources;
+                return NetError.NoResources;
             }
 
             _listenInUse[free] = true;
@@ -137,14 +137,14 @@ namespace EmbeddedTcp.Tcp
 
         /// <summary>
         /// Takes the oldest fully established connection waiting on the listener. Returns its
-        /// handle, 0 when none is waiting, or a negative <see cref="TcpError"/>.
+        /// handle, 0 when none is waiting, or a negative <see cref="NetError"/>.
         /// </summary>
         public int Accept(int listener)
         {
             int l = ListenerIndex(listener);
             if (l < 0)
             {
-                return TcpError.InvalidHandle;
+                return NetError.InvalidHandle;
             }
 
             TcpConnection best = null;
@@ -173,7 +173,7 @@ namespace EmbeddedTcp.Tcp
             int l = ListenerIndex(listener);
             if (l < 0)
             {
-                return TcpError.InvalidHandle;
+                return NetError.InvalidHandle;
             }
 
             for (int i = 0; i < _conns.Length; i++)
@@ -192,7 +192,7 @@ namespace EmbeddedTcp.Tcp
 
             _listenInUse[l] = false;
             _listenGeneration[l] = _listenGeneration[l] == MaxGeneration ? 1 : _listenGeneration[l] + 1;
-            return TcpError.Ok;
+            return NetError.Ok;
         }
 
         private int ListenerIndex(int handle)
@@ -216,14 +216,14 @@ namespace EmbeddedTcp.Tcp
         /// <summary>
         /// Active OPEN to <paramref name="remoteIp"/>:<paramref name="remotePort"/> from
         /// <paramref name="localIp"/> (0 = <see cref="LocalAddress"/>); <paramref name="localPort"/> 0 picks a random ephemeral
-        /// port. The SYN goes out now. Returns a handle or a negative <see cref="TcpError"/>.
+        /// port. The SYN goes out now. Returns a handle or a negative <see cref="NetError"/>.
         /// </summary>
         public int Connect(uint localIp, uint remoteIp, int remotePort, int localPort)
         {
             // localIp 0 is refused: the SYN would leave from 0.0.0.0 and no answer could ever come back.
             if (remotePort <= 0 || remotePort > 65535 || localPort < 0 || localPort > 65535 || remoteIp == 0)
             {
-                return TcpError.InvalidArgument;
+                return NetError.InvalidArgument;
             }
 
             if (localIp == 0)
@@ -231,7 +231,7 @@ namespace EmbeddedTcp.Tcp
                 localIp = LocalAddress;
                 if (localIp == 0)
                 {
-                    return TcpError.InvalidState; // no address yet (DHCP still running)
+                    return NetError.InvalidState; // no address yet (DHCP still running)
                 }
             }
 
@@ -240,18 +240,18 @@ namespace EmbeddedTcp.Tcp
                 localPort = PickEphemeralPort(localIp, remoteIp, (ushort)remotePort);
                 if (localPort == 0)
                 {
-                    return TcpError.NoResources;
+                    return NetError.NoResources;
                 }
             }
             else if (Find(localIp, (ushort)localPort, remoteIp, (ushort)remotePort) != null)
             {
-                return TcpError.AddressInUse;
+                return NetError.AddressInUse;
             }
 
             TcpConnection c = Allocate();
             if (c == null)
             {
-                return TcpError.NoResources;
+                return NetError.NoResources;
             }
 
             c.UserHolds = true;
@@ -266,7 +266,7 @@ namespace EmbeddedTcp.Tcp
         /// <summary>
         /// SEND: queues up to <paramref name="length"/> bytes and transmits what the windows
         /// allow. Returns the number of bytes taken (0 = the send ring is full: would block) or
-        /// a negative <see cref="TcpError"/>. Data queued before the connection is established
+        /// a negative <see cref="NetError"/>. Data queued before the connection is established
         /// is sent once it is.
         /// </summary>
         public int Send(int handle, byte[] buffer, int offset, int length)
@@ -274,13 +274,13 @@ namespace EmbeddedTcp.Tcp
             TcpConnection c = Resolve(handle);
             if (c == null)
             {
-                return TcpError.InvalidHandle;
+                return NetError.InvalidHandle;
             }
 
             // NetOrder.InBounds, written out: this is a per-call path and the interpreter pays per call.
             if (buffer == null || offset < 0 || length < 0 || offset > buffer.Length - length)
             {
-                return TcpError.InvalidArgument;
+                return NetError.InvalidArgument;
             }
 
             if (c.Error != 0)
@@ -291,7 +291,7 @@ namespace EmbeddedTcp.Tcp
             if (c.FinQueued || c.Orphaned || !(c.State == TcpState.Established || c.State == TcpState.CloseWait
                 || c.State == TcpState.SynSent || c.State == TcpState.SynReceived))
             {
-                return TcpError.InvalidState;
+                return NetError.InvalidState;
             }
 
             int n = c.SendRing.Write(buffer, offset, length);
@@ -305,7 +305,7 @@ namespace EmbeddedTcp.Tcp
 
         /// <summary>
         /// RECEIVE: copies up to <paramref name="length"/> received bytes. Returns the count,
-        /// 0 when nothing is there yet (would block), <see cref="TcpError.EndOfStream"/> once
+        /// 0 when nothing is there yet (would block), <see cref="NetError.EndOfStream"/> once
         /// the peer has closed and everything was read, or another negative error.
         /// </summary>
         public int Receive(int handle, byte[] buffer, int offset, int length)
@@ -313,13 +313,13 @@ namespace EmbeddedTcp.Tcp
             TcpConnection c = Resolve(handle);
             if (c == null)
             {
-                return TcpError.InvalidHandle;
+                return NetError.InvalidHandle;
             }
 
             // NetOrder.InBounds, written out: this is a per-call path and the interpreter pays per call.
             if (buffer == null || offset < 0 || length < 0 || offset > buffer.Length - length)
             {
-                return TcpError.InvalidArgument;
+                return NetError.InvalidArgument;
             }
 
             int n = c.RecvRing.Count;
@@ -348,7 +348,7 @@ namespace EmbeddedTcp.Tcp
 
             if (c.FinReceived || c.State == TcpState.Closed)
             {
-                return TcpError.EndOfStream;
+                return NetError.EndOfStream;
             }
 
             return 0;
@@ -363,7 +363,7 @@ namespace EmbeddedTcp.Tcp
             TcpConnection c = Resolve(handle);
             if (c == null)
             {
-                return TcpError.InvalidHandle;
+                return NetError.InvalidHandle;
             }
 
             return UserClose(c);
@@ -380,7 +380,7 @@ namespace EmbeddedTcp.Tcp
             TcpConnection c = Resolve(handle);
             if (c == null)
             {
-                return TcpError.InvalidHandle;
+                return NetError.InvalidHandle;
             }
 
             c.UserHolds = false;
@@ -388,14 +388,14 @@ namespace EmbeddedTcp.Tcp
             if (c.State == TcpState.Closed)
             {
                 Free(c);
-                return TcpError.Ok;
+                return NetError.Ok;
             }
 
             if (c.RecvRing.Count > 0 && c.IsSynchronized)
             {
                 SendReset(c);
                 EnterClosed(c, TcpCause.UserAbort, 0);
-                return TcpError.Ok;
+                return NetError.Ok;
             }
 
             UserClose(c);
@@ -404,7 +404,7 @@ namespace EmbeddedTcp.Tcp
                 c.FinWait2At = _now + _config.FinWait2TimeoutMs;
             }
 
-            return TcpError.Ok;
+            return NetError.Ok;
         }
 
         /// <summary>ABORT: sends RST (when synchronized), drops everything and frees the entry. The handle is invalid afterwards.</summary>
@@ -413,7 +413,7 @@ namespace EmbeddedTcp.Tcp
             TcpConnection c = Resolve(handle);
             if (c == null)
             {
-                return TcpError.InvalidHandle;
+                return NetError.InvalidHandle;
             }
 
             c.UserHolds = false;
@@ -432,7 +432,7 @@ namespace EmbeddedTcp.Tcp
                 Free(c);
             }
 
-            return TcpError.Ok;
+            return NetError.Ok;
         }
 
         /// <summary>STATUS: the connection's state, or (TcpState)255 for a stale handle; see <see cref="IsValid"/>.</summary>
@@ -448,11 +448,11 @@ namespace EmbeddedTcp.Tcp
             return Resolve(handle) != null;
         }
 
-        /// <summary>The error that ended the connection (a negative <see cref="TcpError"/>), or 0.</summary>
+        /// <summary>The error that ended the connection (a negative <see cref="NetError"/>), or 0.</summary>
         public int GetError(int handle)
         {
             TcpConnection c = Resolve(handle);
-            return c == null ? TcpError.InvalidHandle : c.Error;
+            return c == null ? NetError.InvalidHandle : c.Error;
         }
 
         /// <summary>Bytes waiting to be read.</summary>
@@ -506,11 +506,11 @@ namespace EmbeddedTcp.Tcp
             TcpConnection c = Resolve(handle);
             if (c == null)
             {
-                return TcpError.InvalidHandle;
+                return NetError.InvalidHandle;
             }
 
             c.NoDelay = noDelay;
-            return TcpError.Ok;
+            return NetError.Ok;
         }
 
         /// <summary>Turns keepalive on or off (off by default); timings come from the configuration.</summary>
@@ -519,13 +519,13 @@ namespace EmbeddedTcp.Tcp
             TcpConnection c = Resolve(handle);
             if (c == null)
             {
-                return TcpError.InvalidHandle;
+                return NetError.InvalidHandle;
             }
 
             c.Keepalive = on;
             c.KeepaliveProbes = 0;
             c.KeepaliveAt = on && c.IsSynchronized ? _now + _config.KeepaliveIdleMs : TcpConnection.Never;
-            return TcpError.Ok;
+            return NetError.Ok;
         }
 
         /// <summary>
@@ -586,28 +586,28 @@ namespace EmbeddedTcp.Tcp
             {
                 case TcpState.SynSent:
                     EnterClosed(c, TcpCause.UserClose, 0);
-                    return TcpError.Ok;
+                    return NetError.Ok;
                 case TcpState.SynReceived:
                     c.FinQueued = true; // sent once ESTABLISHED (RFC 9293 3.10.4)
-                    return TcpError.Ok;
+                    return NetError.Ok;
                 case TcpState.Established:
                     c.FinQueued = true;
                     SetState(c, TcpState.FinWait1, TcpCause.UserClose);
                     Output(c);
-                    return TcpError.Ok;
+                    return NetError.Ok;
                 case TcpState.CloseWait:
                     c.FinQueued = true;
                     SetState(c, TcpState.LastAck, TcpCause.UserClose);
                     Output(c);
-                    return TcpError.Ok;
+                    return NetError.Ok;
                 case TcpState.Closed:
-                    return c.Error != 0 ? c.Error : TcpError.InvalidState;
+                    return c.Error != 0 ? c.Error : NetError.InvalidState;
                 case TcpState.Closing:
                 case TcpState.LastAck:
                 case TcpState.TimeWait:
-                    return TcpError.InvalidState; // RFC 9293 3.10.4: "error: connection closing"
+                    return NetError.InvalidState; // RFC 9293 3.10.4: "error: connection closing"
                 default:
-                    return TcpError.Ok; // FIN_WAIT_1/2: already closing (the RFC accepts "ok")
+                    return NetError.Ok; // FIN_WAIT_1/2: already closing (the RFC accepts "ok")
             }
         }
 
@@ -709,7 +709,7 @@ namespace EmbeddedTcp.Tcp
             {
                 if (c.Retries > _config.MaxSynRetries)
                 {
-                    Fail(c, TcpError.TimedOut, TcpCause.RetransmitTimeout);
+                    Fail(c, NetError.TimedOut, TcpCause.RetransmitTimeout);
                     return false;
                 }
 
@@ -735,7 +735,7 @@ namespace EmbeddedTcp.Tcp
                     }
                     else
                     {
-                        Fail(c, TcpError.TimedOut, TcpCause.RetransmitTimeout);
+                        Fail(c, NetError.TimedOut, TcpCause.RetransmitTimeout);
                     }
 
                     return false;
@@ -750,7 +750,7 @@ namespace EmbeddedTcp.Tcp
             if (c.Retries > _config.MaxRetransmissions)
             {
                 SendReset(c);
-                Fail(c, TcpError.TimedOut, TcpCause.RetransmitTimeout);
+                Fail(c, NetError.TimedOut, TcpCause.RetransmitTimeout);
                 return false;
             }
 
@@ -784,7 +784,7 @@ namespace EmbeddedTcp.Tcp
             if (c.KeepaliveProbes >= _config.KeepaliveCount)
             {
                 SendReset(c); // as Linux: should the peer be back, it learns the connection is gone
-                Fail(c, TcpError.TimedOut, TcpCause.KeepaliveTimeout);
+                Fail(c, NetError.TimedOut, TcpCause.KeepaliveTimeout);
                 return false;
             }
 
@@ -1018,35 +1018,5 @@ namespace EmbeddedTcp.Tcp
             Counters.DropsByReason[(int)reason]++;
             Trace.Add(_now, TraceKind.SegmentDropped, c == null ? -1 : c.Index, (int)reason, (int)(_segSeq & 0x7FFFFFFF), _segDataLen);
         }
-    }
-
-    /// <summary>
-    /// A netstat-like snapshot of one connection-table entry, filled by <see cref="TcpStack.GetEntry"/>. A class
-    /// the caller allocates once and refills (nanoCLR keeps structs on its heap: a struct would allocate per use).
-    /// </summary>
-    public sealed class TcpEntryInfo
-    {
-        /// <summary>State of the entry.</summary>
-        public TcpState State;
-        /// <summary>True when the entry is free for a new connection.</summary>
-        public bool Free;
-        /// <summary>Local address (host order).</summary>
-        public uint LocalIp;
-        /// <summary>Local port.</summary>
-        public int LocalPort;
-        /// <summary>Remote address (host order).</summary>
-        public uint RemoteIp;
-        /// <summary>Remote port.</summary>
-        public int RemotePort;
-        /// <summary>Bytes in the send ring (unsent plus unacknowledged).</summary>
-        public int SendQueued;
-        /// <summary>Bytes waiting to be read.</summary>
-        public int ReceiveQueued;
-        /// <summary>Current retransmission timeout, ms.</summary>
-        public int RtoMs;
-        /// <summary>Smoothed RTT, ms (0 before the first sample).</summary>
-        public int SmoothedRttMs;
-        /// <summary>Congestion window, bytes.</summary>
-        public int CongestionWindow;
     }
 }

@@ -67,7 +67,7 @@ namespace EmbeddedTcp.Tests.Enc28j60
             int allHosts = Enc28j60Model.HashTablePointer(GroupMac(0xE0000001), 0);
             Assert.Equal(B.ERXFCON_HTEN, rig.Chip.PeekRegister(R.ERXFCON) & B.ERXFCON_HTEN);
 
-            Assert.Equal(TcpError.Ok, stack.JoinGroup(MulticastTests.Mdns));
+            Assert.Equal(NetError.Ok, stack.JoinGroup(MulticastTests.Mdns));
             int mdns = Enc28j60Model.HashTablePointer(GroupMac(MulticastTests.Mdns), 0);
             Assert.NotEqual(0, rig.Chip.PeekRegister((byte)(R.EHT0 + (mdns >> 3))) & (1 << (mdns & 7)));
 
@@ -97,7 +97,7 @@ namespace EmbeddedTcp.Tests.Enc28j60
             Assert.Equal(1, stack.Counters.MulticastNotJoined);
 
             // Leaving clears the group's bit (224.0.0.1's stays) and the chip drops the group again.
-            Assert.Equal(TcpError.Ok, stack.LeaveGroup(MulticastTests.Mdns));
+            Assert.Equal(NetError.Ok, stack.LeaveGroup(MulticastTests.Mdns));
             Assert.Equal(mdns == allHosts, (rig.Chip.PeekRegister((byte)(R.EHT0 + (mdns >> 3))) & (1 << (mdns & 7))) != 0);
             Assert.Equal(mdns == allHosts, rig.Chip.InjectFrame(joined, 0, joined.Length));
         }

@@ -109,7 +109,7 @@ namespace EmbeddedTcp.Tests.Firmware
             f.RunFor(1500);
             Assert.Equal(TcpState.Established, f.Tcp.GetState(h));
             f.RunFor(1500);
-            Assert.Equal(TcpError.ConnectionReset, f.Tcp.Receive(h, f.Buffer, 0, 10));
+            Assert.Equal(NetError.ConnectionReset, f.Tcp.Receive(h, f.Buffer, 0, 10));
             Assert.Equal(1, f.App.Counters.HttpTimeouts);
         }
 
@@ -172,7 +172,7 @@ namespace EmbeddedTcp.Tests.Firmware
             {
                 int n;
                 while ((n = f.Tcp.Receive(h, f.Buffer, 0, f.Buffer.Length)) > 0) { }
-                return n == TcpError.EndOfStream;
+                return n == NetError.EndOfStream;
             }, 10000));
             Assert.True(f.App.Counters.ChargenBytes >= want);
         }
@@ -206,7 +206,7 @@ namespace EmbeddedTcp.Tests.Firmware
                 {
                     int n = f.Tcp.Receive(http[i], buf, 0, buf.Length);
                     if (n > 0) httpText[i].Append(Encoding.ASCII.GetString(buf, 0, n));
-                    if (n == TcpError.EndOfStream) ended[i] = true;
+                    if (n == NetError.EndOfStream) ended[i] = true;
                 }
                 for (int i = 0; i < echo.Length; i++)
                 {
@@ -300,7 +300,7 @@ namespace EmbeddedTcp.Tests.Firmware
                     {
                         int n;
                         while ((n = f.Tcp.Receive(http, buf, 0, buf.Length)) > 0) { }
-                        if (n == TcpError.EndOfStream) { httpDone = true; f.Tcp.Close(http); served++; }
+                        if (n == NetError.EndOfStream) { httpDone = true; f.Tcp.Close(http); served++; }
                     }
                     if (echoSent < data.Length && f.Tcp.GetState(echo) == TcpState.Established)
                         echoSent += f.Tcp.Send(echo, data, echoSent, data.Length - echoSent);

@@ -95,7 +95,7 @@ namespace EmbeddedTcp.Tests.Firmware
                 while (got < count)
                 {
                     int n = Tcp.Receive(h, Buffer, got, count - got);
-                    if (n == TcpError.EndOfStream) { ended = true; return true; }
+                    if (n == NetError.EndOfStream) { ended = true; return true; }
                     if (n < 0) throw new InvalidOperationException("receive: " + n);
                     if (n == 0) break;
                     got += n;

@@ -35,7 +35,7 @@ namespace EmbeddedTcp.Tests.Firmware
                 if (!asked && host.Tcp.GetState(http) == TcpState.Established) { host.Tcp.Send(http, get, 0, get.Length); asked = true; }
                 int n;
                 while ((n = host.Tcp.Receive(http, buf, 0, buf.Length)) > 0) { }
-                if (n == TcpError.EndOfStream && !httpDone) { httpDone = true; host.Tcp.Close(http); }
+                if (n == NetError.EndOfStream && !httpDone) { httpDone = true; host.Tcp.Close(http); }
                 if (host.Tcp.GetState(echo) == TcpState.Established && sent < data.Length) sent += host.Tcp.Send(echo, data, sent, data.Length - sent);
                 while ((n = host.Tcp.Receive(echo, buf, 0, buf.Length)) > 0) got += n;
             }

@@ -112,14 +112,14 @@ namespace EmbeddedTcp.Tests.Fuzz
                 case 1:
                     return w.Handles.Count == 0 ? v : w.Handles[(int)(u / 5 % (uint)w.Handles.Count)];
                 case 2:
-                    int[] kinds = { EmbeddedTcp.Tcp.Handles.TcpConnection, EmbeddedTcp.Tcp.Handles.TcpListener, EmbeddedTcp.Tcp.Handles.UdpSocket, EmbeddedTcp.Tcp.Handles.DnsQuery, 5 << 28, 0 };
-                    return kinds[(u / 5) % 6] | (int)((u / 30 % 4) << EmbeddedTcp.Tcp.Handles.IndexBits) | (int)(u / 120 % 6);
+                    int[] kinds = { EmbeddedTcp.Handles.TcpConnection, EmbeddedTcp.Handles.TcpListener, EmbeddedTcp.Handles.UdpSocket, EmbeddedTcp.Handles.DnsQuery, 5 << 28, 0 };
+                    return kinds[(u / 5) % 6] | (int)((u / 30 % 4) << EmbeddedTcp.Handles.IndexBits) | (int)(u / 120 % 6);
                 default:
                     return v;
             }
         }
 
-        private static int KindOf(int handle) => handle & EmbeddedTcp.Tcp.Handles.KindMask;
+        private static int KindOf(int handle) => handle & EmbeddedTcp.Handles.KindMask;
 
         private static void Record(World w, int result)
         {
@@ -132,7 +132,7 @@ namespace EmbeddedTcp.Tests.Fuzz
         /// </summary>
         private static void ExpectKind(int handle, int kind, int result)
         {
-            if (KindOf(handle) != kind) Assert.Equal(TcpError.InvalidHandle, result);
+            if (KindOf(handle) != kind) Assert.Equal(NetError.InvalidHandle, result);
         }
 
         private static bool BadRange(byte[] b, int offset, int length) =>
@@ -148,47 +148,47 @@ namespace EmbeddedTcp.Tests.Fuzz
             switch (k)
             {
                 case 0: Record(w, tcp.Listen((uint)a1, a2 % 3 == 0 ? 5000 + (a2 & 7) : a2, a3)); break;
-                case 1: h = HandleArg(w, a1); r = tcp.Accept(h); ExpectKind(h, EmbeddedTcp.Tcp.Handles.TcpListener, r); Record(w, r); break;
-                case 2: h = HandleArg(w, a1); r = tcp.StopListening(h); ExpectKind(h, EmbeddedTcp.Tcp.Handles.TcpListener, r); break;
+                case 1: h = HandleArg(w, a1); r = tcp.Accept(h); ExpectKind(h, EmbeddedTcp.Handles.TcpListener, r); Record(w, r); break;
+                case 2: h = HandleArg(w, a1); r = tcp.StopListening(h); ExpectKind(h, EmbeddedTcp.Handles.TcpListener, r); break;
                 case 3:
                     Record(w, tcp.Connect(a1 % 4 == 0 ? 0 : (uint)a1, a2 % 2 == 0 ? 0xC0000201 : (uint)a2, a3 % 3 == 0 ? 7 : a3, a4 % 2 == 0 ? 0 : a4));
                     break;
                 case 4:
                     h = HandleArg(w, a1); r = tcp.Send(h, buf, a2, a3);
-                    ExpectKind(h, EmbeddedTcp.Tcp.Handles.TcpConnection, r);
+                    ExpectKind(h, EmbeddedTcp.Handles.TcpConnection, r);
                     if (BadRange(buf, a2, a3)) Assert.True(r < 0, "Send with a bad range returned " + r);
                     break;
                 case 5:
                     h = HandleArg(w, a1); r = tcp.Receive(h, buf, a2, a3);
-                    ExpectKind(h, EmbeddedTcp.Tcp.Handles.TcpConnection, r);
+                    ExpectKind(h, EmbeddedTcp.Handles.TcpConnection, r);
                     if (BadRange(buf, a2, a3)) Assert.True(r < 0, "Receive with a bad range returned " + r);
                     break;
-                case 6: h = HandleArg(w, a1); ExpectKind(h, EmbeddedTcp.Tcp.Handles.TcpConnection, tcp.Shutdown(h)); break;
-                case 7: h = HandleArg(w, a1); ExpectKind(h, EmbeddedTcp.Tcp.Handles.TcpConnection, tcp.Close(h)); break;
-                case 8: h = HandleArg(w, a1); ExpectKind(h, EmbeddedTcp.Tcp.Handles.TcpConnection, tcp.Abort(h)); break;
+                case 6: h = HandleArg(w, a1); ExpectKind(h, EmbeddedTcp.Handles.TcpConnection, tcp.Shutdown(h)); break;
+                case 7: h = HandleArg(w, a1); ExpectKind(h, EmbeddedTcp.Handles.TcpConnection, tcp.Close(h)); break;
+                case 8: h = HandleArg(w, a1); ExpectKind(h, EmbeddedTcp.Handles.TcpConnection, tcp.Abort(h)); break;
                 case 9:
                     h = HandleArg(w, a1);
                     tcp.GetState(h); tcp.IsValid(h); tcp.GetError(h); tcp.BytesToRead(h); tcp.BytesQueued(h);
                     tcp.CanSend(h); tcp.CanReceive(h); tcp.IndexOf(h);
                     // SendSpace answers 0 (takes nothing), its documented value for any handle it cannot use.
                     r = tcp.SendSpace(h); Assert.True(r >= 0);
-                    if (KindOf(h) != EmbeddedTcp.Tcp.Handles.TcpConnection) Assert.Equal(0, r);
-                    if (KindOf(h) != EmbeddedTcp.Tcp.Handles.TcpConnection) Assert.False(tcp.IsValid(h));
+                    if (KindOf(h) != EmbeddedTcp.Handles.TcpConnection) Assert.Equal(0, r);
+                    if (KindOf(h) != EmbeddedTcp.Handles.TcpConnection) Assert.False(tcp.IsValid(h));
                     break;
-                case 10: h = HandleArg(w, a1); ExpectKind(h, EmbeddedTcp.Tcp.Handles.TcpConnection, tcp.SetNoDelay(h, a2 % 2 == 0)); break;
-                case 11: h = HandleArg(w, a1); ExpectKind(h, EmbeddedTcp.Tcp.Handles.TcpConnection, tcp.SetKeepalive(h, a2 % 2 == 0)); break;
+                case 10: h = HandleArg(w, a1); ExpectKind(h, EmbeddedTcp.Handles.TcpConnection, tcp.SetNoDelay(h, a2 % 2 == 0)); break;
+                case 11: h = HandleArg(w, a1); ExpectKind(h, EmbeddedTcp.Handles.TcpConnection, tcp.SetKeepalive(h, a2 % 2 == 0)); break;
                 case 12: tcp.GetEntry(a1 % 3 == 0 ? a1 % 10 : a1, a2 % 5 == 0 ? null : new TcpEntryInfo()); break;
                 case 13: Record(w, w.A.UdpOpen(a1 % 2 == 0 ? 0 : a1)); break;
-                case 14: h = HandleArg(w, a1); ExpectKind(h, EmbeddedTcp.Tcp.Handles.UdpSocket, w.A.UdpClose(h)); break;
-                case 15: h = HandleArg(w, a1); r = w.A.UdpLocalPort(h); ExpectKind(h, EmbeddedTcp.Tcp.Handles.UdpSocket, r); break;
+                case 14: h = HandleArg(w, a1); ExpectKind(h, EmbeddedTcp.Handles.UdpSocket, w.A.UdpClose(h)); break;
+                case 15: h = HandleArg(w, a1); r = w.A.UdpLocalPort(h); ExpectKind(h, EmbeddedTcp.Handles.UdpSocket, r); break;
                 case 16:
                     h = HandleArg(w, a1); r = w.A.UdpSendTo(h, a2 % 2 == 0 ? 0xC0000201 : (uint)a2, a3 % 2 == 0 ? 9 : a3, buf, a4, a5);
-                    ExpectKind(h, EmbeddedTcp.Tcp.Handles.UdpSocket, r);
+                    ExpectKind(h, EmbeddedTcp.Handles.UdpSocket, r);
                     if (BadRange(buf, a4, a5)) Assert.True(r < 0, "UdpSendTo with a bad range returned " + r);
                     break;
                 case 17:
                     h = HandleArg(w, a1); r = w.A.UdpReceiveFrom(h, buf, a2, a3, out _, out _);
-                    ExpectKind(h, EmbeddedTcp.Tcp.Handles.UdpSocket, r);
+                    ExpectKind(h, EmbeddedTcp.Handles.UdpSocket, r);
                     if (BadRange(buf, a2, a3)) Assert.True(r < 0, "UdpReceiveFrom with a bad range returned " + r);
                     w.A.UdpCanReceive(h);
                     break;
@@ -197,9 +197,9 @@ namespace EmbeddedTcp.Tests.Fuzz
                 case 20:
                     h = HandleArg(w, a1);
                     DnsStatus st = w.A.Dns.GetResult(h, out _);
-                    if (KindOf(h) != EmbeddedTcp.Tcp.Handles.DnsQuery) Assert.Equal(DnsStatus.Error, st);
+                    if (KindOf(h) != EmbeddedTcp.Handles.DnsQuery) Assert.Equal(DnsStatus.Error, st);
                     bool cancelled = w.A.Dns.Cancel(h);
-                    if (KindOf(h) != EmbeddedTcp.Tcp.Handles.DnsQuery) Assert.False(cancelled);
+                    if (KindOf(h) != EmbeddedTcp.Handles.DnsQuery) Assert.False(cancelled);
                     break;
                 case 21: w.A.Dns.SetServers((uint)a1, (uint)a2); w.A.Dns.GetServer(a3); _ = w.A.Dns.PendingCount; if (a4 % 4 == 0) w.A.Dns.ClearCache(); break;
                 case 22: if (a1 % 2 == 0) w.A.Dhcp.Start(); else w.A.Dhcp.Stop(); w.A.Dhcp.GetDnsServer(a2); break;
@@ -236,18 +236,18 @@ namespace EmbeddedTcp.Tests.Fuzz
             var buf = new byte[16];
             foreach (var (offset, length) in new[] { (int.MaxValue, 1), (1, int.MaxValue), (int.MaxValue, int.MaxValue), (16, 1), (-1, 1), (0, -1), (int.MinValue, 1) })
             {
-                Assert.Equal(TcpError.InvalidArgument, w.A.Tcp.Send(h, buf, offset, length));
-                Assert.Equal(TcpError.InvalidArgument, w.A.Tcp.Receive(h, buf, offset, length));
+                Assert.Equal(NetError.InvalidArgument, w.A.Tcp.Send(h, buf, offset, length));
+                Assert.Equal(NetError.InvalidArgument, w.A.Tcp.Receive(h, buf, offset, length));
             }
             int u = w.A.UdpOpen(0);
             foreach (var (offset, length) in new[] { (int.MaxValue, 1), (1, int.MaxValue), (int.MaxValue, int.MaxValue), (-1, 1) })
             {
-                Assert.Equal(TcpError.InvalidArgument, w.A.UdpSendTo(u, 0xC0000201, 9, buf, offset, length));
-                Assert.Equal(TcpError.InvalidArgument, w.A.UdpReceiveFrom(u, buf, offset, length, out _, out _));
+                Assert.Equal(NetError.InvalidArgument, w.A.UdpSendTo(u, 0xC0000201, 9, buf, offset, length));
+                Assert.Equal(NetError.InvalidArgument, w.A.UdpReceiveFrom(u, buf, offset, length, out _, out _));
                 Assert.True(w.A.Dns.Resolve(buf, offset, length) < 0);
             }
-            Assert.Equal(TcpError.InvalidArgument, w.A.Tcp.Send(h, null, 0, 0));
-            Assert.Equal(TcpError.InvalidArgument, w.A.UdpSendTo(u, 0xC0000201, 9, null, 0, 0));
+            Assert.Equal(NetError.InvalidArgument, w.A.Tcp.Send(h, null, 0, 0));
+            Assert.Equal(NetError.InvalidArgument, w.A.UdpSendTo(u, 0xC0000201, 9, null, 0, 0));
         }
 
         [Fact]
@@ -260,39 +260,39 @@ namespace EmbeddedTcp.Tests.Fuzz
             int dns = w.A.Dns.Resolve("board.test");
             int[] all = { listener, conn, udp, dns };
             foreach (int x in all) Assert.True(x > 0, "handles " + string.Join(", ", all));
-            Assert.Equal(EmbeddedTcp.Tcp.Handles.TcpListener, KindOf(listener));
-            Assert.Equal(EmbeddedTcp.Tcp.Handles.TcpConnection, KindOf(conn));
-            Assert.Equal(EmbeddedTcp.Tcp.Handles.UdpSocket, KindOf(udp));
-            Assert.Equal(EmbeddedTcp.Tcp.Handles.DnsQuery, KindOf(dns));
+            Assert.Equal(EmbeddedTcp.Handles.TcpListener, KindOf(listener));
+            Assert.Equal(EmbeddedTcp.Handles.TcpConnection, KindOf(conn));
+            Assert.Equal(EmbeddedTcp.Handles.UdpSocket, KindOf(udp));
+            Assert.Equal(EmbeddedTcp.Handles.DnsQuery, KindOf(dns));
 
             // The collision this fixes: a DNS query handle in slot 0, generation 1 was bit for bit the
             // listener handle of slot 0, generation 1 (both tagged 0x40000000), so StopListening(dns) stopped the listener.
-            Assert.Equal(TcpError.InvalidHandle, w.A.Tcp.StopListening(dns));
-            Assert.Equal(TcpError.InvalidHandle, w.A.Tcp.Accept(dns));
+            Assert.Equal(NetError.InvalidHandle, w.A.Tcp.StopListening(dns));
+            Assert.Equal(NetError.InvalidHandle, w.A.Tcp.Accept(dns));
             Assert.False(w.A.Dns.Cancel(listener));
             Assert.Equal(DnsStatus.Error, w.A.Dns.GetResult(listener, out _));
 
             foreach (int x in new[] { listener, udp, dns })
             {
-                Assert.Equal(TcpError.InvalidHandle, w.A.Tcp.Send(x, new byte[1], 0, 1));
-                Assert.Equal(TcpError.InvalidHandle, w.A.Tcp.Close(x));
-                Assert.Equal(TcpError.InvalidHandle, w.A.Tcp.Abort(x));
+                Assert.Equal(NetError.InvalidHandle, w.A.Tcp.Send(x, new byte[1], 0, 1));
+                Assert.Equal(NetError.InvalidHandle, w.A.Tcp.Close(x));
+                Assert.Equal(NetError.InvalidHandle, w.A.Tcp.Abort(x));
                 Assert.False(w.A.Tcp.IsValid(x));
             }
-            foreach (int x in new[] { conn, udp, dns }) Assert.Equal(TcpError.InvalidHandle, w.A.Tcp.StopListening(x));
-            foreach (int x in new[] { listener, conn, dns }) Assert.Equal(TcpError.InvalidHandle, w.A.UdpClose(x));
+            foreach (int x in new[] { conn, udp, dns }) Assert.Equal(NetError.InvalidHandle, w.A.Tcp.StopListening(x));
+            foreach (int x in new[] { listener, conn, dns }) Assert.Equal(NetError.InvalidHandle, w.A.UdpClose(x));
             foreach (int x in new[] { listener, conn, udp }) Assert.False(w.A.Dns.Cancel(x));
 
             // Each still works with its own calls.
-            Assert.Equal(TcpError.Ok, w.A.Tcp.StopListening(listener));
-            Assert.Equal(TcpError.Ok, w.A.UdpClose(udp));
+            Assert.Equal(NetError.Ok, w.A.Tcp.StopListening(listener));
+            Assert.Equal(NetError.Ok, w.A.UdpClose(udp));
             Assert.True(w.A.Dns.Cancel(dns));
-            Assert.Equal(TcpError.Ok, w.A.Tcp.Abort(conn));
+            Assert.Equal(NetError.Ok, w.A.Tcp.Abort(conn));
             // ... and, released, is stale.
-            Assert.Equal(TcpError.InvalidHandle, w.A.Tcp.StopListening(listener));
-            Assert.Equal(TcpError.InvalidHandle, w.A.UdpClose(udp));
+            Assert.Equal(NetError.InvalidHandle, w.A.Tcp.StopListening(listener));
+            Assert.Equal(NetError.InvalidHandle, w.A.UdpClose(udp));
             Assert.False(w.A.Dns.Cancel(dns));
-            Assert.Equal(TcpError.InvalidHandle, w.A.Tcp.Abort(conn));
+            Assert.Equal(NetError.InvalidHandle, w.A.Tcp.Abort(conn));
         }
     }
 }

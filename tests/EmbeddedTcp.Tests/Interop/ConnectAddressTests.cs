@@ -18,7 +18,7 @@ namespace EmbeddedTcp.Tests.Interop
             var lan = new SimulatedLan();
             NetworkStack a = lan.AddHost(new byte[] { 2, 0, 0, 0, 0, 1 }, new NetworkConfig(), 1);
             long segmentsBefore = a.Tcp.Counters.SegmentsOut;
-            Assert.Equal(TcpError.InvalidState, a.Tcp.Connect(0, 0xC0000202, 80, 0));
+            Assert.Equal(NetError.InvalidState, a.Tcp.Connect(0, 0xC0000202, 80, 0));
             Assert.Equal(0, a.Tcp.ActiveCount);
             Assert.Equal(segmentsBefore, a.Tcp.Counters.SegmentsOut);
             a.SetAddress(0xC0000201, 0xFFFFFF00, 0, 0);

@@ -181,7 +181,7 @@ namespace EmbeddedTcp.Tests.Interop
             var client = new ClientJob(KernelPeer.KernelIp, 6003, 1024 * 1024, 3);
             peer.Runner.Add(client);
             Assert.True(peer.Runner.WaitUntil(_ => client.Done, 20_000), "our client never saw the reset");
-            Assert.Equal(TcpError.ConnectionReset, client.Error);
+            Assert.Equal(NetError.ConnectionReset, client.Error);
             KernelPeer.Finish(server, 10_000, out _);
             long resets = peer.Runner.Do(s => s.Tcp.Counters.ResetsIn) - resetsBefore;
             Assert.True(resets >= 2, "ResetsIn grew by " + resets);

@@ -138,7 +138,7 @@ namespace EmbeddedTcp.Tests.Interop
                 }
                 // Chargen ignores input; a FIN or RST from the peer ends it.
                 int r = tcp.Receive(s.Handle, _buf, 0, _buf.Length);
-                if (r == TcpError.EndOfStream) { s.PendingLen = 0; s.Replied = true; return Step(tcp, s); }
+                if (r == NetError.EndOfStream) { s.PendingLen = 0; s.Replied = true; return Step(tcp, s); }
                 if (r < 0) return Fail(tcp, s, r);
                 return false;
             }
@@ -149,7 +149,7 @@ namespace EmbeddedTcp.Tests.Interop
                 byte[] into = s.Kind == Kind.Echo ? s.Pending : _buf;
                 int r = tcp.Receive(s.Handle, into, 0, room);
                 if (r == 0) break;
-                if (r == TcpError.EndOfStream) { s.Eof = true; break; }
+                if (r == NetError.EndOfStream) { s.Eof = true; break; }
                 if (r < 0) return Fail(tcp, s, r);
                 s.Bytes += r;
                 switch (s.Kind)
@@ -221,7 +221,7 @@ namespace EmbeddedTcp.Tests.Interop
 
         private bool Fail(TcpStack tcp, Session s, int error)
         {
-            if (error == TcpError.ConnectionReset) Resets++;
+            if (error == NetError.ConnectionReset) Resets++;
             else { OtherErrors++; Errors.Add(s.Kind + ": error " + error); }
             tcp.Close(s.Handle);
             return true;
@@ -336,7 +336,7 @@ namespace EmbeddedTcp.Tests.Interop
             {
                 int r = tcp.Receive(Handle, _in, 0, _in.Length);
                 if (r == 0) break;
-                if (r == TcpError.EndOfStream)
+                if (r == NetError.EndOfStream)
                 {
                     if (ShutdownDone) Finish(tcp, 0);
                     break;

@@ -147,25 +147,25 @@ namespace EmbeddedTcp.Tests.Ip
         {
             var d = new DnsLan();
             DnsClient dns = d.A.Dns;
-            Assert.Equal(TcpError.InvalidArgument, dns.Resolve(""));
-            Assert.Equal(TcpError.InvalidArgument, dns.Resolve((string)null));
-            Assert.Equal(TcpError.InvalidArgument, dns.Resolve("."));
-            Assert.Equal(TcpError.InvalidArgument, dns.Resolve("a..b"));
-            Assert.Equal(TcpError.InvalidArgument, dns.Resolve(".a"));
-            Assert.Equal(TcpError.InvalidArgument, dns.Resolve("a b.test"));
-            Assert.Equal(TcpError.InvalidArgument, dns.Resolve("caf\u00e9.test"));
-            Assert.Equal(TcpError.InvalidArgument, dns.Resolve(new string('a', 64) + ".b"));
-            Assert.Equal(TcpError.InvalidArgument, dns.Resolve(new string('a', 30) + "." + new string('b', 34))); // 65 bytes
-            Assert.Equal(TcpError.InvalidArgument, dns.Resolve(new byte[4], 2, 5));
+            Assert.Equal(NetError.InvalidArgument, dns.Resolve(""));
+            Assert.Equal(NetError.InvalidArgument, dns.Resolve((string)null));
+            Assert.Equal(NetError.InvalidArgument, dns.Resolve("."));
+            Assert.Equal(NetError.InvalidArgument, dns.Resolve("a..b"));
+            Assert.Equal(NetError.InvalidArgument, dns.Resolve(".a"));
+            Assert.Equal(NetError.InvalidArgument, dns.Resolve("a b.test"));
+            Assert.Equal(NetError.InvalidArgument, dns.Resolve("caf\u00e9.test"));
+            Assert.Equal(NetError.InvalidArgument, dns.Resolve(new string('a', 64) + ".b"));
+            Assert.Equal(NetError.InvalidArgument, dns.Resolve(new string('a', 30) + "." + new string('b', 34))); // 65 bytes
+            Assert.Equal(NetError.InvalidArgument, dns.Resolve(new byte[4], 2, 5));
             Assert.True(dns.Resolve(new string('a', 30) + "." + new string('b', 33) + ".") > 0); // 64 bytes + dot
             Assert.True(dns.Resolve(new byte[] { (byte)'x', (byte)'.', (byte)'t' }, 0, 3) > 0);
-            Assert.Equal(TcpError.NoResources, dns.Resolve("third.test")); // 2 queries at once
+            Assert.Equal(NetError.NoResources, dns.Resolve("third.test")); // 2 queries at once
             Assert.Equal(2, dns.PendingCount);
             Assert.False(dns.Cancel(12345));
             Assert.Equal(DnsStatus.Error, dns.GetResult(0x40000F00, out _));
 
             var none = new DnsLan(0, 0);
-            Assert.Equal(TcpError.InvalidState, none.A.Dns.Resolve("x.test"));
+            Assert.Equal(NetError.InvalidState, none.A.Dns.Resolve("x.test"));
         }
 
         [Fact]
@@ -174,8 +174,8 @@ namespace EmbeddedTcp.Tests.Ip
             var d = new DnsLan(0, 0);
             Assert.Equal(DnsStatus.Resolved, d.A.Dns.GetResult(d.A.Dns.Resolve("192.0.2.77"), out uint address));
             Assert.Equal(0xC000024Du, address);
-            Assert.Equal(TcpError.InvalidState, d.A.Dns.Resolve("192.0.2.256")); // a name, and no server to ask
-            Assert.Equal(TcpError.InvalidState, d.A.Dns.Resolve("1.2.3"));
+            Assert.Equal(NetError.InvalidState, d.A.Dns.Resolve("192.0.2.256")); // a name, and no server to ask
+            Assert.Equal(NetError.InvalidState, d.A.Dns.Resolve("1.2.3"));
         }
 
         [Fact]

@@ -94,7 +94,7 @@ namespace EmbeddedTcp.Tests.Ip
             var d = new CaptureDevice();
             var s = Stack(d);
             Assert.Single(d.FilterMacs); // 224.0.0.1 always
-            Assert.Equal(TcpError.Ok, s.JoinGroup(Mdns));
+            Assert.Equal(NetError.Ok, s.JoinGroup(Mdns));
             Assert.Equal(2, d.FilterMacs.Count);
             Assert.Equal(new byte[] { 1, 0, 0x5E, 0, 0, 0xFB }, d.FilterMacs[1]);
             s.Poll(0);
@@ -148,7 +148,7 @@ namespace EmbeddedTcp.Tests.Ip
             for (long t = 11000; t <= 22000; t += 100) s.Poll(t);
             Assert.Empty(IgmpSent(d, 0x16));
             Assert.Equal(1, s.Counters.IgmpReportsSuppressed);
-            Assert.Equal(TcpError.Ok, s.LeaveGroup(Mdns));
+            Assert.Equal(NetError.Ok, s.LeaveGroup(Mdns));
             Assert.Empty(IgmpSent(d, 0x17));               // C reported last: C leaves, not us
             Assert.Single(d.FilterMacs);
         }
@@ -163,12 +163,12 @@ namespace EmbeddedTcp.Tests.Ip
             int h = s.UdpOpen(5353);
             In(s, Frame(LanFixture.IpA, Mdns, 17, Udp(5353, 5353, 20)));
             Assert.True(s.UdpCanReceive(h));
-            Assert.Equal(TcpError.Ok, s.LeaveGroup(Mdns));
+            Assert.Equal(NetError.Ok, s.LeaveGroup(Mdns));
             var leaves = IgmpSent(d, 0x17);
             Assert.Single(leaves);
             Assert.Equal(0xE0000002u, NetOrder.ReadU32(leaves[0], 30));
             Assert.Equal(Mdns, NetOrder.ReadU32(leaves[0], 42));
-            Assert.Equal(TcpError.InvalidState, s.LeaveGroup(Mdns));
+            Assert.Equal(NetError.InvalidState, s.LeaveGroup(Mdns));
             var buf = new byte[64];
             s.UdpReceiveFrom(h, buf, 0, 64, out _, out _);
             In(s, Frame(LanFixture.IpA, Mdns, 17, Udp(5353, 5353, 20)));
@@ -205,8 +205,8 @@ namespace EmbeddedTcp.Tests.Ip
             var d = new CaptureDevice();
             var s = Stack(d, 0);
             Assert.Empty(d.FilterMacs);
-            Assert.Equal(TcpError.NoResources, s.JoinGroup(Mdns));
-            Assert.Equal(TcpError.InvalidArgument, s.JoinGroup(LanFixture.IpA));
+            Assert.Equal(NetError.NoResources, s.JoinGroup(Mdns));
+            Assert.Equal(NetError.InvalidArgument, s.JoinGroup(LanFixture.IpA));
             In(s, Frame(LanFixture.IpA, 0xE0000001, 17, Udp(5353, 5353, 30)));
             Assert.Equal(1, s.Counters.FramesNotForUs);
         }
@@ -215,16 +215,16 @@ namespace EmbeddedTcp.Tests.Ip
         public void TableFull_ReturnsNoResources()
         {
             var s = Stack(new CaptureDevice(), 1);
-            Assert.Equal(TcpError.Ok, s.JoinGroup(Mdns));
-            Assert.Equal(TcpError.Ok, s.JoinGroup(Mdns));
-            Assert.Equal(TcpError.NoResources, s.JoinGroup(Other));
+            Assert.Equal(NetError.Ok, s.JoinGroup(Mdns));
+            Assert.Equal(NetError.Ok, s.JoinGroup(Mdns));
+            Assert.Equal(NetError.NoResources, s.JoinGroup(Other));
         }
 
         [Fact]
         public void UdpToAGroup_LeavesWithItsMulticastMac_AndTtl255_OverASimulatedLan()
         {
             var f = new LanFixture();
-            Assert.Equal(TcpError.Ok, f.B.JoinGroup(Mdns));
+            Assert.Equal(NetError.Ok, f.B.JoinGroup(Mdns));
             int hb = f.B.UdpOpen(5353);
             int ha = f.A.UdpOpen(5353);
             var msg = new byte[] { 1, 2, 3, 4 };

@@ -67,7 +67,7 @@ namespace EmbeddedTcp.Tests.Ip
             f.A.Tcp.GetEntry(f.A.Tcp.IndexOf(c), info);
             Assert.Equal(LanFixture.IpA, info.LocalIp);
             f.A.SetAddress(0, 0, 0, 0);
-            Assert.Equal(TcpError.InvalidState, f.A.Tcp.Connect(0, LanFixture.IpB, 7, 0));
+            Assert.Equal(NetError.InvalidState, f.A.Tcp.Connect(0, LanFixture.IpB, 7, 0));
         }
 
         [Fact]
@@ -280,10 +280,10 @@ namespace EmbeddedTcp.Tests.Ip
                 (null, 0, 1), (small, -1, 1), (small, 0, -1), (small, 2, 3), (small, int.MaxValue, 1), (small, 1, int.MaxValue),
             })
             {
-                Assert.Equal(TcpError.InvalidArgument, f.A.Tcp.Send(c, buffer, offset, length));
-                Assert.Equal(TcpError.InvalidArgument, f.A.Tcp.Receive(c, buffer, offset, length));
-                Assert.Equal(TcpError.InvalidArgument, f.A.UdpSendTo(u, LanFixture.IpB, 9, buffer, offset, length));
-                Assert.Equal(TcpError.InvalidArgument, f.A.UdpReceiveFrom(u, buffer, offset, length, out _, out _));
+                Assert.Equal(NetError.InvalidArgument, f.A.Tcp.Send(c, buffer, offset, length));
+                Assert.Equal(NetError.InvalidArgument, f.A.Tcp.Receive(c, buffer, offset, length));
+                Assert.Equal(NetError.InvalidArgument, f.A.UdpSendTo(u, LanFixture.IpB, 9, buffer, offset, length));
+                Assert.Equal(NetError.InvalidArgument, f.A.UdpReceiveFrom(u, buffer, offset, length, out _, out _));
             }
 
             var mac = new byte[6];
@@ -354,7 +354,7 @@ namespace EmbeddedTcp.Tests.Ip
                     {
                         int n = f.B.Tcp.Receive(s, buf, 0, buf.Length);
                         if (n > 0) received += n;
-                        else if (n == TcpError.EndOfStream) { f.B.Tcp.Close(s); s = -1; }
+                        else if (n == NetError.EndOfStream) { f.B.Tcp.Close(s); s = -1; }
                     }
 
                     uint from;

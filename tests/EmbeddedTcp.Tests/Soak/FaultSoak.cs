@@ -178,7 +178,7 @@ namespace EmbeddedTcp.Tests.Soak
             {
                 int r = tcp.Receive(s.Handle, _buf, 0, _buf.Length);
                 if (r == 0) break;
-                if (r == TcpError.EndOfStream) { s.Eof = true; break; }
+                if (r == NetError.EndOfStream) { s.Eof = true; break; }
                 if (r < 0) { s.Error = r; return; }
                 for (int i = 0; i < r; i++)
                 {

@@ -58,7 +58,7 @@ namespace EmbeddedTcp.Tests.Soak
         /// Regression: seed 8 lost both sides' last segments, both timed out and rewound SND.NXT
         /// to SND.UNA, and their bare ACKs (sent with SEQ=SND.NXT, below the peer's RCV.NXT)
         /// were unacceptable to each other: answered with more unacceptable ACKs, never read,
-        /// until the connections timed out (TcpError.TimedOut). Bare ACKs now carry SND.MAX.
+        /// until the connections timed out (NetError.TimedOut). Bare ACKs now carry SND.MAX.
         /// </summary>
         [Fact]
         public void AcksAfterARetransmissionTimeoutAreAcceptableToThePeer()

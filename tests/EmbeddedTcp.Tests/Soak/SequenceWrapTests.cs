@@ -228,7 +228,7 @@ namespace EmbeddedTcp.Tests.Soak
                 {
                     int o = StreamPattern.OffsetOf(Received);
                     int k = _tcp.Receive(_h, _in.Buffer, o, _in.MaxChunk);
-                    if (k == TcpError.EndOfStream)
+                    if (k == NetError.EndOfStream)
                     {
                         Ended = true;
                         return Received == total;

@@ -332,7 +332,7 @@ namespace EmbeddedTcp.Tests.Tcp
                 return code.ToString();
             }
 
-            foreach (FieldInfo fi in typeof(TcpError).GetFields(BindingFlags.Public | BindingFlags.Static))
+            foreach (FieldInfo fi in typeof(NetError).GetFields(BindingFlags.Public | BindingFlags.Static))
             {
                 if (fi.IsLiteral && (int)fi.GetRawConstantValue() == code)
                 {

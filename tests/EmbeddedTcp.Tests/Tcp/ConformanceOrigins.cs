@@ -62,7 +62,7 @@ namespace EmbeddedTcp.Tests.Tcp
         public static readonly ConformanceOrigin ClosedStale = new ConformanceOrigin("CLOSED (handle released)", TcpState.Closed, () =>
         {
             var f = TcpFixture.Established();
-            Assert.Equal(TcpError.Ok, f.Stack.Abort(f.Handle));
+            Assert.Equal(NetError.Ok, f.Stack.Abort(f.Handle));
             f.Out.Take();
             Assert.False(f.Stack.IsValid(f.Handle));
             return Model(f, f.Handle, f.Iss + 1, f.Iss + 1);
@@ -156,7 +156,7 @@ namespace EmbeddedTcp.Tests.Tcp
         public static readonly ConformanceOrigin EstablishedKeepalive = new ConformanceOrigin("ESTABLISHED (keepalive on)", TcpState.Established, () =>
         {
             var f = TcpFixture.Established();
-            Assert.Equal(TcpError.Ok, f.Stack.SetKeepalive(f.Handle, true));
+            Assert.Equal(NetError.Ok, f.Stack.SetKeepalive(f.Handle, true));
             return Model(f, f.Handle, f.Iss + 1, f.Iss + 1);
         });
 
@@ -173,7 +173,7 @@ namespace EmbeddedTcp.Tests.Tcp
             var f = TcpFixture.Established();
             int index = f.Stack.IndexOf(f.Handle);
             Assert.Equal(0, index);
-            Assert.Equal(TcpError.Ok, f.Stack.Close(f.Handle));
+            Assert.Equal(NetError.Ok, f.Stack.Close(f.Handle));
             Seg fin = f.Out.Single();
             Assert.Equal(TcpFlags.Fin | TcpFlags.Ack, fin.Flags);
             Assert.Equal(f.Iss + 1, fin.SeqNo);
@@ -238,7 +238,7 @@ namespace EmbeddedTcp.Tests.Tcp
         public static readonly ConformanceOrigin TimeWaitNoListener = new ConformanceOrigin("TIME_WAIT (active open, no listener)", TcpState.TimeWait, () =>
         {
             var f = TcpFixture.EstablishedActive();
-            Assert.Equal(TcpError.Ok, f.Stack.Shutdown(f.Handle));
+            Assert.Equal(NetError.Ok, f.Stack.Shutdown(f.Handle));
             Seg fin = f.Out.Single();
             Assert.Equal(TcpFlags.Fin | TcpFlags.Ack, fin.Flags);
             f.Feed(new Seg { Flags = TcpFlags.Fin | TcpFlags.Ack, SeqNo = f.RemoteNxt, AckNo = f.Iss + 2 });
@@ -266,7 +266,7 @@ namespace EmbeddedTcp.Tests.Tcp
         public static readonly ConformanceOrigin CloseWaitKeepalive = new ConformanceOrigin("CLOSE_WAIT (keepalive on)", TcpState.CloseWait, () =>
         {
             var f = TcpFixture.CloseWait();
-            Assert.Equal(TcpError.Ok, f.Stack.SetKeepalive(f.Handle, true));
+            Assert.Equal(NetError.Ok, f.Stack.SetKeepalive(f.Handle, true));
             return Model(f, f.Handle, f.Iss + 1, f.Iss + 1);
         });
 

@@ -84,7 +84,7 @@ namespace EmbeddedTcp.Tests.Tcp
 
         private static ConformanceRow AlreadyExists(ConformanceOrigin o)
         {
-            return R(o, E.OpenActive).To(o.State).Silent().Returns(TcpError.AddressInUse, "AddressInUse (error: connection already exists)").Ref(Rfc9293Open);
+            return R(o, E.OpenActive).To(o.State).Silent().Returns(NetError.AddressInUse, "AddressInUse (error: connection already exists)").Ref(Rfc9293Open);
         }
 
         /// <summary>Time until the n-th retransmission timeout: RTO doubles each time, capped (RFC 6298 5.5).</summary>
@@ -134,18 +134,18 @@ namespace EmbeddedTcp.Tests.Tcp
                 .To(St.Listen).Silent().Ref(Rfc9293Open),
 
             R(O.ClosedHeld, E.AcceptableAck).As("ACK for the old connection").To(St.Closed).Emits(ResetOfAck).Ref(Rfc9293Closed),
-            R(O.ClosedHeld, E.Send).To(St.Closed).Silent().Returns(TcpError.ConnectionReset).Ref(Rfc9293Send),
-            R(O.ClosedHeld, E.Receive).To(St.Closed).Silent().Returns(TcpError.ConnectionReset).Ref(Rfc9293Receive),
-            Status(O.ClosedHeld).Error(TcpError.ConnectionReset),
-            R(O.ClosedHeld, E.Close).Do("CLOSE (Close: release the handle)", CloseCall).To(St.Closed).Silent().Returns(TcpError.Ok).Ref(Rfc9293Close)
+            R(O.ClosedHeld, E.Send).To(St.Closed).Silent().Returns(NetError.ConnectionReset).Ref(Rfc9293Send),
+            R(O.ClosedHeld, E.Receive).To(St.Closed).Silent().Returns(NetError.ConnectionReset).Ref(Rfc9293Receive),
+            Status(O.ClosedHeld).Error(NetError.ConnectionReset),
+            R(O.ClosedHeld, E.Close).Do("CLOSE (Close: release the handle)", CloseCall).To(St.Closed).Silent().Returns(NetError.Ok).Ref(Rfc9293Close)
                 .Then("the handle is invalid and the entry free", c => { Assert.False(c.S.IsValid(c.Handle)); Assert.Equal(0, c.S.ActiveCount); }),
-            R(O.ClosedHeld, E.Abort).To(St.Closed).Silent().Returns(TcpError.Ok).Ref(Rfc9293Abort)
+            R(O.ClosedHeld, E.Abort).To(St.Closed).Silent().Returns(NetError.Ok).Ref(Rfc9293Abort)
                 .Then("the handle is invalid and the entry free", c => { Assert.False(c.S.IsValid(c.Handle)); Assert.Equal(0, c.S.ActiveCount); }),
 
-            R(O.ClosedStale, E.Send).To(St.Closed).Silent().Returns(TcpError.InvalidHandle, "InvalidHandle (error: connection does not exist)").Ref(Rfc9293Send),
-            R(O.ClosedStale, E.Receive).To(St.Closed).Silent().Returns(TcpError.InvalidHandle, "InvalidHandle (error: connection does not exist)").Ref(Rfc9293Receive),
-            R(O.ClosedStale, E.Close).To(St.Closed).Silent().Returns(TcpError.InvalidHandle, "InvalidHandle (error: connection does not exist)").Ref(Rfc9293Close),
-            R(O.ClosedStale, E.Abort).To(St.Closed).Silent().Returns(TcpError.InvalidHandle, "InvalidHandle (error: connection does not exist)").Ref(Rfc9293Abort),
+            R(O.ClosedStale, E.Send).To(St.Closed).Silent().Returns(NetError.InvalidHandle, "InvalidHandle (error: connection does not exist)").Ref(Rfc9293Send),
+            R(O.ClosedStale, E.Receive).To(St.Closed).Silent().Returns(NetError.InvalidHandle, "InvalidHandle (error: connection does not exist)").Ref(Rfc9293Receive),
+            R(O.ClosedStale, E.Close).To(St.Closed).Silent().Returns(NetError.InvalidHandle, "InvalidHandle (error: connection does not exist)").Ref(Rfc9293Close),
+            R(O.ClosedStale, E.Abort).To(St.Closed).Silent().Returns(NetError.InvalidHandle, "InvalidHandle (error: connection does not exist)").Ref(Rfc9293Abort),
             R(O.ClosedStale, E.Status).To(St.Closed).Silent().Returns(255, "no such connection (255)").Ref(Rfc9293Status),
 
             // ============================================================== LISTEN
@@ -156,10 +156,10 @@ namespace EmbeddedTcp.Tests.Tcp
             R(O.Listen, E.FinAck).As("FIN-ACK").In("FIN,ACK seq=IRS ack=5000").To(St.Listen).Emits(ResetOfAck).Ref(Rfc9293Listen),
             R(O.Listen, E.RstOutsideWindow).As("any RST").In("RST seq=IRS").To(St.Listen).Silent().Ref(Rfc9293Listen),
             R(O.Listen, E.DataOutsideWindow).As("data without SYN or ACK").In("PSH seq=IRS len=10").To(St.Listen).Silent().Ref(Rfc9293Listen),
-            R(O.Listen, E.OpenPassive).To(St.Listen).Silent().Returns(TcpError.AddressInUse, "AddressInUse (error: connection already exists)").Ref(Rfc9293Open),
+            R(O.Listen, E.OpenPassive).To(St.Listen).Silent().Returns(NetError.AddressInUse, "AddressInUse (error: connection already exists)").Ref(Rfc9293Open),
             R(O.Listen, E.Send).Do("SEND on the listener", c => c.Result = c.S.Send(c.F.Listener, new byte[10], 0, 10))
                 .To(St.Listen).Silent().ReturnsError("foreign socket unspecified").Ref(Rfc9293Send),
-            R(O.Listen, E.Close).Do("CLOSE (StopListening)", StopListeningCall).To(St.Closed).Silent().Returns(TcpError.Ok).Ref(Rfc9293Close)
+            R(O.Listen, E.Close).Do("CLOSE (StopListening)", StopListeningCall).To(St.Closed).Silent().Returns(NetError.Ok).Ref(Rfc9293Close)
                 .Then("a later SYN is refused with RST,ACK", c =>
                 {
                     c.Fed = new Seg { Flags = TcpFlags.Syn, SeqNo = 7000, Mss = 1460 };
@@ -175,7 +175,7 @@ namespace EmbeddedTcp.Tests.Tcp
             R(O.SynSent, E.UnacceptableAck).As("unacceptable ACK (SEG.ACK =< ISS)").In("ACK seq=IRS ack=ISS").To(St.SynSent).Emits(ResetOfAck).Ref(Rfc9293SynSent),
             R(O.SynSent, E.Fin).As("FIN acking nothing (SEG.ACK = ISS)").In("FIN,ACK seq=IRS ack=SND.UNA").To(St.SynSent).Emits(ResetOfAck).Ref(Rfc9293SynSent),
             R(O.SynSent, E.FinAck).As("FIN-ACK without SYN").In("FIN,ACK seq=IRS ack=SND.NXT").To(St.SynSent).Silent().Ref(Rfc9293SynSent),
-            R(O.SynSent, E.RstExact).As("RST with acceptable ACK").In("RST,ACK seq=0 ack=SND.NXT").To(St.Closed).Silent().Error(TcpError.ConnectionRefused).Ref(Rfc9293SynSent),
+            R(O.SynSent, E.RstExact).As("RST with acceptable ACK").In("RST,ACK seq=0 ack=SND.NXT").To(St.Closed).Silent().Error(NetError.ConnectionRefused).Ref(Rfc9293SynSent),
             R(O.SynSent, E.RstInWindow).As("RST without ACK").In("RST seq=IRS").To(St.SynSent).Silent().Ref(Rfc9293SynSent),
             R(O.SynSent, E.RstOutsideWindow).As("RST with unacceptable ACK").In("RST,ACK seq=0 ack=SND.NXT+100").To(St.SynSent).Silent().Ref(Rfc9293SynSent),
             R(O.SynSent, E.DataInWindow).As("data without SYN").In("ACK seq=IRS ack=SND.NXT len=10").To(St.SynSent).Silent().Ref(Rfc9293SynSent),
@@ -183,8 +183,8 @@ namespace EmbeddedTcp.Tests.Tcp
             AlreadyExists(O.SynSent),
             R(O.SynSent, E.Send).To(St.SynSent).Silent().Returns(10, "10 (queued until ESTABLISHED)").Ref(Rfc9293Send),
             R(O.SynSent, E.Receive).To(St.SynSent).Silent().Returns(0, "0 (queued until ESTABLISHED)").Ref(Rfc9293Receive),
-            R(O.SynSent, E.Close).To(St.Closed).Silent().Returns(TcpError.Ok).Ref(Rfc9293Close),
-            R(O.SynSent, E.Abort).To(St.Closed).Silent().Returns(TcpError.Ok).Ref(Rfc9293Abort),
+            R(O.SynSent, E.Close).To(St.Closed).Silent().Returns(NetError.Ok).Ref(Rfc9293Close),
+            R(O.SynSent, E.Abort).To(St.Closed).Silent().Returns(NetError.Ok).Ref(Rfc9293Abort),
             Status(O.SynSent),
 
             // ============================================================== SYN_RECEIVED (passive open: no handle yet)
@@ -204,13 +204,13 @@ namespace EmbeddedTcp.Tests.Tcp
             R(O.SynReceived, E.RetransmissionTimer).As("retransmission timer, SYN-ACK retries exhausted")
                 .After(cfg => BackoffTotal(cfg.InitialRtoMs, cfg.MaxRtoMs, cfg.MaxSynAckRetries + 1))
                 .To(St.Listen).Emits("4× SYN,ACK seq=ISS ack=RCV.NXT").Ref(Rfc9293Timeouts + ", RFC 9293 3.8.3"),
-            R(O.SynReceived, E.Abort).Do("ABORT (the listener stops)", StopListeningCall).To(St.Closed).Emits(AbortReset).Returns(TcpError.Ok).Ref(Rfc9293Abort),
+            R(O.SynReceived, E.Abort).Do("ABORT (the listener stops)", StopListeningCall).To(St.Closed).Emits(AbortReset).Returns(NetError.Ok).Ref(Rfc9293Abort),
 
             // ============================================================== SYN_RECEIVED (simultaneous open: the user holds the handle)
             R(O.SynReceivedActive, E.SynAck).As("SYN-ACK answering our SYN").To(St.Established).Silent().Ref("RFC 9293 figure 7"),
             R(O.SynReceivedActive, E.Syn).As("SYN in window").To(St.SynReceived).Emits(ChallengeAck).Ref(Rfc5961Syn),
             R(O.SynReceivedActive, E.AcceptableAck).To(St.Established).Silent().Ref(Rfc9293Ack),
-            R(O.SynReceivedActive, E.RstExact).To(St.Closed).Silent().Error(TcpError.ConnectionRefused).Ref("RFC 9293 3.10.7.4 second"),
+            R(O.SynReceivedActive, E.RstExact).To(St.Closed).Silent().Error(NetError.ConnectionRefused).Ref("RFC 9293 3.10.7.4 second"),
             R(O.SynReceivedActive, E.RstInWindow).To(St.SynReceived).Emits(ChallengeAck).Ref(Rfc5961Rst),
             R(O.SynReceivedActive, E.RetransmissionTimer).To(St.SynReceived).Emits("SYN,ACK seq=ISS ack=RCV.NXT").Ref(Rfc9293Timeouts),
             AlreadyExists(O.SynReceivedActive),
@@ -218,15 +218,15 @@ namespace EmbeddedTcp.Tests.Tcp
             R(O.SynReceivedActive, E.Receive).To(St.SynReceived).Silent().Returns(0, "0 (queued until ESTABLISHED)").Ref(Rfc9293Receive),
             // Documented deviation, as Linux: the FIN waits for ESTABLISHED even with nothing queued (RFC 9293 3.10.4
             // allows sending it at once); a FIN before our SYN is acknowledged would complicate retransmission for no gain.
-            R(O.SynReceivedActive, E.Close).As("CLOSE (Shutdown), nothing queued: FIN deferred to ESTABLISHED").To(St.SynReceived).Silent().Returns(TcpError.Ok).Ref(Rfc9293Close + " (deferred, as Linux)"),
-            R(O.SynReceivedActiveQueued, E.Close).To(St.SynReceived).Silent().Returns(TcpError.Ok).Ref(Rfc9293Close)
+            R(O.SynReceivedActive, E.Close).As("CLOSE (Shutdown), nothing queued: FIN deferred to ESTABLISHED").To(St.SynReceived).Silent().Returns(NetError.Ok).Ref(Rfc9293Close + " (deferred, as Linux)"),
+            R(O.SynReceivedActiveQueued, E.Close).To(St.SynReceived).Silent().Returns(NetError.Ok).Ref(Rfc9293Close)
                 .Then("the ACK of our SYN releases data and FIN", c =>
                 {
                     c.F.Feed(ConformanceHarness.Incoming("ACK seq=RCV.NXT ack=SND.NXT", c));
                     ExpectThen(c, "FIN,ACK seq=SND.NXT ack=RCV.NXT len=10", "after the handshake");
                     Assert.Equal(St.FinWait1, c.S.GetState(c.Handle));
                 }),
-            R(O.SynReceivedActive, E.Abort).To(St.Closed).Emits(AbortReset).Returns(TcpError.Ok).Ref(Rfc9293Abort),
+            R(O.SynReceivedActive, E.Abort).To(St.Closed).Emits(AbortReset).Returns(NetError.Ok).Ref(Rfc9293Abort),
             Status(O.SynReceivedActive),
 
             // ============================================================== ESTABLISHED
@@ -240,7 +240,7 @@ namespace EmbeddedTcp.Tests.Tcp
             R(O.Established, E.Fin).To(St.CloseWait).Emits("ACK seq=SND.NXT ack=RCV.NXT+1").Ref(Rfc9293Fin),
             R(O.Established, E.Fin).As("FIN without ACK bit").In("FIN seq=RCV.NXT").To(St.Established).Silent().Ref(Rfc9293Ack),
             R(O.EstablishedReceived, E.Fin).As("FIN after the data").To(St.CloseWait).Emits("ACK seq=SND.NXT ack=RCV.NXT+1").Ref(Rfc9293Fin),
-            R(O.Established, E.RstExact).To(St.Closed).Silent().Error(TcpError.ConnectionReset).Ref(Rfc5961Rst),
+            R(O.Established, E.RstExact).To(St.Closed).Silent().Error(NetError.ConnectionReset).Ref(Rfc5961Rst),
             R(O.Established, E.RstInWindow).To(St.Established).Emits(ChallengeAck).Ref(Rfc5961Rst),
             R(O.Established, E.RstOutsideWindow).To(St.Established).Silent().Ref(Rfc5961Rst),
             R(O.Established, E.RstInWindow).Repeated(11).To(St.Established).Emits("10× " + ChallengeAck).Ref("RFC 5961 7: at most 10 challenge ACKs per second")
@@ -258,17 +258,17 @@ namespace EmbeddedTcp.Tests.Tcp
             R(O.EstablishedReceived, E.DelayedAckTimer).To(St.Established).Emits(AckOnly).Ref("RFC 1122 4.2.3.2"),
             R(O.EstablishedKeepalive, E.KeepaliveTimer).To(St.Established).Emits("ACK seq=SND.NXT-1 ack=RCV.NXT").Ref("RFC 1122 4.2.3.6"),
             R(O.EstablishedKeepalive, E.KeepaliveTimer).As("keepalive probes unanswered").After(cfg => (long)cfg.KeepaliveIdleMs + (long)cfg.KeepaliveCount * cfg.KeepaliveIntervalMs)
-                .To(St.Closed).Emits("9× ACK seq=SND.NXT-1 ack=RCV.NXT; " + AbortReset).Error(TcpError.TimedOut).Ref("RFC 1122 4.2.3.6"),
+                .To(St.Closed).Emits("9× ACK seq=SND.NXT-1 ack=RCV.NXT; " + AbortReset).Error(NetError.TimedOut).Ref("RFC 1122 4.2.3.6"),
             R(O.Established, E.KeepaliveTimer).As("keepalive timer, keepalive off").To(St.Established).Silent().Ref("RFC 1122 4.2.3.6"),
             AlreadyExists(O.Established),
             R(O.Established, E.Send).To(St.Established).Emits("ACK seq=SND.NXT ack=RCV.NXT len=10").Returns(10).Ref(Rfc9293Send),
             R(O.Established, E.Receive).To(St.Established).Silent().Returns(0, "0 (nothing yet)").Ref(Rfc9293Receive),
             R(O.EstablishedReceived, E.Receive).To(St.Established).Silent().Returns(10).Ref(Rfc9293Receive),
-            R(O.Established, E.Close).To(St.FinWait1).Emits("FIN,ACK seq=SND.NXT ack=RCV.NXT").Returns(TcpError.Ok).Ref(Rfc9293Close),
-            R(O.Established, E.Close).Do("CLOSE (Close: release the handle)", CloseCall).To(St.FinWait1).Emits("FIN,ACK seq=SND.NXT ack=RCV.NXT").Returns(TcpError.Ok).Ref(Rfc9293Close)
+            R(O.Established, E.Close).To(St.FinWait1).Emits("FIN,ACK seq=SND.NXT ack=RCV.NXT").Returns(NetError.Ok).Ref(Rfc9293Close),
+            R(O.Established, E.Close).Do("CLOSE (Close: release the handle)", CloseCall).To(St.FinWait1).Emits("FIN,ACK seq=SND.NXT ack=RCV.NXT").Returns(NetError.Ok).Ref(Rfc9293Close)
                 .Then("the handle is invalid", c => Assert.False(c.S.IsValid(c.Handle))),
-            R(O.EstablishedReceived, E.Close).Do("CLOSE (Close) with unread data", CloseCall).To(St.Closed).Emits(AbortReset).Returns(TcpError.Ok).Ref("RFC 1122 4.2.2.13, RFC 2525 2.17"),
-            R(O.Established, E.Abort).To(St.Closed).Emits(AbortReset).Returns(TcpError.Ok).Ref(Rfc9293Abort),
+            R(O.EstablishedReceived, E.Close).Do("CLOSE (Close) with unread data", CloseCall).To(St.Closed).Emits(AbortReset).Returns(NetError.Ok).Ref("RFC 1122 4.2.2.13, RFC 2525 2.17"),
+            R(O.Established, E.Abort).To(St.Closed).Emits(AbortReset).Returns(NetError.Ok).Ref(Rfc9293Abort),
             Status(O.Established),
 
             // ============================================================== FIN_WAIT_1
@@ -278,7 +278,7 @@ namespace EmbeddedTcp.Tests.Tcp
             R(O.FinWait1, E.UnacceptableAck).To(St.FinWait1).Emits(AckOnly).Ref(Rfc5961Ack),
             R(O.FinWait1, E.Fin).As("FIN not acking ours (simultaneous close)").To(St.Closing).Emits("ACK seq=SND.NXT ack=RCV.NXT+1").Ref(Rfc9293Fin),
             R(O.FinWait1, E.FinAck).To(St.TimeWait).Emits("ACK seq=SND.NXT ack=RCV.NXT+1").Ref(Rfc9293Fin),
-            R(O.FinWait1, E.RstExact).To(St.Closed).Silent().Error(TcpError.ConnectionReset).Ref(Rfc5961Rst),
+            R(O.FinWait1, E.RstExact).To(St.Closed).Silent().Error(NetError.ConnectionReset).Ref(Rfc5961Rst),
             R(O.FinWait1, E.RstInWindow).To(St.FinWait1).Emits(ChallengeAck).Ref(Rfc5961Rst),
             R(O.FinWait1, E.RstOutsideWindow).To(St.FinWait1).Silent().Ref(Rfc5961Rst),
             R(O.FinWait1, E.DataInWindow).To(St.FinWait1).Silent().Ref(Rfc9293Text)
@@ -287,10 +287,10 @@ namespace EmbeddedTcp.Tests.Tcp
             R(O.FinWait1, E.DataOutsideWindow).To(St.FinWait1).Emits(AckOnly).Ref(Rfc9293SeqCheck),
             R(O.FinWait1, E.RetransmissionTimer).To(St.FinWait1).Emits("FIN,ACK seq=SND.UNA ack=RCV.NXT").Ref(Rfc9293Timeouts),
             AlreadyExists(O.FinWait1),
-            R(O.FinWait1, E.Send).To(St.FinWait1).Silent().Returns(TcpError.InvalidState, "InvalidState (error: connection closing)").Ref(Rfc9293Send),
+            R(O.FinWait1, E.Send).To(St.FinWait1).Silent().Returns(NetError.InvalidState, "InvalidState (error: connection closing)").Ref(Rfc9293Send),
             R(O.FinWait1, E.Receive).To(St.FinWait1).Silent().Returns(0, "0 (nothing yet)").Ref(Rfc9293Receive),
-            R(O.FinWait1, E.Close).As("CLOSE (Shutdown) again").To(St.FinWait1).Silent().Returns(TcpError.Ok).Ref(Rfc9293Close),
-            R(O.FinWait1, E.Abort).To(St.Closed).Emits(AbortReset).Returns(TcpError.Ok).Ref(Rfc9293Abort),
+            R(O.FinWait1, E.Close).As("CLOSE (Shutdown) again").To(St.FinWait1).Silent().Returns(NetError.Ok).Ref(Rfc9293Close),
+            R(O.FinWait1, E.Abort).To(St.Closed).Emits(AbortReset).Returns(NetError.Ok).Ref(Rfc9293Abort),
             Status(O.FinWait1),
 
             // ============================================================== FIN_WAIT_2
@@ -299,7 +299,7 @@ namespace EmbeddedTcp.Tests.Tcp
             R(O.FinWait2, E.UnacceptableAck).To(St.FinWait2).Emits(AckOnly).Ref(Rfc5961Ack),
             R(O.FinWait2, E.Fin).To(St.TimeWait).Emits("ACK seq=SND.NXT ack=RCV.NXT+1").Ref(Rfc9293Fin),
             R(O.FinWait2Orphaned, E.Fin).To(St.TimeWait).Emits("ACK seq=SND.NXT ack=RCV.NXT+1").Ref(Rfc9293Fin),
-            R(O.FinWait2, E.RstExact).To(St.Closed).Silent().Error(TcpError.ConnectionReset).Ref(Rfc5961Rst),
+            R(O.FinWait2, E.RstExact).To(St.Closed).Silent().Error(NetError.ConnectionReset).Ref(Rfc5961Rst),
             R(O.FinWait2, E.RstInWindow).To(St.FinWait2).Emits(ChallengeAck).Ref(Rfc5961Rst),
             R(O.FinWait2, E.RstOutsideWindow).To(St.FinWait2).Silent().Ref(Rfc5961Rst),
             R(O.FinWait2, E.DataInWindow).To(St.FinWait2).Silent().Ref(Rfc9293Text)
@@ -311,10 +311,10 @@ namespace EmbeddedTcp.Tests.Tcp
                 .Then("the entry is free", c => Assert.Equal(0, c.S.ActiveCount)),
             R(O.FinWait2, E.FinWait2Timer).As("FIN_WAIT_2 timer, handle held").To(St.FinWait2).Silent().Ref("RFC 9293 3.6: the user may still receive"),
             AlreadyExists(O.FinWait2),
-            R(O.FinWait2, E.Send).To(St.FinWait2).Silent().Returns(TcpError.InvalidState, "InvalidState (error: connection closing)").Ref(Rfc9293Send),
+            R(O.FinWait2, E.Send).To(St.FinWait2).Silent().Returns(NetError.InvalidState, "InvalidState (error: connection closing)").Ref(Rfc9293Send),
             R(O.FinWait2, E.Receive).To(St.FinWait2).Silent().Returns(0, "0 (nothing yet)").Ref(Rfc9293Receive),
-            R(O.FinWait2, E.Close).As("CLOSE (Shutdown) again").To(St.FinWait2).Silent().Returns(TcpError.Ok).Ref(Rfc9293Close),
-            R(O.FinWait2, E.Abort).To(St.Closed).Emits(AbortReset).Returns(TcpError.Ok).Ref(Rfc9293Abort),
+            R(O.FinWait2, E.Close).As("CLOSE (Shutdown) again").To(St.FinWait2).Silent().Returns(NetError.Ok).Ref(Rfc9293Close),
+            R(O.FinWait2, E.Abort).To(St.Closed).Emits(AbortReset).Returns(NetError.Ok).Ref(Rfc9293Abort),
             Status(O.FinWait2),
 
             // ============================================================== CLOSING
@@ -323,17 +323,17 @@ namespace EmbeddedTcp.Tests.Tcp
             R(O.Closing, E.UnacceptableAck).To(St.Closing).Emits(AckOnly).Ref(Rfc5961Ack),
             R(O.Closing, E.Fin).As("retransmitted FIN").In("FIN,ACK seq=RCV.NXT-1 ack=SND.UNA").To(St.Closing).Emits(AckOnly).Ref(Rfc9293SeqCheck),
             R(O.Closing, E.FinAck).As("retransmitted FIN acking ours (old: its ACK field is not used)").In("FIN,ACK seq=RCV.NXT-1 ack=SND.NXT").To(St.Closing).Emits(AckOnly).Ref(Rfc9293SeqCheck),
-            R(O.Closing, E.RstExact).To(St.Closed).Silent().Error(TcpError.Ok).Ref("RFC 9293 3.10.7.4 second"),
+            R(O.Closing, E.RstExact).To(St.Closed).Silent().Error(NetError.Ok).Ref("RFC 9293 3.10.7.4 second"),
             R(O.Closing, E.RstInWindow).To(St.Closing).Emits(ChallengeAck).Ref(Rfc5961Rst),
             R(O.Closing, E.RstOutsideWindow).To(St.Closing).Silent().Ref(Rfc5961Rst),
             R(O.Closing, E.DataInWindow).As("data after the peer's FIN").To(St.Closing).Silent().Ref(Rfc9293Text),
             R(O.Closing, E.DataOutsideWindow).To(St.Closing).Emits(AckOnly).Ref(Rfc9293SeqCheck),
             R(O.Closing, E.RetransmissionTimer).To(St.Closing).Emits("FIN,ACK seq=SND.UNA ack=RCV.NXT").Ref(Rfc9293Timeouts),
             AlreadyExists(O.Closing),
-            R(O.Closing, E.Send).To(St.Closing).Silent().Returns(TcpError.InvalidState, "InvalidState (error: connection closing)").Ref(Rfc9293Send),
-            R(O.Closing, E.Receive).To(St.Closing).Silent().Returns(TcpError.EndOfStream, "EndOfStream (error: connection closing)").Ref(Rfc9293Receive),
+            R(O.Closing, E.Send).To(St.Closing).Silent().Returns(NetError.InvalidState, "InvalidState (error: connection closing)").Ref(Rfc9293Send),
+            R(O.Closing, E.Receive).To(St.Closing).Silent().Returns(NetError.EndOfStream, "EndOfStream (error: connection closing)").Ref(Rfc9293Receive),
             R(O.Closing, E.Close).As("CLOSE (Shutdown) again").To(St.Closing).Silent().ReturnsError("connection closing").Ref(Rfc9293Close),
-            R(O.Closing, E.Abort).To(St.Closed).Silent().Returns(TcpError.Ok).Ref(Rfc9293Abort),
+            R(O.Closing, E.Abort).To(St.Closed).Silent().Returns(NetError.Ok).Ref(Rfc9293Abort),
             Status(O.Closing),
 
             // ============================================================== TIME_WAIT
@@ -357,12 +357,12 @@ namespace EmbeddedTcp.Tests.Tcp
             R(O.TimeWait, E.RstOutsideWindow).To(St.TimeWait).Silent().Ref("RFC 1337"),
             R(O.TimeWait, E.DataInWindow).As("data after the peer's FIN").To(St.TimeWait).Silent().Ref(Rfc9293Text),
             R(O.TimeWait, E.DataOutsideWindow).To(St.TimeWait).Emits(AckOnly).Ref(Rfc9293SeqCheck),
-            R(O.TimeWait, E.TimeWaitTimer).To(St.Closed).Silent().Error(TcpError.Ok).Ref(Rfc9293Timeouts),
+            R(O.TimeWait, E.TimeWaitTimer).To(St.Closed).Silent().Error(NetError.Ok).Ref(Rfc9293Timeouts),
             AlreadyExists(O.TimeWait),
-            R(O.TimeWait, E.Send).To(St.TimeWait).Silent().Returns(TcpError.InvalidState, "InvalidState (error: connection closing)").Ref(Rfc9293Send),
-            R(O.TimeWait, E.Receive).To(St.TimeWait).Silent().Returns(TcpError.EndOfStream, "EndOfStream (error: connection closing)").Ref(Rfc9293Receive),
+            R(O.TimeWait, E.Send).To(St.TimeWait).Silent().Returns(NetError.InvalidState, "InvalidState (error: connection closing)").Ref(Rfc9293Send),
+            R(O.TimeWait, E.Receive).To(St.TimeWait).Silent().Returns(NetError.EndOfStream, "EndOfStream (error: connection closing)").Ref(Rfc9293Receive),
             R(O.TimeWait, E.Close).As("CLOSE (Shutdown) again").To(St.TimeWait).Silent().ReturnsError("connection closing").Ref(Rfc9293Close),
-            R(O.TimeWait, E.Close).Do("CLOSE (Close: release the handle)", CloseCall).To(St.TimeWait).Silent().Returns(TcpError.Ok).Ref("RFC 9293 3.6")
+            R(O.TimeWait, E.Close).Do("CLOSE (Close: release the handle)", CloseCall).To(St.TimeWait).Silent().Returns(NetError.Ok).Ref("RFC 9293 3.6")
                 .Then("the entry lives out 2MSL, then is freed", c =>
                 {
                     c.F.Advance(2L * c.F.Config.MslMs - 1);
@@ -370,7 +370,7 @@ namespace EmbeddedTcp.Tests.Tcp
                     c.F.Advance(1);
                     Assert.Equal(0, c.S.ActiveCount);
                 }),
-            R(O.TimeWait, E.Abort).To(St.Closed).Silent().Returns(TcpError.Ok).Ref(Rfc9293Abort),
+            R(O.TimeWait, E.Abort).To(St.Closed).Silent().Returns(NetError.Ok).Ref(Rfc9293Abort),
             Status(O.TimeWait),
 
             // ============================================================== CLOSE_WAIT
@@ -379,7 +379,7 @@ namespace EmbeddedTcp.Tests.Tcp
             R(O.CloseWaitInFlight, E.AcceptableAck).As("ACK of the data").To(St.CloseWait).Silent().Ref(Rfc9293Ack),
             R(O.CloseWait, E.UnacceptableAck).To(St.CloseWait).Emits(AckOnly).Ref(Rfc5961Ack),
             R(O.CloseWait, E.Fin).As("retransmitted FIN").In("FIN,ACK seq=RCV.NXT-1 ack=SND.UNA").To(St.CloseWait).Emits(AckOnly).Ref(Rfc9293SeqCheck),
-            R(O.CloseWait, E.RstExact).To(St.Closed).Silent().Error(TcpError.ConnectionReset).Ref(Rfc5961Rst),
+            R(O.CloseWait, E.RstExact).To(St.Closed).Silent().Error(NetError.ConnectionReset).Ref(Rfc5961Rst),
             R(O.CloseWait, E.RstInWindow).To(St.CloseWait).Emits(ChallengeAck).Ref(Rfc5961Rst),
             R(O.CloseWait, E.RstOutsideWindow).To(St.CloseWait).Silent().Ref(Rfc5961Rst),
             R(O.CloseWait, E.DataInWindow).As("data after the peer's FIN").To(St.CloseWait).Silent().Ref(Rfc9293Text),
@@ -388,28 +388,28 @@ namespace EmbeddedTcp.Tests.Tcp
             R(O.CloseWaitKeepalive, E.KeepaliveTimer).To(St.CloseWait).Emits("ACK seq=SND.NXT-1 ack=RCV.NXT").Ref("RFC 1122 4.2.3.6"),
             AlreadyExists(O.CloseWait),
             R(O.CloseWait, E.Send).To(St.CloseWait).Emits("ACK seq=SND.NXT ack=RCV.NXT len=10").Returns(10).Ref(Rfc9293Send),
-            R(O.CloseWait, E.Receive).To(St.CloseWait).Silent().Returns(TcpError.EndOfStream, "EndOfStream (error: connection closing)").Ref(Rfc9293Receive),
-            R(O.CloseWait, E.Close).To(St.LastAck).Emits("FIN,ACK seq=SND.NXT ack=RCV.NXT").Returns(TcpError.Ok).Ref(Rfc9293Close),
-            R(O.CloseWait, E.Abort).To(St.Closed).Emits(AbortReset).Returns(TcpError.Ok).Ref(Rfc9293Abort),
+            R(O.CloseWait, E.Receive).To(St.CloseWait).Silent().Returns(NetError.EndOfStream, "EndOfStream (error: connection closing)").Ref(Rfc9293Receive),
+            R(O.CloseWait, E.Close).To(St.LastAck).Emits("FIN,ACK seq=SND.NXT ack=RCV.NXT").Returns(NetError.Ok).Ref(Rfc9293Close),
+            R(O.CloseWait, E.Abort).To(St.Closed).Emits(AbortReset).Returns(NetError.Ok).Ref(Rfc9293Abort),
             Status(O.CloseWait),
 
             // ============================================================== LAST_ACK
             R(O.LastAck, E.Syn).As("SYN in window").To(St.LastAck).Emits(ChallengeAck).Ref(Rfc5961Syn),
-            R(O.LastAck, E.AcceptableAck).As("ACK of our FIN").To(St.Closed).Silent().Error(TcpError.Ok).Ref(Rfc9293Ack),
+            R(O.LastAck, E.AcceptableAck).As("ACK of our FIN").To(St.Closed).Silent().Error(NetError.Ok).Ref(Rfc9293Ack),
             R(O.LastAck, E.UnacceptableAck).To(St.LastAck).Emits(AckOnly).Ref(Rfc5961Ack),
             R(O.LastAck, E.Fin).As("retransmitted FIN").In("FIN,ACK seq=RCV.NXT-1 ack=SND.UNA").To(St.LastAck).Emits(AckOnly).Ref(Rfc9293SeqCheck),
             R(O.LastAck, E.FinAck).As("retransmitted FIN acking ours (old: its ACK field is not used)").In("FIN,ACK seq=RCV.NXT-1 ack=SND.NXT").To(St.LastAck).Emits(AckOnly).Ref(Rfc9293SeqCheck),
-            R(O.LastAck, E.RstExact).To(St.Closed).Silent().Error(TcpError.Ok).Ref("RFC 9293 3.10.7.4 second"),
+            R(O.LastAck, E.RstExact).To(St.Closed).Silent().Error(NetError.Ok).Ref("RFC 9293 3.10.7.4 second"),
             R(O.LastAck, E.RstInWindow).To(St.LastAck).Emits(ChallengeAck).Ref(Rfc5961Rst),
             R(O.LastAck, E.RstOutsideWindow).To(St.LastAck).Silent().Ref(Rfc5961Rst),
             R(O.LastAck, E.DataInWindow).As("data after the peer's FIN").To(St.LastAck).Silent().Ref(Rfc9293Text),
             R(O.LastAck, E.DataOutsideWindow).To(St.LastAck).Emits(AckOnly).Ref(Rfc9293SeqCheck),
             R(O.LastAck, E.RetransmissionTimer).To(St.LastAck).Emits("FIN,ACK seq=SND.UNA ack=RCV.NXT").Ref(Rfc9293Timeouts),
             AlreadyExists(O.LastAck),
-            R(O.LastAck, E.Send).To(St.LastAck).Silent().Returns(TcpError.InvalidState, "InvalidState (error: connection closing)").Ref(Rfc9293Send),
-            R(O.LastAck, E.Receive).To(St.LastAck).Silent().Returns(TcpError.EndOfStream, "EndOfStream (error: connection closing)").Ref(Rfc9293Receive),
+            R(O.LastAck, E.Send).To(St.LastAck).Silent().Returns(NetError.InvalidState, "InvalidState (error: connection closing)").Ref(Rfc9293Send),
+            R(O.LastAck, E.Receive).To(St.LastAck).Silent().Returns(NetError.EndOfStream, "EndOfStream (error: connection closing)").Ref(Rfc9293Receive),
             R(O.LastAck, E.Close).As("CLOSE (Shutdown) again").To(St.LastAck).Silent().ReturnsError("connection closing").Ref(Rfc9293Close),
-            R(O.LastAck, E.Abort).To(St.Closed).Silent().Returns(TcpError.Ok).Ref(Rfc9293Abort),
+            R(O.LastAck, E.Abort).To(St.Closed).Silent().Returns(NetError.Ok).Ref(Rfc9293Abort),
             Status(O.LastAck),
         };
 

@@ -147,8 +147,8 @@ namespace EmbeddedTcp.Tests.Tcp
             f.Advance(10 * 60000);
             var segs = f.Out.Take();
             Assert.Equal(TcpState.Closed, f.State);
-            Assert.Equal(TcpError.TimedOut, f.Stack.GetError(f.Handle));
-            Assert.Equal(TcpError.TimedOut, f.Stack.Send(f.Handle, new byte[1], 0, 1));
+            Assert.Equal(NetError.TimedOut, f.Stack.GetError(f.Handle));
+            Assert.Equal(NetError.TimedOut, f.Stack.Send(f.Handle, new byte[1], 0, 1));
             Assert.True(segs[^1].Has(TcpFlags.Rst));
             Assert.Equal(1 + f.Config.MaxRetransmissions, segs.FindAll(s => s.Len == 10).Count);
         }
@@ -508,7 +508,7 @@ namespace EmbeddedTcp.Tests.Tcp
         {
             var cfg = new TcpConfig { KeepaliveIdleMs = 10000, KeepaliveIntervalMs = 1000, KeepaliveCount = 3 };
             var f = TcpFixture.Established(cfg);
-            Assert.Equal(TcpError.Ok, f.Stack.SetKeepalive(f.Handle, true));
+            Assert.Equal(NetError.Ok, f.Stack.SetKeepalive(f.Handle, true));
             f.Advance(9999);
             f.Out.None();
             f.Advance(1);
@@ -524,7 +524,7 @@ namespace EmbeddedTcp.Tests.Tcp
             Assert.Equal(4, probes.Count); // three probes, then the RST that ends it
             Assert.True(probes[3].Has(TcpFlags.Rst));
             Assert.Equal(TcpState.Closed, f.State);
-            Assert.Equal(TcpError.TimedOut, f.Stack.GetError(f.Handle));
+            Assert.Equal(NetError.TimedOut, f.Stack.GetError(f.Handle));
         }
     }
 }

@@ -66,7 +66,7 @@ namespace EmbeddedTcp.Tests.Tcp
         {
             var f = TcpFixture.Established();
             f.DrainTrace();
-            Assert.Equal(TcpError.Ok, f.Stack.Shutdown(f.Handle));
+            Assert.Equal(NetError.Ok, f.Stack.Shutdown(f.Handle));
             Seg fin = f.Out.Single();
             Assert.Equal(TcpFlags.Fin | TcpFlags.Ack, fin.Flags);
             f.Feed(f.Ack(fin.SeqNo + 1));
@@ -87,14 +87,14 @@ namespace EmbeddedTcp.Tests.Tcp
         public void PassiveClose_FourWay()
         {
             var f = TcpFixture.CloseWait();
-            Assert.Equal(TcpError.EndOfStream, f.Stack.Receive(f.Handle, new byte[10], 0, 10));
+            Assert.Equal(NetError.EndOfStream, f.Stack.Receive(f.Handle, new byte[10], 0, 10));
             f.Stack.Shutdown(f.Handle);
             Seg fin = f.Out.Single();
             Assert.Equal(TcpState.LastAck, f.State);
             f.Feed(f.Ack(fin.SeqNo + 1));
             Assert.Equal(TcpState.Closed, f.State);
             f.Out.None();
-            Assert.Equal(TcpError.Ok, f.Stack.Close(f.Handle));
+            Assert.Equal(NetError.Ok, f.Stack.Close(f.Handle));
             Assert.Equal(0, f.Stack.ActiveCount);
         }
 
@@ -179,7 +179,7 @@ namespace EmbeddedTcp.Tests.Tcp
 
             Assert.Equal(f.Config.MaxRetransmissions, fins);
             Assert.Equal(TcpState.Closed, f.State);
-            Assert.Equal(TcpError.TimedOut, f.Stack.GetError(f.Handle));
+            Assert.Equal(NetError.TimedOut, f.Stack.GetError(f.Handle));
         }
 
         [Fact]
@@ -223,7 +223,7 @@ namespace EmbeddedTcp.Tests.Tcp
             var f = TcpFixture.SynSent();
             f.Feed(new Seg { Flags = TcpFlags.Rst | TcpFlags.Ack, SeqNo = 0, AckNo = f.Iss + 1 });
             Assert.Equal(TcpState.Closed, f.State);
-            Assert.Equal(TcpError.ConnectionRefused, f.Stack.GetError(f.Handle));
+            Assert.Equal(NetError.ConnectionRefused, f.Stack.GetError(f.Handle));
         }
 
         [Fact]

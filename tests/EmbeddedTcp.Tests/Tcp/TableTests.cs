@@ -12,16 +12,16 @@ namespace EmbeddedTcp.Tests.Tcp
         {
             var f = TcpFixture.Established();
             int old = f.Handle;
-            Assert.Equal(TcpError.Ok, f.Stack.Abort(old));
+            Assert.Equal(NetError.Ok, f.Stack.Abort(old));
             Assert.Equal(TcpFlags.Rst | TcpFlags.Ack, f.Out.Single().Flags);
             // The entry is reused by a new connection...
             int fresh = f.Stack.Connect(TcpFixture.LocalIp, TcpFixture.RemoteIp, 7, 0);
             Assert.True(fresh > 0);
             Assert.Equal(0, f.Stack.IndexOf(fresh));
             // ...and the old handle touches nothing.
-            Assert.Equal(TcpError.InvalidHandle, f.Stack.Send(old, new byte[1], 0, 1));
-            Assert.Equal(TcpError.InvalidHandle, f.Stack.Receive(old, new byte[1], 0, 1));
-            Assert.Equal(TcpError.InvalidHandle, f.Stack.Close(old));
+            Assert.Equal(NetError.InvalidHandle, f.Stack.Send(old, new byte[1], 0, 1));
+            Assert.Equal(NetError.InvalidHandle, f.Stack.Receive(old, new byte[1], 0, 1));
+            Assert.Equal(NetError.InvalidHandle, f.Stack.Close(old));
             Assert.Equal(TcpState.SynSent, f.Stack.GetState(fresh));
         }
 
@@ -123,7 +123,7 @@ namespace EmbeddedTcp.Tests.Tcp
             // Table full of live entries: an active open is refused with a clear error.
             f.Feed(new Seg { Flags = TcpFlags.Syn, SeqNo = 100, SrcPort = 5001, Mss = 1460 });
             f.Out.Take();
-            Assert.Equal(TcpError.NoResources, f.Stack.Connect(TcpFixture.LocalIp, TcpFixture.RemoteIp, 9, 0));
+            Assert.Equal(NetError.NoResources, f.Stack.Connect(TcpFixture.LocalIp, TcpFixture.RemoteIp, 9, 0));
         }
 
         [Fact]
@@ -167,13 +167,13 @@ namespace EmbeddedTcp.Tests.Tcp
                     link.Step(link.Now + 100);
                     if (i % 3 == 0 && link.B.CanReceive(s) && link.B.IsValid(s))
                     {
-                        Assert.Equal(TcpError.EndOfStream, link.B.Receive(s, buf, 0, 64));
+                        Assert.Equal(NetError.EndOfStream, link.B.Receive(s, buf, 0, 64));
                         link.B.Close(s);
                     }
 
                     if (i % 3 == 1 && link.A.IsValid(c) && link.A.CanReceive(c))
                     {
-                        Assert.Equal(TcpError.EndOfStream, link.A.Receive(c, buf, 0, 64));
+                        Assert.Equal(NetError.EndOfStream, link.A.Receive(c, buf, 0, 64));
                         link.A.Close(c);
                     }
 

@@ -97,7 +97,7 @@ namespace EmbeddedTcp.Tests.Tcp
                         received += k;
                     }
 
-                    if (k == TcpError.EndOfStream)
+                    if (k == NetError.EndOfStream)
                     {
                         link.B.Close(s);
                         bClosed = true;

@@ -249,7 +249,7 @@ namespace EmbeddedTcp.Tests.Tcp
         public static TcpFixture FinWait1(TcpConfig config = null)
         {
             var f = Established(config);
-            Assert.Equal(TcpError.Ok, f.Stack.Shutdown(f.Handle));
+            Assert.Equal(NetError.Ok, f.Stack.Shutdown(f.Handle));
             Seg fin = f.Out.Single();
             Assert.Equal(TcpFlags.Fin | TcpFlags.Ack, fin.Flags);
             Assert.Equal(f.Iss + 1, fin.SeqNo);
@@ -304,7 +304,7 @@ namespace EmbeddedTcp.Tests.Tcp
         public static TcpFixture LastAck(TcpConfig config = null)
         {
             var f = CloseWait(config);
-            Assert.Equal(TcpError.Ok, f.Stack.Shutdown(f.Handle));
+            Assert.Equal(NetError.Ok, f.Stack.Shutdown(f.Handle));
             Seg fin = f.Out.Single();
             Assert.Equal(TcpFlags.Fin | TcpFlags.Ack, fin.Flags);
             Assert.Equal(TcpState.LastAck, f.State);

@@ -104,7 +104,7 @@ namespace EmbeddedTcp.Tests.Tcp
                             continue;
                         }
 
-                        if (k == TcpError.EndOfStream)
+                        if (k == NetError.EndOfStream)
                         {
                             link.B.Close(server);
                             serverClosed = true;

@@ -1,29 +1,6 @@
 namespace EmbeddedTcp.Drivers.Enc28j60
 {
     /// <summary>
-    /// ENC28J60 SPI opcodes (datasheet DS39662, table 4-1). The opcode is the top three bits
-    /// of the first byte; the low five bits carry the register address (or 0x1A for buffer
-    /// memory, 0x1F for the system reset).
-    /// </summary>
-    public static class Enc28j60Opcodes
-    {
-        /// <summary>Read Control Register: 000a aaaa, then one data byte (two for MAC/MII registers: dummy, data).</summary>
-        public const byte ReadControlRegister = 0x00;
-        /// <summary>Read Buffer Memory: 0011 1010, then data bytes from ERDPT.</summary>
-        public const byte ReadBufferMemory = 0x3A;
-        /// <summary>Write Control Register: 010a aaaa, data byte.</summary>
-        public const byte WriteControlRegister = 0x40;
-        /// <summary>Write Buffer Memory: 0111 1010, then data bytes to EWRPT.</summary>
-        public const byte WriteBufferMemory = 0x7A;
-        /// <summary>Bit Field Set: 100a aaaa, mask byte (ETH registers only).</summary>
-        public const byte BitFieldSet = 0x80;
-        /// <summary>Bit Field Clear: 101a aaaa, mask byte (ETH registers only).</summary>
-        public const byte BitFieldClear = 0xA0;
-        /// <summary>System Reset Command: 1111 1111.</summary>
-        public const byte SystemReset = 0xFF;
-    }
-
-    /// <summary>
     /// Control registers. Each value encodes the 5-bit address (bits 0-4), the bank (bits 5-6)
     /// and, in bit 7, whether it is a MAC/MII register (those answer RCR with a dummy byte
     /// first). Addresses 0x1B..0x1F are common to all banks.
@@ -129,80 +106,5 @@ namespace EmbeddedTcp.Drivers.Enc28j60
 
         /// <summary>True for a register present in every bank (EIE..ECON1).</summary>
         public static bool IsCommon(byte register) { return (register & AddressMask) >= FirstCommon; }
-    }
-
-    /// <summary>Bits of the common and bank registers used by the driver (DS39662 register descriptions).</summary>
-    public static class Enc28j60Bits
-    {
-        // EIE
-        public const byte EIE_INTIE = 0x80, EIE_PKTIE = 0x40, EIE_DMAIE = 0x20, EIE_LINKIE = 0x10, EIE_TXIE = 0x08, EIE_TXERIE = 0x02, EIE_RXERIE = 0x01;
-        // EIR
-        public const byte EIR_PKTIF = 0x40, EIR_DMAIF = 0x20, EIR_LINKIF = 0x10, EIR_TXIF = 0x08, EIR_TXERIF = 0x02, EIR_RXERIF = 0x01;
-        // ESTAT
-        public const byte ESTAT_INT = 0x80, ESTAT_BUFER = 0x40, ESTAT_LATECOL = 0x10, ESTAT_RXBUSY = 0x04, ESTAT_TXABRT = 0x02, ESTAT_CLKRDY = 0x01;
-        // ECON2
-        public const byte ECON2_AUTOINC = 0x80, ECON2_PKTDEC = 0x40, ECON2_PWRSV = 0x20, ECON2_VRPS = 0x08;
-        // ECON1
-        public const byte ECON1_TXRST = 0x80, ECON1_RXRST = 0x40, ECON1_DMAST = 0x20, ECON1_CSUMEN = 0x10, ECON1_TXRTS = 0x08, ECON1_RXEN = 0x04, ECON1_BSEL1 = 0x02, ECON1_BSEL0 = 0x01;
-        // ERXFCON
-        public const byte ERXFCON_UCEN = 0x80, ERXFCON_ANDOR = 0x40, ERXFCON_CRCEN = 0x20, ERXFCON_PMEN = 0x10, ERXFCON_MPEN = 0x08, ERXFCON_HTEN = 0x04, ERXFCON_MCEN = 0x02, ERXFCON_BCEN = 0x01;
-        // MACON1
-        public const byte MACON1_TXPAUS = 0x08, MACON1_RXPAUS = 0x04, MACON1_PASSALL = 0x02, MACON1_MARXEN = 0x01;
-        // MACON3
-        public const byte MACON3_PADCFG2 = 0x80, MACON3_PADCFG1 = 0x40, MACON3_PADCFG0 = 0x20, MACON3_TXCRCEN = 0x10, MACON3_PHDREN = 0x08, MACON3_HFRMEN = 0x04, MACON3_FRMLNEN = 0x02, MACON3_FULDPX = 0x01;
-        // MACON4
-        public const byte MACON4_DEFER = 0x40, MACON4_BPEN = 0x20, MACON4_NOBKOFF = 0x10;
-        // MICMD
-        public const byte MICMD_MIISCAN = 0x02, MICMD_MIIRD = 0x01;
-        // MISTAT
-        public const byte MISTAT_NVALID = 0x04, MISTAT_SCAN = 0x02, MISTAT_BUSY = 0x01;
-        // Per-packet transmit control byte
-        public const byte TXCTRL_PHUGEEN = 0x08, TXCTRL_PPADEN = 0x04, TXCTRL_PCRCEN = 0x02, TXCTRL_POVERRIDE = 0x01;
-
-        // Receive status vector (bits 16..31, as the 16-bit value of RSV bytes 4 and 5).
-        public const int RSV_LONG_EVENT = 0x0001, RSV_CARRIER_EVENT = 0x0004, RSV_CRC_ERROR = 0x0010, RSV_LENGTH_CHECK_ERROR = 0x0020,
-            RSV_LENGTH_OUT_OF_RANGE = 0x0040, RSV_RECEIVED_OK = 0x0080, RSV_MULTICAST = 0x0100, RSV_BROADCAST = 0x0200,
-            RSV_DRIBBLE = 0x0400, RSV_CONTROL_FRAME = 0x0800, RSV_PAUSE_FRAME = 0x1000, RSV_UNKNOWN_OPCODE = 0x2000, RSV_VLAN = 0x4000;
-
-        // Transmit status vector byte 2 (bits 16..23) and byte 3 (bits 24..31).
-        public const byte TSV2_CRC_ERROR = 0x10, TSV2_LENGTH_CHECK_ERROR = 0x20, TSV2_LENGTH_OUT_OF_RANGE = 0x40, TSV2_DONE = 0x80;
-        public const byte TSV3_MULTICAST = 0x01, TSV3_BROADCAST = 0x02, TSV3_DEFER = 0x04, TSV3_EXCESSIVE_DEFER = 0x08,
-            TSV3_EXCESSIVE_COLLISION = 0x10, TSV3_LATE_COLLISION = 0x20, TSV3_GIANT = 0x40;
-    }
-
-    /// <summary>PHY registers (reached through MIREGADR/MICMD/MIWR/MIRD) and their bits.</summary>
-    public static class Enc28j60Phy
-    {
-        public const byte PHCON1 = 0x00, PHSTAT1 = 0x01, PHID1 = 0x02, PHID2 = 0x03, PHCON2 = 0x10, PHSTAT2 = 0x11, PHIE = 0x12, PHIR = 0x13, PHLCON = 0x14;
-        /// <summary>PHCON1: PHY software reset.</summary>
-        public const ushort PHCON1_PRST = 0x8000;
-        /// <summary>PHCON1: PHY loopback.</summary>
-        public const ushort PHCON1_PLOOPBK = 0x4000;
-        /// <summary>PHCON1: PHY power-down.</summary>
-        public const ushort PHCON1_PPWRSV = 0x0800;
-        /// <summary>PHCON1: full duplex (must match MACON3.FULDPX).</summary>
-        public const ushort PHCON1_PDPXMD = 0x0100;
-        /// <summary>PHSTAT1: latching-low link status.</summary>
-        public const ushort PHSTAT1_LLSTAT = 0x0004;
-        /// <summary>PHCON2: half-duplex loopback disable.</summary>
-        public const ushort PHCON2_HDLDIS = 0x0100;
-        /// <summary>PHSTAT2: link is up (not latching).</summary>
-        public const ushort PHSTAT2_LSTAT = 0x0400;
-        /// <summary>PHSTAT2: PHY is in full duplex.</summary>
-        public const ushort PHSTAT2_DPXSTAT = 0x0200;
-        /// <summary>PHIE: link change interrupt enable.</summary>
-        public const ushort PHIE_PLNKIE = 0x0010;
-        /// <summary>PHIE: global PHY interrupt enable.</summary>
-        public const ushort PHIE_PGEIE = 0x0002;
-        /// <summary>PHIR: link change interrupt flag (cleared by reading PHIR).</summary>
-        public const ushort PHIR_PLNKIF = 0x0010;
-        /// <summary>
-        /// PHLCON: reserved bits 13:12 written as 1, LEDA = link status (0100), LEDB = transmit and
-        /// receive activity (0111), normal stretch (LFRQ 00), stretching on (STRCH). Errata item 11
-        /// (duplex + collision on one LED shows duplex only) does not apply to these choices.
-        /// </summary>
-        public const ushort PHLCON_LEDS = 0x3472;
-        /// <summary>Expected PHID1 (Microchip OUI bits).</summary>
-        public const ushort PHID1_VALUE = 0x0083;
     }
 }

@@ -1,11 +1,11 @@
-namespace EmbeddedTcp.Tcp
+namespace EmbeddedTcp
 {
     /// <summary>
     /// The one handle scheme of every table the stack hands out (TCP connections and listeners,
     /// UDP sockets, DNS queries): a positive int
     /// <c>kind &lt;&lt; 28 | generation &lt;&lt; 12 | index</c>. The kind tag (bits 28–30) differs per
     /// table, so a handle of one kind is refused by every other kind's calls with
-    /// <see cref="TcpError.InvalidHandle"/>; the generation (1–65535, bumped when a slot is freed)
+    /// <see cref="NetError.InvalidHandle"/>; the generation (1–65535, bumped when a slot is freed)
     /// makes a stale handle invalid; bit 31 is never set, so no negative value (an error code)
     /// decodes to a slot. Decoders compare <c>handle &amp; KindMask</c> with the kind in one step,
     /// which also rejects negative values and 0. Constants only: no calls, no allocation on nanoCLR.

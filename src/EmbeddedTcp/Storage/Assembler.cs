@@ -1,4 +1,4 @@
-namespace EmbeddedTcp.Tcp
+namespace EmbeddedTcp.Storage
 {
     /// <summary>
     /// Tracks out-of-order data that sits in the receive ring beyond the contiguous bytes, as

@@ -1,6 +1,6 @@
 using System;
 
-namespace EmbeddedTcp.Tcp
+namespace EmbeddedTcp.Storage
 {
     /// <summary>
     /// A fixed byte ring, allocated once. <see cref="Count"/> bytes starting at the read
