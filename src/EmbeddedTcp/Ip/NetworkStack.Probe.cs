@@ -14,14 +14,14 @@ namespace EmbeddedTcp.Ip
         private bool _probeConflict;
 
         /// <summary>Starts watching ARP for <paramref name="target"/> (forgets an earlier conflict).</summary>
-        internal void ArpProbeBegin(uint target)
+        public void ArpProbeBegin(uint target)
         {
             _probeTarget = target;
             _probeConflict = false;
         }
 
         /// <summary>Stops watching.</summary>
-        internal void ArpProbeEnd()
+        public void ArpProbeEnd()
         {
             _probeTarget = 0;
             _probeConflict = false;
@@ -32,7 +32,7 @@ namespace EmbeddedTcp.Ip
         /// (itself on-link, else the gateway) is in the ARP cache. Otherwise the datagram waits for
         /// ARP, and a client timing its exchange (SNTP) must not take the send time as its own.
         /// </summary>
-        internal bool NextHopResolved(uint destination)
+        public bool NextHopResolved(uint destination)
         {
             uint hop = _address != 0 && (destination & _netmask) == (_address & _netmask) ? destination : _gateway;
             int i = ArpFind(hop);
@@ -40,13 +40,13 @@ namespace EmbeddedTcp.Ip
         }
 
         /// <summary>True once an ARP packet showed that the probed address is taken (or wanted by another host).</summary>
-        internal bool ArpProbeConflict { get { return _probeConflict; } }
+        public bool ArpProbeConflict { get { return _probeConflict; } }
 
         /// <summary>
         /// An ARP probe (RFC 5227 2.1.1): a broadcast request with our hardware address, sender IP
         /// 0 (so no neighbour caches learn an address we do not hold yet) and the probed address as target.
         /// </summary>
-        internal void SendArpProbe()
+        public void SendArpProbe()
         {
             byte[] f = _arpFrame;
             EthernetFrame.WriteBroadcastMac(f, 0);

@@ -11,7 +11,7 @@ namespace EmbeddedTcp.Ip
     /// afterwards. Files follow the data: this one holds the poll loop, frame input and IPv4;
     /// NetworkStack.Arp.cs, .Icmp.cs and .Udp.cs the protocols beside it.
     /// </summary>
-    public sealed partial class NetworkStack
+    public sealed partial class NetworkStack : IUdpService, IAddressSink
     {
         private readonly NetworkConfig _config;
         private readonly INetworkDevice _device;
