@@ -194,6 +194,32 @@ namespace EmbeddedTcp.Drivers.Enc28j60
         {
             _initialized = false;
             _transmitInFlight = false;
+            if (!ResetChip())
+            {
+                _counters.InitializationFailures++;
+                return false;
+            }
+
+            ConfigureBuffers();
+            ConfigureFilters();
+            ConfigureMac();
+            if (!ConfigurePhy())
+            {
+                _counters.InitializationFailures++;
+                return false;
+            }
+
+            EnableInterruptsAndReceive();
+            _lastReceiveMs = _nowMs;
+            _nextHealthCheckMs = _nowMs + HealthCheckIntervalMs;
+            _initialized = true;
+            return true;
+        }
+
+        // Reset (the RESET pin when wired, then the SPI reset command) and wait for the clock:
+        // false when the chip does not come out of reset or does not answer.
+        private bool ResetChip()
+        {
             if (_resetPin != null)
             {
                 _resetPin.Write(false);
@@ -215,28 +241,21 @@ namespace EmbeddedTcp.Drivers.Enc28j60
                     break;
                 }
             }
-            _revision = ReadRegister(Enc28j60Registers.EREVID);
-            if (!ready || _revision == 0 || _revision == 0xFF)
-            {
-                _counters.InitializationFailures++;
-                return false;
-            }
 
-            // Receive ring at 0 (errata) and transmit area after it. ERXRDPT odd: ERXND.
-            WriteRegister(Enc28j60Registers.ERXSTL, (byte)(ReceiveStart & 0xFF));
-            WriteRegister(Enc28j60Registers.ERXSTH, (byte)(ReceiveStart >> 8));
-            WriteRegister(Enc28j60Registers.ERXNDL, (byte)(ReceiveEnd & 0xFF));
-            WriteRegister(Enc28j60Registers.ERXNDH, (byte)(ReceiveEnd >> 8));
-            WriteRegister(Enc28j60Registers.ERXRDPTL, (byte)(ReceiveEnd & 0xFF));
-            WriteRegister(Enc28j60Registers.ERXRDPTH, (byte)(ReceiveEnd >> 8));
-            WriteRegister(Enc28j60Registers.ERDPTL, (byte)(ReceiveStart & 0xFF));
-            WriteRegister(Enc28j60Registers.ERDPTH, (byte)(ReceiveStart >> 8));
-            WriteRegister(Enc28j60Registers.ETXSTL, (byte)(TransmitStart & 0xFF));
-            WriteRegister(Enc28j60Registers.ETXSTH, (byte)(TransmitStart >> 8));
-            WriteRegister(Enc28j60Registers.ETXNDL, (byte)(TransmitStart & 0xFF));
-            WriteRegister(Enc28j60Registers.ETXNDH, (byte)(TransmitStart >> 8));
-            WriteRegister(Enc28j60Registers.EWRPTL, (byte)(TransmitStart & 0xFF));
-            WriteRegister(Enc28j60Registers.EWRPTH, (byte)(TransmitStart >> 8));
+            _revision = ReadRegister(Enc28j60Registers.EREVID);
+            return ready && _revision != 0 && _revision != 0xFF;
+        }
+
+        // Receive ring at 0 (errata) and transmit area after it. ERXRDPT odd: ERXND.
+        private void ConfigureBuffers()
+        {
+            WriteRegisterPair(Enc28j60Registers.ERXSTL, Enc28j60Registers.ERXSTH, ReceiveStart);
+            WriteRegisterPair(Enc28j60Registers.ERXNDL, Enc28j60Registers.ERXNDH, ReceiveEnd);
+            WriteRegisterPair(Enc28j60Registers.ERXRDPTL, Enc28j60Registers.ERXRDPTH, ReceiveEnd);
+            WriteRegisterPair(Enc28j60Registers.ERDPTL, Enc28j60Registers.ERDPTH, ReceiveStart);
+            WriteRegisterPair(Enc28j60Registers.ETXSTL, Enc28j60Registers.ETXSTH, TransmitStart);
+            WriteRegisterPair(Enc28j60Registers.ETXNDL, Enc28j60Registers.ETXNDH, TransmitStart);
+            WriteRegisterPair(Enc28j60Registers.EWRPTL, Enc28j60Registers.EWRPTH, TransmitStart);
             _nextPacket = ReceiveStart;
             _freedTo = ReceiveStart;
             _readPointer = ReceiveStart;
@@ -245,26 +264,34 @@ namespace EmbeddedTcp.Drivers.Enc28j60
             _transmitEnd = TransmitStart;
             _dmaStart = -1;
             _dmaEnd = -1;
+        }
 
-            // Filters: unicast to us, broadcast, CRC must be valid (OR of the enabled filters).
+        // Filters: unicast to us, broadcast, CRC must be valid (OR of the enabled filters); all
+        // multicast when asked, else the hash table of the joined groups.
+        private void ConfigureFilters()
+        {
             byte filter = (byte)(Enc28j60Bits.ERXFCON_UCEN | Enc28j60Bits.ERXFCON_CRCEN | Enc28j60Bits.ERXFCON_BCEN);
             if (AcceptMulticast)
             {
                 filter |= Enc28j60Bits.ERXFCON_MCEN;
             }
+
             WriteMulticastHash();
             if (_multicastHash != 0)
             {
                 filter |= Enc28j60Bits.ERXFCON_HTEN;
             }
-            WriteRegister(Enc28j60Registers.ERXFCON, filter);
 
-            // MAC: receive on, pause frames both ways, pad to 60 + CRC, length check, full duplex.
+            WriteRegister(Enc28j60Registers.ERXFCON, filter);
+        }
+
+        // MAC: receive on, pause frames both ways, pad to 60 + CRC, length check, full duplex.
+        private void ConfigureMac()
+        {
             WriteRegister(Enc28j60Registers.MACON1, (byte)(Enc28j60Bits.MACON1_MARXEN | Enc28j60Bits.MACON1_TXPAUS | Enc28j60Bits.MACON1_RXPAUS));
             WriteRegister(Enc28j60Registers.MACON3, (byte)(Enc28j60Bits.MACON3_PADCFG0 | Enc28j60Bits.MACON3_TXCRCEN | Enc28j60Bits.MACON3_FRMLNEN | Enc28j60Bits.MACON3_FULDPX));
             WriteRegister(Enc28j60Registers.MACON4, Enc28j60Bits.MACON4_DEFER);
-            WriteRegister(Enc28j60Registers.MAMXFLL, (byte)(MaxWireFrameLength & 0xFF));
-            WriteRegister(Enc28j60Registers.MAMXFLH, (byte)(MaxWireFrameLength >> 8));
+            WriteRegisterPair(Enc28j60Registers.MAMXFLL, Enc28j60Registers.MAMXFLH, MaxWireFrameLength);
             WriteRegister(Enc28j60Registers.MABBIPG, 0x15); // full duplex back-to-back gap (9.6 us)
             WriteRegister(Enc28j60Registers.MAIPGL, 0x12);  // non-back-to-back gap
             WriteRegister(Enc28j60Registers.MAIPGH, 0x0C);  // (half duplex only)
@@ -274,19 +301,23 @@ namespace EmbeddedTcp.Drivers.Enc28j60
             WriteRegister(Enc28j60Registers.MAADR4, _mac[3]);
             WriteRegister(Enc28j60Registers.MAADR5, _mac[4]);
             WriteRegister(Enc28j60Registers.MAADR6, _mac[5]);
+        }
 
-            // PHY to match the MAC: full duplex, no half-duplex loopback, LEDs, link interrupt.
+        // PHY to match the MAC: full duplex, no half-duplex loopback, LEDs, link interrupt. False
+        // when a PHY write does not complete.
+        private bool ConfigurePhy()
+        {
             bool phyOk = PhyWrite(Enc28j60Phy.PHCON1, Enc28j60Phy.PHCON1_PDPXMD);
             phyOk &= PhyWrite(Enc28j60Phy.PHCON2, Enc28j60Phy.PHCON2_HDLDIS);
             phyOk &= PhyWrite(Enc28j60Phy.PHLCON, Enc28j60Phy.PHLCON_LEDS);
             phyOk &= PhyWrite(Enc28j60Phy.PHIE, (ushort)(Enc28j60Phy.PHIE_PGEIE | Enc28j60Phy.PHIE_PLNKIE));
             PhyRead(Enc28j60Phy.PHIR); // clears a stale link interrupt
-            if (!phyOk)
-            {
-                _counters.InitializationFailures++;
-                return false;
-            }
+            return phyOk;
+        }
 
+        // Interrupts, auto-increment, the link's state, then reception on.
+        private void EnableInterruptsAndReceive()
+        {
             BitClear(Enc28j60Registers.EIR, (byte)(Enc28j60Bits.EIR_DMAIF | Enc28j60Bits.EIR_TXIF | Enc28j60Bits.EIR_TXERIF | Enc28j60Bits.EIR_RXERIF));
             // PKTIE stays off (errata: PKTIF is unreliable; EPKTCNT is polled), so the INT pin means
             // "link change, receive overflow or transmit abort": a reason to read EIR.
@@ -298,12 +329,15 @@ namespace EmbeddedTcp.Drivers.Enc28j60
                 _counters.LinkChanges++;
                 _linkUp = up;
             }
-            BitSet(Enc28j60Registers.ECON1, Enc28j60Bits.ECON1_RXEN);
 
-            _lastReceiveMs = _nowMs;
-            _nextHealthCheckMs = _nowMs + HealthCheckIntervalMs;
-            _initialized = true;
-            return true;
+            BitSet(Enc28j60Registers.ECON1, Enc28j60Bits.ECON1_RXEN);
+        }
+
+        // A 16-bit value into a low/high register pair, low byte first.
+        private void WriteRegisterPair(byte low, byte high, int value)
+        {
+            WriteRegister(low, (byte)(value & 0xFF));
+            WriteRegister(high, (byte)(value >> 8));
         }
 
         /// <summary>
