@@ -34,7 +34,6 @@ namespace EmbeddedTcp.Tcp
 
         private void SendData(TcpConnection c)
         {
-            int mss = c.SendMss;
             for (int guard = 0; guard < 64; guard++)
             {
                 uint dataEnd = c.SndBufSeq + (uint)c.SendRing.Count;
@@ -50,6 +49,7 @@ namespace EmbeddedTcp.Tcp
                     return;
                 }
 
+                int mss = c.SendMss; // loaded past the early return: a receive path's Output mostly has nothing to send
                 int inFlight = (int)(c.SndNxt - c.SndUna);
                 // RFC 3042 limited transmit: the first two duplicate ACKs each let one new segment
                 // out beyond cwnd, so a small window still collects the three that fast retransmit needs.

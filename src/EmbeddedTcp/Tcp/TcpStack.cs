@@ -1016,7 +1016,7 @@ namespace EmbeddedTcp.Tcp
         {
             Counters.Dropped++;
             Counters.DropsByReason[(int)reason]++;
-            Trace.Add(_now, TraceKind.SegmentDropped, c == null ? -1 : c.Index, (int)reason, (int)(_segSeq & 0x7FFFFFFF), _segDataLen);
+            Trace.Add(_now, TraceKind.SegmentDropped, c == null ? -1 : c.Index, (int)reason, (int)(_seg.Seq & 0x7FFFFFFF), _seg.DataLen);
         }
     }
 }
