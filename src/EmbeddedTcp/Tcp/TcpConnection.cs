@@ -27,8 +27,6 @@ namespace EmbeddedTcp.Tcp
         /// <summary>Creation order, for "oldest" choices (half-open recycling, TIME_WAIT reuse, accept order).</summary>
         public long Order;
         public int Error;
-        /// <summary>The last soft ICMP error (reported with TimedOut when the connection gives up).</summary>
-        public int SoftError;
 
         public uint LocalIp;
         public uint RemoteIp;
@@ -65,17 +63,11 @@ namespace EmbeddedTcp.Tcp
         public int PersistBackoff;
         public int KeepaliveProbes;
 
+        /// <summary>RTO and Karn's sampling state (RFC 6298).</summary>
         public readonly RttEstimator Rtt = new RttEstimator();
-        public bool RttTiming;
-        public uint RttSeq;
-        public long RttStart;
 
-        // Congestion control (RFC 5681, RFC 6582), bytes.
-        public int Cwnd;
-        public int Ssthresh;
-        public int DupAcks;
-        public bool InRecovery;
-        public uint Recover;
+        /// <summary>Congestion control: cwnd, ssthresh, recover, duplicate ACKs (RFC 5681, RFC 6582, RFC 3042, RFC 6928).</summary>
+        public readonly NewReno Cc;
 
         public bool AckNow;
         public int AckArmedAtPoll;
@@ -89,6 +81,7 @@ namespace EmbeddedTcp.Tcp
             SendRing = new ByteRing(sendBuffer);
             RecvRing = new ByteRing(receiveBuffer);
             Ooo = new Assembler(reassemblyRanges);
+            Cc = new NewReno(sendBuffer);
         }
 
         /// <summary>True when the entry may be taken for a new connection.</summary>
@@ -99,9 +92,6 @@ namespace EmbeddedTcp.Tcp
 
         /// <summary>The sequence number of our FIN (valid once FinQueued).</summary>
         public uint FinSeq { get { return SndBufSeq + (uint)SendRing.Count; } }
-
-        /// <summary>True once our FIN has been sent at least once.</summary>
-        public bool FinSent { get { return FinQueued && Seq.Gt(SndMax, FinSeq); } }
 
         /// <summary>True once our FIN has been acknowledged.</summary>
         public bool FinAcked { get { return FinQueued && Seq.Gt(SndUna, FinSeq); } }
@@ -117,7 +107,6 @@ namespace EmbeddedTcp.Tcp
             Listener = -1;
             Accepted = false;
             Error = 0;
-            SoftError = 0;
             Iss = SndUna = SndNxt = SndMax = SndWl1 = SndWl2 = SndBufSeq = 0;
             SndWnd = MaxSndWnd = 0;
             FinQueued = false;
@@ -130,9 +119,8 @@ namespace EmbeddedTcp.Tcp
             Retries = 0;
             PersistBackoff = 0;
             KeepaliveProbes = 0;
-            RttTiming = false;
-            DupAcks = 0;
-            InRecovery = false;
+            Rtt.Discard();
+            Cc.Reset();
             AckNow = false;
             SegmentsSinceAck = 0;
             NoDelay = false;

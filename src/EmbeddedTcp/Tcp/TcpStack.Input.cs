@@ -277,13 +277,13 @@ namespace EmbeddedTcp.Tcp
 
         private void ApplyPeerMss(TcpConnection c, TcpSegment s)
         {
-            int mss = s.Mss > 0 ? s.Mss : 536;
+            int mss = s.Mss > 0 ? s.Mss : DefaultMss;
             if (mss > _config.Mss)
             {
                 mss = _config.Mss;
             }
 
-            c.SendMss = mss < 64 ? 64 : mss;
+            c.SendMss = mss < MinPeerMss ? MinPeerMss : mss;
         }
 
         /// <summary>SYN_SENT (3.10.7.3).</summary>
@@ -358,13 +358,12 @@ namespace EmbeddedTcp.Tcp
             c.SndWl2 = s.Ack;
             c.RetransmitAt = TcpConnection.Never;
             c.Retries = 0;
-            if (c.RttTiming)
+            if (c.Rtt.Timing)
             {
-                c.Rtt.Sample((int)(_now - c.RttStart));
-                c.RttTiming = false;
+                c.Rtt.Measure(_now);
             }
 
-            InitCongestion(c);
+            c.Cc.Open(c.SendMss);
             SetState(c, TcpState.Established, cause);
             if (c.Keepalive)
             {
@@ -712,9 +711,8 @@ namespace EmbeddedTcp.Tcp
                 return true;
             }
 
-            TcpState state = c.State;
             bool inOrder = false; // CLOSE_WAIT and later: the peer already sent its FIN; ignore
-            if (state == TcpState.Established || state == TcpState.FinWait1 || state == TcpState.FinWait2)
+            if (TcpStateRules.MayReceive(c.State))
             {
                 if (c.Orphaned)
                 {
@@ -799,27 +797,31 @@ namespace EmbeddedTcp.Tcp
         /// </summary>
         private bool AckArrives(TcpConnection c, TcpSegment s)
         {
+            // Acceptable when SND.UNA - max(MAX.SND.WND, MSS) <= SEG.ACK <= SND.MAX; an ACK at or above SND.UNA
+            // passes the left edge without computing it (per segment).
             uint ack = s.Ack;
-            int maxWnd = c.MaxSndWnd > c.SendMss ? c.MaxSndWnd : c.SendMss;
-            if ((int)(ack - c.SndMax) > 0 || (int)(ack - (c.SndUna - (uint)maxWnd)) < 0)
+            int acked = (int)(ack - c.SndUna);
+            if ((int)(ack - c.SndMax) > 0 || (acked < 0 && acked + (c.MaxSndWnd > c.SendMss ? c.MaxSndWnd : c.SendMss) < 0))
             {
                 Drop(c, TcpDropReason.BadAck);
                 SendChallengeAck(c);
                 return false;
             }
 
-            if ((int)(ack - c.SndUna) > 0)
+            if (acked > 0)
             {
-                AckNewData(c, ack);
+                AckNewData(c, ack, acked);
             }
-            else if (ack == c.SndUna && s.DataLen == 0 && (s.Flags & (TcpFlags.Syn | TcpFlags.Fin)) == 0
-                && s.Wnd == c.SndWnd && s.Wnd != 0 && c.SndMax != c.SndUna)
+            else if (acked == 0)
             {
-                DuplicateAck(c);
-            }
-            else if (ack == c.SndUna && c.SndMax == c.SndUna)
-            {
-                c.DupAcks = 0;
+                if (c.SndMax == c.SndUna)
+                {
+                    c.Cc.NothingInFlight();
+                }
+                else if (s.DataLen == 0 && (s.Flags & (TcpFlags.Syn | TcpFlags.Fin)) == 0 && s.Wnd == c.SndWnd && s.Wnd != 0)
+                {
+                    DuplicateAck(c);
+                }
             }
 
             // Window update (SND.WL1/SND.WL2 keep old segments from reopening it).
@@ -843,9 +845,9 @@ namespace EmbeddedTcp.Tcp
             return true;
         }
 
-        private void AckNewData(TcpConnection c, uint ack)
+        /// <summary>SEG.ACK <paramref name="ack"/> acknowledges <paramref name="acked"/> new bytes: SND.UNA moves, the send ring frees them, RTT is sampled, congestion control grows cwnd, the retransmission timer restarts.</summary>
+        private void AckNewData(TcpConnection c, uint ack, int acked)
         {
-            int acked = (int)(ack - c.SndUna);
             if ((int)(ack - c.SndBufSeq) > 0)
             {
                 int data = (int)(ack - c.SndBufSeq);
@@ -864,58 +866,16 @@ namespace EmbeddedTcp.Tcp
                 c.SndNxt = ack; // a zero-window probe byte was taken
             }
 
-            if (c.RttTiming && (int)(ack - c.RttSeq) > 0)
+            RttEstimator rtt = c.Rtt;
+            if (rtt.Timing && (int)(ack - rtt.TimedSeq) > 0)
             {
-                c.Rtt.Sample((int)(_now - c.RttStart));
-                c.RttTiming = false;
+                rtt.Measure(_now);
             }
 
             c.Retries = 0;
-            int mss = c.SendMss;
-            if (c.InRecovery)
+            if (c.Cc.NewAck(ack, acked, c.SndMax, c.SendMss))
             {
-                if ((int)(ack - c.Recover) >= 0)
-                {
-                    // RFC 6582 3.2 step 3: full acknowledgment ends fast recovery.
-                    int flight = c.FlightSize;
-                    c.Cwnd = c.Ssthresh < flight + mss ? c.Ssthresh : flight + mss;
-                    c.InRecovery = false;
-                    c.DupAcks = 0;
-                }
-                else
-                {
-                    // Partial acknowledgment: resend the next hole, deflate by what was acked.
-                    RetransmitFirst(c, true);
-                    c.Cwnd -= acked;
-                    if (acked >= mss)
-                    {
-                        c.Cwnd += mss;
-                    }
-
-                    if (c.Cwnd < mss)
-                    {
-                        c.Cwnd = mss;
-                    }
-                }
-            }
-            else
-            {
-                c.DupAcks = 0;
-                if (c.Cwnd < c.Ssthresh)
-                {
-                    c.Cwnd += acked < mss ? acked : mss; // slow start (RFC 5681 eq. 2)
-                }
-                else
-                {
-                    int inc = mss * mss / c.Cwnd; // congestion avoidance (eq. 3)
-                    c.Cwnd += inc > 0 ? inc : 1;
-                }
-            }
-
-            int cap = 2 * (_config.SendBufferSize + mss);
-            if (c.Cwnd > cap)
-            {
-                c.Cwnd = cap;
+                RetransmitFirst(c, true); // NewReno partial acknowledgment: resend the next hole
             }
 
             if (c.SndUna == c.SndMax)
@@ -929,33 +889,16 @@ namespace EmbeddedTcp.Tcp
         }
 
         /// <summary>
-        /// RFC 5681 3.2 / RFC 6582: the third duplicate ACK triggers fast retransmit. (Answers to
-        /// zero-window probes are not duplicates: the window is closed, nothing was lost.)
+        /// A duplicate ACK (RFC 5681 3.2, RFC 6582): congestion control counts it, and the third one fast-retransmits
+        /// the first unacknowledged segment. (Answers to zero-window probes are not duplicates: the window is
+        /// closed, nothing was lost.)
         /// </summary>
         private void DuplicateAck(TcpConnection c)
         {
-            c.DupAcks++;
-            int mss = c.SendMss;
-            if (c.InRecovery)
+            if (c.Cc.DuplicateAck(c.SndUna, c.SndMax, c.SendMss))
             {
-                c.Cwnd += mss; // inflate for each segment that left the network
-                return;
-            }
-
-            if (c.DupAcks < 3)
-            {
-                return; // limited transmit (RFC 3042): the Output that ends segment arrival may send one new segment
-            }
-
-            if (c.DupAcks == 3 && (int)(c.SndUna - c.Recover) > 0)
-            {
-                int half = c.FlightSize / 2;
-                c.Ssthresh = half > 2 * mss ? half : 2 * mss;
-                c.Recover = c.SndMax;
-                c.InRecovery = true;
                 Counters.FastRetransmits++;
                 RetransmitFirst(c, true);
-                c.Cwnd = c.Ssthresh + 3 * mss;
             }
         }
 
@@ -1108,7 +1051,7 @@ namespace EmbeddedTcp.Tcp
         /// <summary>
         /// An ICMP error about a segment we sent (RFC 1122 4.2.3.9, RFC 5927): destination
         /// unreachable with code 2-4 in SYN_SENT ends the attempt (hard error); in synchronized
-        /// states errors are soft (recorded, the connection goes on); fragmentation needed lowers
+        /// states errors are soft (counted, the connection goes on); fragmentation needed lowers
         /// the MSS to the path MTU and resends. The quoted sequence number must lie in
         /// [SND.UNA, SND.MAX), so a blind attacker cannot use ICMP to reset or slow connections.
         /// </summary>
@@ -1122,13 +1065,13 @@ namespace EmbeddedTcp.Tcp
             }
 
             Counters.IcmpErrors++;
-            if (type == 3 && code == 4)
+            if (type == IcmpType.DestinationUnreachable && code == IcmpCode.FragmentationNeeded)
             {
                 // Path MTU discovery (RFC 1191): the segment was too big for a hop.
-                int mss = nextHopMtu - 40;
-                if (nextHopMtu >= 68 && mss < c.SendMss)
+                int mss = nextHopMtu - IpAndTcpHeaderBytes;
+                if (nextHopMtu >= MinIpv4Mtu && mss < c.SendMss)
                 {
-                    c.SendMss = mss < 88 ? 88 : mss;
+                    c.SendMss = mss < MinPathMss ? MinPathMss : mss;
                     if (c.IsSynchronized && c.SndNxt != c.SndUna)
                     {
                         c.SndNxt = c.SndUna; // resend what was lost at the smaller size
@@ -1139,13 +1082,13 @@ namespace EmbeddedTcp.Tcp
                 return;
             }
 
-            if (c.State == TcpState.SynSent && type == 3 && (code == 2 || code == 3 || code == 4))
+            if (c.State == TcpState.SynSent && type == IcmpType.DestinationUnreachable
+                && (code == IcmpCode.ProtocolUnreachable || code == IcmpCode.PortUnreachable || code == IcmpCode.FragmentationNeeded))
             {
                 Fail(c, NetError.Unreachable, TcpCause.IcmpError);
-                return;
             }
 
-            c.SoftError = type == 3 ? NetError.Unreachable : NetError.TimedOut;
+            // Any other error is soft (RFC 1122 4.2.3.9): counted above, and the connection goes on.
         }
     }
 }

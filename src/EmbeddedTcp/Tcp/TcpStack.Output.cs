@@ -51,13 +51,7 @@ namespace EmbeddedTcp.Tcp
 
                 int mss = c.SendMss; // loaded past the early return: a receive path's Output mostly has nothing to send
                 int inFlight = (int)(c.SndNxt - c.SndUna);
-                // RFC 3042 limited transmit: the first two duplicate ACKs each let one new segment
-                // out beyond cwnd, so a small window still collects the three that fast retransmit needs.
-                int cwnd = c.Cwnd;
-                if (!c.InRecovery && c.DupAcks > 0)
-                {
-                    cwnd += (c.DupAcks < 2 ? c.DupAcks : 2) * mss;
-                }
+                int cwnd = c.Cc.SendWindow(mss); // cwnd, with RFC 3042 limited transmit
 
                 int wnd = c.SndWnd < cwnd ? c.SndWnd : cwnd;
                 int usable = wnd - inFlight;
@@ -197,10 +191,7 @@ namespace EmbeddedTcp.Tcp
             if ((int)(seq - c.SndMax) < 0 && (length > 0 || (flags & TcpFlags.Fin) != 0))
             {
                 Counters.Retransmissions++;
-                if (c.RttTiming && (int)(c.RttSeq - seq) >= 0)
-                {
-                    c.RttTiming = false; // Karn's rule
-                }
+                c.Rtt.Retransmitted(seq); // Karn's rule
             }
 
             int window = AdvertiseWindow(c);
@@ -223,11 +214,9 @@ namespace EmbeddedTcp.Tcp
                 end++;
             }
 
-            if ((int)(seq - c.SndMax) >= 0 && !c.RttTiming && end != seq)
+            if ((int)(seq - c.SndMax) >= 0 && !c.Rtt.Timing && end != seq)
             {
-                c.RttTiming = true;
-                c.RttSeq = seq;
-                c.RttStart = _now;
+                c.Rtt.StartTiming(seq, _now);
             }
 
             c.SndNxt = end;
@@ -250,13 +239,11 @@ namespace EmbeddedTcp.Tcp
             byte flags = c.State == TcpState.SynSent ? TcpFlags.Syn : (byte)(TcpFlags.Syn | TcpFlags.Ack);
             if (c.Retries > 0 || (int)(c.SndMax - c.Iss) > 0)
             {
-                c.RttTiming = false; // Karn's rule: a retransmitted SYN gives no sample
+                c.Rtt.Discard(); // Karn's rule: a retransmitted SYN gives no sample
             }
             else
             {
-                c.RttTiming = true;
-                c.RttSeq = c.Iss;
-                c.RttStart = _now;
+                c.Rtt.StartTiming(c.Iss, _now);
             }
 
             int window = flags == TcpFlags.Syn ? ReceiveWindowLimit(c) : AdvertiseWindow(c);
@@ -312,14 +299,9 @@ namespace EmbeddedTcp.Tcp
                 offered = 0;
             }
 
-            int step = c.RecvRing.Capacity / 2;
-            if (step > _config.Mss)
-            {
-                step = _config.Mss;
-            }
-
+            int step = _windowStep;
             int window = offered;
-            if (free - offered >= step || free == c.RecvRing.Capacity)
+            if (free - offered >= step || free == _receiveBufferSize)
             {
                 window = free;
             }
@@ -333,21 +315,15 @@ namespace EmbeddedTcp.Tcp
             return window;
         }
 
-        /// <summary>After the user read data: true when the window grew enough to tell the peer at once.</summary>
+        /// <summary>
+        /// After the user read data, in a state that takes the peer's text (<see cref="TcpStateRules.MayReceive"/>, the
+        /// caller's test): true when the window grew enough to tell the peer at once.
+        /// </summary>
         private bool WindowUpdateWorthSending(TcpConnection c)
         {
-            if (!(c.State == TcpState.Established || c.State == TcpState.FinWait1 || c.State == TcpState.FinWait2))
-            {
-                return false;
-            }
-
             int offered = (int)(c.RcvAdvEdge - c.RcvNxt);
             int free = ReceiveWindowLimit(c);
-            int step = c.RecvRing.Capacity / 2;
-            if (step > _config.Mss)
-            {
-                step = _config.Mss;
-            }
+            int step = _windowStep;
 
             // Tell the peer when the window opens from (nearly) closed by at least a step, or doubles.
             return free - offered >= step && (offered < step || free >= 2 * offered);
