@@ -8,8 +8,6 @@ namespace EmbeddedTcp.Tcp
     /// </summary>
     internal sealed class TcpConnection
     {
-        public const long Never = long.MaxValue;
-
         public readonly int Index;
         public readonly ByteRing SendRing;
         public readonly ByteRing RecvRing;
@@ -52,13 +50,8 @@ namespace EmbeddedTcp.Tcp
         public uint RcvAdvEdge;  // RCV.NXT + the window last advertised (never moves left)
         public bool FinReceived;
 
-        // Timers: absolute poll times in ms, Never when off.
-        public long RetransmitAt;
-        public long TimeWaitAt;
-        public long DelayedAckAt;
-        public long PersistAt;
-        public long KeepaliveAt;
-        public long FinWait2At;
+        /// <summary>Every deadline of the connection (retransmission, persist, keepalive, delayed ACK, 2MSL, FIN_WAIT_2).</summary>
+        public readonly TcpTimers Timers;
         public int Retries;
         public int PersistBackoff;
         public int KeepaliveProbes;
@@ -70,18 +63,18 @@ namespace EmbeddedTcp.Tcp
         public readonly NewReno Cc;
 
         public bool AckNow;
-        public int AckArmedAtPoll;
         public int SegmentsSinceAck;
         public bool NoDelay;
         public bool Keepalive;
 
-        public TcpConnection(int index, int sendBuffer, int receiveBuffer, int reassemblyRanges)
+        public TcpConnection(int index, int sendBuffer, int receiveBuffer, int reassemblyRanges, bool ackAfterApplicationTurn)
         {
             Index = index;
             SendRing = new ByteRing(sendBuffer);
             RecvRing = new ByteRing(receiveBuffer);
             Ooo = new Assembler(reassemblyRanges);
             Cc = new NewReno(sendBuffer);
+            Timers = new TcpTimers(ackAfterApplicationTurn);
         }
 
         /// <summary>True when the entry may be taken for a new connection.</summary>
@@ -115,7 +108,7 @@ namespace EmbeddedTcp.Tcp
             SendRing.Clear();
             RecvRing.Clear();
             Ooo.Clear();
-            StopTimers();
+            Timers.CancelAll();
             Retries = 0;
             PersistBackoff = 0;
             KeepaliveProbes = 0;
@@ -125,16 +118,6 @@ namespace EmbeddedTcp.Tcp
             SegmentsSinceAck = 0;
             NoDelay = false;
             Keepalive = false;
-        }
-
-        public void StopTimers()
-        {
-            RetransmitAt = Never;
-            TimeWaitAt = Never;
-            DelayedAckAt = Never;
-            PersistAt = Never;
-            KeepaliveAt = Never;
-            FinWait2At = Never;
         }
     }
 }

@@ -356,7 +356,7 @@ namespace EmbeddedTcp.Tcp
             c.MaxSndWnd = s.Wnd;
             c.SndWl1 = s.Seq;
             c.SndWl2 = s.Ack;
-            c.RetransmitAt = TcpConnection.Never;
+            c.Timers.RetransmitAt = TcpTimers.Never;
             c.Retries = 0;
             if (c.Rtt.Timing)
             {
@@ -367,7 +367,7 @@ namespace EmbeddedTcp.Tcp
             SetState(c, TcpState.Established, cause);
             if (c.Keepalive)
             {
-                c.KeepaliveAt = _now + _config.KeepaliveIdleMs;
+                c.Timers.KeepaliveAt = _now + _config.KeepaliveIdleMs;
             }
 
             if (c.FinQueued)
@@ -415,7 +415,7 @@ namespace EmbeddedTcp.Tcp
             }
 
             CheckUrg();
-            if (!ProcessText(c, s))
+            if (s.DataLen > 0 && !ProcessText(c, s))
             {
                 return;
             }
@@ -516,7 +516,7 @@ namespace EmbeddedTcp.Tcp
                 Drop(c, TcpDropReason.OutOfWindow);
                 if (c.State == TcpState.TimeWait && (f & TcpFlags.Fin) != 0)
                 {
-                    c.TimeWaitAt = _now + 2L * _config.MslMs; // a retransmitted FIN restarts 2MSL
+                    c.Timers.TimeWaitAt = _now + 2L * _config.MslMs; // a retransmitted FIN restarts 2MSL
                 }
 
                 SendAck(c);
@@ -644,7 +644,7 @@ namespace EmbeddedTcp.Tcp
             if (c.Keepalive)
             {
                 c.KeepaliveProbes = 0;
-                c.KeepaliveAt = _now + _config.KeepaliveIdleMs;
+                c.Timers.KeepaliveAt = _now + _config.KeepaliveIdleMs;
             }
 
             if (c.State == TcpState.SynReceived)
@@ -698,7 +698,7 @@ namespace EmbeddedTcp.Tcp
         }
 
         /// <summary>
-        /// Seventh: segment text. ESTABLISHED, FIN_WAIT_1 and FIN_WAIT_2 take it into the receive ring
+        /// Seventh: segment text (the segment has some). ESTABLISHED, FIN_WAIT_1 and FIN_WAIT_2 take it into the receive ring
         /// (<see cref="TakeText"/>); once the user closed, text is answered with RST (RFC 2525 2.17, as Linux
         /// does). In CLOSE_WAIT and later the peer has sent its FIN already, so text is ignored. When the text
         /// did not land in order, a FIN after it cannot be taken either: the FIN bit is cleared. False when
@@ -706,11 +706,6 @@ namespace EmbeddedTcp.Tcp
         /// </summary>
         private bool ProcessText(TcpConnection c, TcpSegment s)
         {
-            if (s.DataLen <= 0)
-            {
-                return true;
-            }
-
             bool inOrder = false; // CLOSE_WAIT and later: the peer already sent its FIN; ignore
             if (TcpStateRules.MayReceive(c.State))
             {
@@ -752,7 +747,7 @@ namespace EmbeddedTcp.Tcp
                 SetState(c, TcpState.FinWait2, TcpCause.ReceivedAck);
                 if (c.Orphaned)
                 {
-                    c.FinWait2At = _now + _config.FinWait2TimeoutMs;
+                    c.Timers.FinWait2At = _now + _config.FinWait2TimeoutMs;
                 }
             }
 
@@ -837,7 +832,7 @@ namespace EmbeddedTcp.Tcp
 
                 if (s.Wnd > 0)
                 {
-                    c.PersistAt = TcpConnection.Never;
+                    c.Timers.PersistAt = TcpTimers.Never;
                     c.PersistBackoff = 0;
                 }
             }
@@ -878,14 +873,7 @@ namespace EmbeddedTcp.Tcp
                 RetransmitFirst(c, true); // NewReno partial acknowledgment: resend the next hole
             }
 
-            if (c.SndUna == c.SndMax)
-            {
-                c.RetransmitAt = TcpConnection.Never;
-            }
-            else
-            {
-                c.RetransmitAt = _now + c.Rtt.Rto;
-            }
+            c.Timers.RetransmitAt = c.SndUna == c.SndMax ? TcpTimers.Never : _now + rtt.Rto; // off, or restarted (RFC 6298 5.2, 5.3)
         }
 
         /// <summary>
@@ -949,8 +937,9 @@ namespace EmbeddedTcp.Tcp
                 // rule the ACK leaves at the next poll, after the application read: it then opens the window.
                 if (_config.AckAfterApplicationTurn)
                 {
-                    c.DelayedAckAt = _now;
-                    c.AckArmedAtPoll = _pollCount;
+                    TcpTimers t = c.Timers;
+                    t.DelayedAckAt = _now;
+                    t.DelayedAckPoll = _pollCount;
                 }
                 else
                 {
@@ -959,24 +948,13 @@ namespace EmbeddedTcp.Tcp
             }
             else
             {
-                ArmDelayedAck(c);
+                // Delayed so the ACK can ride on the application's answer: until the next poll after the
+                // application had its turn (AckAfterApplicationTurn), at most DelayedAckMs. This keeps Nagle
+                // and delayed ACK from stalling request/response rounds.
+                c.Timers.ArmDelayedAck(_now + _config.DelayedAckMs, _pollCount);
             }
 
             return true;
-        }
-
-        /// <summary>
-        /// Delays the ACK of in-order data so it can ride on the application's answer: until the
-        /// next poll after the application had its turn (when AckAfterApplicationTurn), at most
-        /// DelayedAckMs. This keeps Nagle and delayed ACK from stalling request/response rounds.
-        /// </summary>
-        private void ArmDelayedAck(TcpConnection c)
-        {
-            if (c.DelayedAckAt == TcpConnection.Never)
-            {
-                c.DelayedAckAt = _now + _config.DelayedAckMs;
-                c.AckArmedAtPoll = _pollCount;
-            }
         }
 
         /// <summary>An in-order FIN (3.10.7.4, eighth).</summary>
@@ -1006,7 +984,7 @@ namespace EmbeddedTcp.Tcp
                     EnterTimeWait(c, TcpCause.ReceivedFin);
                     break;
                 case TcpState.TimeWait:
-                    c.TimeWaitAt = _now + 2L * _config.MslMs;
+                    c.Timers.TimeWaitAt = _now + 2L * _config.MslMs;
                     break;
             }
 
@@ -1016,12 +994,7 @@ namespace EmbeddedTcp.Tcp
         private void EnterTimeWait(TcpConnection c, TcpCause cause)
         {
             SetState(c, TcpState.TimeWait, cause);
-            c.RetransmitAt = TcpConnection.Never;
-            c.PersistAt = TcpConnection.Never;
-            c.KeepaliveAt = TcpConnection.Never;
-            c.FinWait2At = TcpConnection.Never;
-            c.DelayedAckAt = TcpConnection.Never;
-            c.TimeWaitAt = _now + 2L * _config.MslMs;
+            c.Timers.StartTimeWait(_now + 2L * _config.MslMs);
             if (c.AckNow)
             {
                 SendAck(c);

@@ -94,9 +94,10 @@ namespace EmbeddedTcp.Tcp
         /// <summary>Nothing in flight and the window (or SWS avoidance) holds data back: the persist timer must fire.</summary>
         private void ArmPersistIfStalled(TcpConnection c, int inFlight)
         {
-            if (inFlight == 0 && c.RetransmitAt == TcpConnection.Never && c.PersistAt == TcpConnection.Never)
+            TcpTimers t = c.Timers;
+            if (inFlight == 0 && t.RetransmitAt == TcpTimers.Never && t.PersistAt == TcpTimers.Never)
             {
-                c.PersistAt = _now + PersistInterval(c);
+                t.PersistAt = _now + PersistInterval(c);
             }
         }
 
@@ -141,7 +142,7 @@ namespace EmbeddedTcp.Tcp
                     c.PersistBackoff++;
                 }
 
-                c.PersistAt = _now + PersistInterval(c);
+                c.Timers.PersistAt = _now + PersistInterval(c);
                 return;
             }
 
@@ -178,7 +179,7 @@ namespace EmbeddedTcp.Tcp
 
             Trace.Add(_now, TraceKind.Retransmit, c.Index, (int)c.SndUna, len, fast ? 1 : 0);
             EmitSegment(c, c.SndUna, flags, len, false);
-            c.RetransmitAt = _now + c.Rtt.Rto;
+            c.Timers.RetransmitAt = _now + c.Rtt.Rto;
         }
 
         /// <summary>
@@ -200,8 +201,9 @@ namespace EmbeddedTcp.Tcp
                 // No frame buffer: keep the state as if sent; the retransmission timer recovers.
             }
 
+            TcpTimers t = c.Timers;
             c.AckNow = false;
-            c.DelayedAckAt = TcpConnection.Never;
+            t.DelayedAckAt = TcpTimers.Never;
             c.SegmentsSinceAck = 0;
             if (!advance)
             {
@@ -225,12 +227,12 @@ namespace EmbeddedTcp.Tcp
                 c.SndMax = end;
             }
 
-            if (c.RetransmitAt == TcpConnection.Never && end != seq)
+            if (t.RetransmitAt == TcpTimers.Never && end != seq)
             {
-                c.RetransmitAt = _now + c.Rtt.Rto;
+                t.RetransmitAt = _now + c.Rtt.Rto;
             }
 
-            c.PersistAt = TcpConnection.Never;
+            t.PersistAt = TcpTimers.Never;
         }
 
         /// <summary>SYN (SYN_SENT) or SYN,ACK (SYN_RECEIVED), with our MSS; arms the retransmission timer.</summary>
@@ -251,7 +253,7 @@ namespace EmbeddedTcp.Tcp
             c.SndNxt = c.Iss + 1;
             c.SndMax = c.Iss + 1;
             c.AckNow = false;
-            c.RetransmitAt = _now + c.Rtt.Rto;
+            c.Timers.RetransmitAt = _now + c.Rtt.Rto;
         }
 
         private void SendAck(TcpConnection c)
@@ -263,7 +265,7 @@ namespace EmbeddedTcp.Tcp
             // is just as unacceptable here, and both sides would stall until they time out.
             Emit(c.LocalIp, c.RemoteIp, c.LocalPort, c.RemotePort, c.SndMax, c.RcvNxt, TcpFlags.Ack, window, false, null, 0);
             c.AckNow = false;
-            c.DelayedAckAt = TcpConnection.Never;
+            c.Timers.DelayedAckAt = TcpTimers.Never;
             c.SegmentsSinceAck = 0;
         }
 

@@ -81,7 +81,7 @@ namespace EmbeddedTcp.Tcp
             _conns = new TcpConnection[config.MaxConnections];
             for (int i = 0; i < _conns.Length; i++)
             {
-                _conns[i] = new TcpConnection(i, config.SendBufferSize, config.ReceiveBufferSize, config.ReassemblyRanges);
+                _conns[i] = new TcpConnection(i, config.SendBufferSize, config.ReceiveBufferSize, config.ReassemblyRanges, config.AckAfterApplicationTurn);
                 _conns[i].Reset();
             }
 
@@ -417,7 +417,7 @@ namespace EmbeddedTcp.Tcp
             UserClose(c);
             if (c.State == TcpState.FinWait2)
             {
-                c.FinWait2At = _now + _config.FinWait2TimeoutMs;
+                c.Timers.FinWait2At = _now + _config.FinWait2TimeoutMs;
             }
 
             return NetError.Ok;
@@ -543,7 +543,7 @@ namespace EmbeddedTcp.Tcp
 
             c.Keepalive = on;
             c.KeepaliveProbes = 0;
-            c.KeepaliveAt = on && c.IsSynchronized ? _now + _config.KeepaliveIdleMs : TcpConnection.Never;
+            c.Timers.KeepaliveAt = on && c.IsSynchronized ? _now + _config.KeepaliveIdleMs : TcpTimers.Never;
             return NetError.Ok;
         }
 
@@ -648,36 +648,37 @@ namespace EmbeddedTcp.Tcp
                     continue;
                 }
 
-                if (c.TimeWaitAt <= nowMs)
+                TcpTimers t = c.Timers;
+                if (t.TimeWaitAt <= nowMs)
                 {
-                    c.TimeWaitAt = TcpConnection.Never;
+                    t.TimeWaitAt = TcpTimers.Never;
                     EnterClosed(c, TcpCause.TimeWaitExpired, 0);
                     continue;
                 }
 
-                if (c.FinWait2At <= nowMs)
+                if (t.FinWait2At <= nowMs)
                 {
-                    c.FinWait2At = TcpConnection.Never;
+                    t.FinWait2At = TcpTimers.Never;
                     EnterClosed(c, TcpCause.FinWait2Timeout, 0);
                     continue;
                 }
 
-                if (c.RetransmitAt <= nowMs)
+                if (t.RetransmitAt <= nowMs)
                 {
-                    c.RetransmitAt = TcpConnection.Never;
+                    t.RetransmitAt = TcpTimers.Never;
                     if (!OnRetransmitTimeout(c))
                     {
                         continue;
                     }
                 }
 
-                if (c.PersistAt <= nowMs)
+                if (t.PersistAt <= nowMs)
                 {
-                    c.PersistAt = TcpConnection.Never;
+                    t.PersistAt = TcpTimers.Never;
                     SendPersistProbe(c);
                 }
 
-                if (c.KeepaliveAt <= nowMs)
+                if (t.KeepaliveAt <= nowMs)
                 {
                     if (!OnKeepaliveTimer(c))
                     {
@@ -685,9 +686,9 @@ namespace EmbeddedTcp.Tcp
                     }
                 }
 
-                if (c.DelayedAckAt <= nowMs || (c.DelayedAckAt != TcpConnection.Never && _config.AckAfterApplicationTurn && c.AckArmedAtPoll != _pollCount))
+                if (t.DelayedAckDue(nowMs, _pollCount))
                 {
-                    c.DelayedAckAt = TcpConnection.Never;
+                    t.DelayedAckAt = TcpTimers.Never;
                     c.AckNow = true;
                 }
 
@@ -707,12 +708,7 @@ namespace EmbeddedTcp.Tcp
                     continue;
                 }
 
-                if (c.RetransmitAt < next) next = c.RetransmitAt;
-                if (c.TimeWaitAt < next) next = c.TimeWaitAt;
-                if (c.DelayedAckAt < next) next = _config.AckAfterApplicationTurn && c.AckArmedAtPoll == _pollCount ? _now : c.DelayedAckAt;
-                if (c.PersistAt < next) next = c.PersistAt;
-                if (c.KeepaliveAt < next) next = c.KeepaliveAt;
-                if (c.FinWait2At < next) next = c.FinWait2At;
+                next = c.Timers.Earliest(next, _now, _pollCount);
             }
 
             return next;
@@ -791,7 +787,7 @@ namespace EmbeddedTcp.Tcp
         {
             if (!c.Keepalive || !(c.State == TcpState.Established || c.State == TcpState.CloseWait))
             {
-                c.KeepaliveAt = TcpConnection.Never;
+                c.Timers.KeepaliveAt = TcpTimers.Never;
                 return true;
             }
 
@@ -806,7 +802,7 @@ namespace EmbeddedTcp.Tcp
             Counters.KeepaliveProbes++;
             // RFC 1122 4.2.3.6: SEG.SEQ = SND.NXT - 1, no data, so the peer must answer with an ACK.
             EmitSegment(c, c.SndUna - 1, TcpFlags.Ack, 0, false);
-            c.KeepaliveAt = _now + _config.KeepaliveIntervalMs;
+            c.Timers.KeepaliveAt = _now + _config.KeepaliveIntervalMs;
             return true;
         }
 
@@ -879,7 +875,7 @@ namespace EmbeddedTcp.Tcp
                     return c;
                 }
 
-                if (c.State == TcpState.TimeWait && (oldestTimeWait == null || c.TimeWaitAt < oldestTimeWait.TimeWaitAt))
+                if (c.State == TcpState.TimeWait && (oldestTimeWait == null || c.Timers.TimeWaitAt < oldestTimeWait.Timers.TimeWaitAt))
                 {
                     oldestTimeWait = c;
                 }
@@ -976,7 +972,7 @@ namespace EmbeddedTcp.Tcp
         private void EnterClosed(TcpConnection c, TcpCause cause, int error)
         {
             SetState(c, TcpState.Closed, cause);
-            c.StopTimers();
+            c.Timers.CancelAll();
             if (error != 0 && c.Error == 0)
             {
                 c.Error = error;
@@ -999,7 +995,7 @@ namespace EmbeddedTcp.Tcp
         private void FreeHalfOpen(TcpConnection c)
         {
             c.State = TcpState.Closed;
-            c.StopTimers();
+            c.Timers.CancelAll();
             Free(c);
         }
 
