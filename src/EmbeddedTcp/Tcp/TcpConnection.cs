@@ -52,6 +52,8 @@ namespace EmbeddedTcp.Tcp
 
         /// <summary>Every deadline of the connection (retransmission, persist, keepalive, delayed ACK, 2MSL, FIN_WAIT_2).</summary>
         public readonly TcpTimers Timers;
+
+        // Retransmissions in a row, persist backoff exponent, unanswered keepalive probes.
         public int Retries;
         public int PersistBackoff;
         public int KeepaliveProbes;

@@ -378,8 +378,9 @@ namespace EmbeddedTcp.Tcp
 
         /// <summary>
         /// SYN_RECEIVED and every synchronized state (3.10.7.4): the RFC's eight steps, in its order, one
-        /// method each; a step that finishes with the segment (dropped, answered, or the connection gone)
-        /// returns false and the rest are skipped. The last step sends what is owed.
+        /// method each (the RST, SYN and text steps called only for a segment that has one); a step that
+        /// finishes with the segment (dropped, answered, or the connection gone) returns false and the rest
+        /// are skipped. The last step sends what is owed.
         /// </summary>
         private void SynchronizedArrives(TcpConnection c, TcpSegment s)
         {
@@ -551,10 +552,9 @@ namespace EmbeddedTcp.Tcp
         }
 
         /// <summary>
-        /// Third: security and compartment. Not implemented: this stack sends no IP security option and
-        /// does not look at one (RFC 9293 3.10.7.4 leaves the check to systems that use the option, now
-        /// deprecated; RFC 9293 3.9.1.1), so every segment passes. Kept as a step, with no work, so the
-        /// sequence of steps reads as the RFC's.
+        /// Third: security and compartment. Not implemented: this stack neither sends nor checks IP security
+        /// labels (the IP Security Option, RFC 1108), so every segment's "security/compartment" matches the
+        /// connection's and passes. Kept as a step, with no work, so the steps read in the RFC's order.
         /// </summary>
         private static void CheckSecurity()
         {
