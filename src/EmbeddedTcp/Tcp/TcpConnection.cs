@@ -8,8 +8,6 @@ namespace EmbeddedTcp.Tcp
     /// </summary>
     internal sealed class TcpConnection
     {
-        public const long Never = long.MaxValue;
-
         public readonly int Index;
         public readonly ByteRing SendRing;
         public readonly ByteRing RecvRing;
@@ -27,8 +25,6 @@ namespace EmbeddedTcp.Tcp
         /// <summary>Creation order, for "oldest" choices (half-open recycling, TIME_WAIT reuse, accept order).</summary>
         public long Order;
         public int Error;
-        /// <summary>The last soft ICMP error (reported with TimedOut when the connection gives up).</summary>
-        public int SoftError;
 
         public uint LocalIp;
         public uint RemoteIp;
@@ -54,41 +50,33 @@ namespace EmbeddedTcp.Tcp
         public uint RcvAdvEdge;  // RCV.NXT + the window last advertised (never moves left)
         public bool FinReceived;
 
-        // Timers: absolute poll times in ms, Never when off.
-        public long RetransmitAt;
-        public long TimeWaitAt;
-        public long DelayedAckAt;
-        public long PersistAt;
-        public long KeepaliveAt;
-        public long FinWait2At;
+        /// <summary>Every deadline of the connection (retransmission, persist, keepalive, delayed ACK, 2MSL, FIN_WAIT_2).</summary>
+        public readonly TcpTimers Timers;
+
+        // Retransmissions in a row, persist backoff exponent, unanswered keepalive probes.
         public int Retries;
         public int PersistBackoff;
         public int KeepaliveProbes;
 
+        /// <summary>RTO and Karn's sampling state (RFC 6298).</summary>
         public readonly RttEstimator Rtt = new RttEstimator();
-        public bool RttTiming;
-        public uint RttSeq;
-        public long RttStart;
 
-        // Congestion control (RFC 5681, RFC 6582), bytes.
-        public int Cwnd;
-        public int Ssthresh;
-        public int DupAcks;
-        public bool InRecovery;
-        public uint Recover;
+        /// <summary>Congestion control: cwnd, ssthresh, recover, duplicate ACKs (RFC 5681, RFC 6582, RFC 3042, RFC 6928).</summary>
+        public readonly NewReno Cc;
 
         public bool AckNow;
-        public int AckArmedAtPoll;
         public int SegmentsSinceAck;
         public bool NoDelay;
         public bool Keepalive;
 
-        public TcpConnection(int index, int sendBuffer, int receiveBuffer, int reassemblyRanges)
+        public TcpConnection(int index, int sendBuffer, int receiveBuffer, int reassemblyRanges, bool ackAfterApplicationTurn)
         {
             Index = index;
             SendRing = new ByteRing(sendBuffer);
             RecvRing = new ByteRing(receiveBuffer);
             Ooo = new Assembler(reassemblyRanges);
+            Cc = new NewReno(sendBuffer);
+            Timers = new TcpTimers(ackAfterApplicationTurn);
         }
 
         /// <summary>True when the entry may be taken for a new connection.</summary>
@@ -99,9 +87,6 @@ namespace EmbeddedTcp.Tcp
 
         /// <summary>The sequence number of our FIN (valid once FinQueued).</summary>
         public uint FinSeq { get { return SndBufSeq + (uint)SendRing.Count; } }
-
-        /// <summary>True once our FIN has been sent at least once.</summary>
-        public bool FinSent { get { return FinQueued && Seq.Gt(SndMax, FinSeq); } }
 
         /// <summary>True once our FIN has been acknowledged.</summary>
         public bool FinAcked { get { return FinQueued && Seq.Gt(SndUna, FinSeq); } }
@@ -117,7 +102,6 @@ namespace EmbeddedTcp.Tcp
             Listener = -1;
             Accepted = false;
             Error = 0;
-            SoftError = 0;
             Iss = SndUna = SndNxt = SndMax = SndWl1 = SndWl2 = SndBufSeq = 0;
             SndWnd = MaxSndWnd = 0;
             FinQueued = false;
@@ -126,27 +110,16 @@ namespace EmbeddedTcp.Tcp
             SendRing.Clear();
             RecvRing.Clear();
             Ooo.Clear();
-            StopTimers();
+            Timers.CancelAll();
             Retries = 0;
             PersistBackoff = 0;
             KeepaliveProbes = 0;
-            RttTiming = false;
-            DupAcks = 0;
-            InRecovery = false;
+            Rtt.Discard();
+            Cc.Reset();
             AckNow = false;
             SegmentsSinceAck = 0;
             NoDelay = false;
             Keepalive = false;
-        }
-
-        public void StopTimers()
-        {
-            RetransmitAt = Never;
-            TimeWaitAt = Never;
-            DelayedAckAt = Never;
-            PersistAt = Never;
-            KeepaliveAt = Never;
-            FinWait2At = Never;
         }
     }
 }

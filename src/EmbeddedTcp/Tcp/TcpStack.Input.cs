@@ -10,19 +10,11 @@ namespace EmbeddedTcp.Tcp
     /// </remarks>
     public sealed partial class TcpStack
     {
-        // The segment being processed (fields rather than parameters keep the interpreter's calls cheap).
-        private uint _segSrcIp;
-        private uint _segDstIp;
-        private ushort _segSrcPort;
-        private ushort _segDstPort;
-        private uint _segSeq;
-        private uint _segAck;
-        private byte _segFlags;
-        private int _segWnd;
-        private int _segMss;
-        private byte[] _segBuf;
-        private int _segDataOff;
-        private int _segDataLen;
+        // The segment being processed: one object, filled once per arrival and handed to each step.
+        private readonly TcpSegment _seg = new TcpSegment();
+
+        // The connection the previous segment belonged to (or null), tried before the table walk.
+        private TcpConnection _lastArrival;
 
         // The options view of the segment being read, made once (on nanoCLR a struct view would be a heap
         // object per segment); the header is read in place (Input).
@@ -47,8 +39,9 @@ namespace EmbeddedTcp.Tcp
         {
             _now = nowMs;
             Counters.SegmentsIn++;
-            _segDataLen = 0;
-            _segSeq = 0;
+            TcpSegment s = _seg;
+            s.DataLen = 0;
+            s.Seq = 0;
             // TcpHeader.TryParse and its accessors written out: this runs per segment, and on the
             // interpreter each accessor is a call or two (NetOrder inside). Same checks, same results.
             int headerLength = 0;
@@ -81,19 +74,19 @@ namespace EmbeddedTcp.Tcp
                 return;
             }
 
-            _segSrcIp = sourceIp;
-            _segDstIp = destinationIp;
-            _segSrcPort = (ushort)((buffer[offset] << 8) | buffer[offset + 1]);
-            _segDstPort = (ushort)((buffer[offset + 2] << 8) | buffer[offset + 3]);
-            _segSeq = ((uint)buffer[offset + 4] << 24) | ((uint)buffer[offset + 5] << 16) | ((uint)buffer[offset + 6] << 8) | buffer[offset + 7];
-            _segAck = ((uint)buffer[offset + 8] << 24) | ((uint)buffer[offset + 9] << 16) | ((uint)buffer[offset + 10] << 8) | buffer[offset + 11];
-            _segFlags = buffer[offset + 13];
-            _segWnd = (buffer[offset + 14] << 8) | buffer[offset + 15];
-            _segBuf = buffer;
-            _segDataOff = offset + headerLength;
-            _segDataLen = length - headerLength;
-            _segMss = 0;
-            if ((_segFlags & TcpFlags.Syn) != 0 && headerLength > TcpHeader.MinimumHeaderLength)
+            s.SrcIp = sourceIp;
+            s.DstIp = destinationIp;
+            s.SrcPort = (ushort)((buffer[offset] << 8) | buffer[offset + 1]);
+            s.DstPort = (ushort)((buffer[offset + 2] << 8) | buffer[offset + 3]);
+            s.Seq = ((uint)buffer[offset + 4] << 24) | ((uint)buffer[offset + 5] << 16) | ((uint)buffer[offset + 6] << 8) | buffer[offset + 7];
+            s.Ack = ((uint)buffer[offset + 8] << 24) | ((uint)buffer[offset + 9] << 16) | ((uint)buffer[offset + 10] << 8) | buffer[offset + 11];
+            s.Flags = buffer[offset + 13];
+            s.Wnd = (buffer[offset + 14] << 8) | buffer[offset + 15];
+            s.Buf = buffer;
+            s.DataOff = offset + headerLength;
+            s.DataLen = length - headerLength;
+            s.Mss = 0;
+            if ((s.Flags & TcpFlags.Syn) != 0 && headerLength > TcpHeader.MinimumHeaderLength)
             {
                 TcpOptions o = _rxOptions;
                 if (o.Parse(buffer, offset + TcpHeader.MinimumHeaderLength, headerLength - TcpHeader.MinimumHeaderLength) != WireResult.Ok)
@@ -102,28 +95,37 @@ namespace EmbeddedTcp.Tcp
                     return;
                 }
 
-                _segMss = o.Mss;
+                s.Mss = o.Mss;
             }
 
-            TcpConnection c = Find(destinationIp, _segDstPort, sourceIp, _segSrcPort);
+            // The previous segment's connection first (most segments belong to it), checked in full so that a
+            // stale entry only misses; the table walk (Find) otherwise.
+            TcpConnection c = _lastArrival;
+            if (c == null || c.State == TcpState.Closed || c.LocalPort != s.DstPort || c.RemotePort != s.SrcPort
+                || c.RemoteIp != sourceIp || c.LocalIp != destinationIp)
+            {
+                c = Find(destinationIp, s.DstPort, sourceIp, s.SrcPort);
+                _lastArrival = c;
+            }
+
             if (c != null)
             {
                 if (c.State == TcpState.SynSent)
                 {
-                    SynSentArrives(c);
+                    SynSentArrives(c, s);
                 }
                 else
                 {
-                    SynchronizedArrives(c);
+                    SynchronizedArrives(c, s);
                 }
 
                 return;
             }
 
-            int l = FindListener(destinationIp, _segDstPort);
+            int l = FindListener(destinationIp, s.DstPort);
             if (l >= 0)
             {
-                ListenArrives(l, 0);
+                ListenArrives(l, 0, s);
                 return;
             }
 
@@ -133,8 +135,9 @@ namespace EmbeddedTcp.Tcp
         /// <summary>No connection: RST per RFC 9293 3.10.7.1 (never in answer to an RST).</summary>
         private void ClosedArrives()
         {
+            TcpSegment s = _seg;
             Drop(null, TcpDropReason.NoConnection);
-            if ((_segFlags & TcpFlags.Rst) != 0)
+            if ((s.Flags & TcpFlags.Rst) != 0)
             {
                 return;
             }
@@ -144,29 +147,31 @@ namespace EmbeddedTcp.Tcp
 
         private void ReplyReset()
         {
+            TcpSegment s = _seg;
             Counters.ResetsOut++;
-            if ((_segFlags & TcpFlags.Ack) != 0)
+            if ((s.Flags & TcpFlags.Ack) != 0)
             {
-                EmitRaw(_segDstIp, _segSrcIp, _segDstPort, _segSrcPort, _segAck, 0, TcpFlags.Rst, 0);
+                EmitRaw(s.DstIp, s.SrcIp, s.DstPort, s.SrcPort, s.Ack, 0, TcpFlags.Rst, 0);
             }
             else
             {
-                EmitRaw(_segDstIp, _segSrcIp, _segDstPort, _segSrcPort, 0, _segSeq + SegmentLength(), TcpFlags.Rst | TcpFlags.Ack, 0);
+                EmitRaw(s.DstIp, s.SrcIp, s.DstPort, s.SrcPort, 0, s.Seq + SegmentLength(), TcpFlags.Rst | TcpFlags.Ack, 0);
             }
         }
 
         private uint SegmentLength()
         {
-            uint n = (uint)_segDataLen;
-            if ((_segFlags & TcpFlags.Syn) != 0) n++;
-            if ((_segFlags & TcpFlags.Fin) != 0) n++;
+            TcpSegment s = _seg;
+            uint n = (uint)s.DataLen;
+            if ((s.Flags & TcpFlags.Syn) != 0) n++;
+            if ((s.Flags & TcpFlags.Fin) != 0) n++;
             return n;
         }
 
         /// <summary>LISTEN (3.10.7.2). <paramref name="issFloor"/> is non-zero when a TIME_WAIT tuple is being reopened.</summary>
-        private void ListenArrives(int l, uint issFloor)
+        private void ListenArrives(int l, uint issFloor, TcpSegment s)
         {
-            byte f = _segFlags;
+            byte f = s.Flags;
             if ((f & TcpFlags.Rst) != 0)
             {
                 Drop(null, TcpDropReason.Unexpected);
@@ -177,7 +182,7 @@ namespace EmbeddedTcp.Tcp
             {
                 Drop(null, TcpDropReason.Unexpected);
                 Counters.ResetsOut++;
-                EmitRaw(_segDstIp, _segSrcIp, _segDstPort, _segSrcPort, _segAck, 0, TcpFlags.Rst, 0);
+                EmitRaw(s.DstIp, s.SrcIp, s.DstPort, s.SrcPort, s.Ack, 0, TcpFlags.Rst, 0);
                 return;
             }
 
@@ -187,6 +192,37 @@ namespace EmbeddedTcp.Tcp
                 return;
             }
 
+            TcpConnection c = TakeEntryForSyn(l);
+            if (c == null)
+            {
+                return;
+            }
+
+            c.Listener = l;
+            c.UserHolds = false;
+            Init(c, s.DstIp, s.DstPort, s.SrcIp, s.SrcPort, issFloor);
+            c.State = TcpState.Listen; // the entry is born from the listener: LISTEN -> SYN_RECEIVED
+            c.Irs = s.Seq;
+            c.RcvNxt = s.Seq + 1;
+            c.RcvAdvEdge = c.RcvNxt;
+            c.SndWnd = s.Wnd;
+            c.MaxSndWnd = s.Wnd;
+            c.SndWl1 = s.Seq;
+            c.SndWl2 = 0;
+            ApplyPeerMss(c, s);
+            Counters.PassiveOpens++;
+            SetState(c, TcpState.SynReceived, TcpCause.ReceivedSyn);
+            // Data carried on the SYN is not queued; the peer retransmits it after the handshake.
+            SendSyn(c);
+        }
+
+        /// <summary>
+        /// The entry a SYN to listener <paramref name="l"/> opens: a free one (or the oldest TIME_WAIT), within
+        /// the listener's backlog of half-open and unaccepted connections; when the backlog or the table is
+        /// full, the listener's oldest half-open entry makes room (SYN flood defence). Null, counted, when none.
+        /// </summary>
+        private TcpConnection TakeEntryForSyn(int l)
+        {
             // Backlog: half-open and unaccepted connections of this listener.
             int queued = 0;
             TcpConnection oldestHalfOpen = null;
@@ -209,7 +245,7 @@ namespace EmbeddedTcp.Tcp
                 if (oldestHalfOpen == null)
                 {
                     Drop(null, TcpDropReason.BacklogFull);
-                    return;
+                    return null;
                 }
 
                 // SYN flood defence: the oldest half-open entry of this listener makes room.
@@ -233,50 +269,35 @@ namespace EmbeddedTcp.Tcp
             if (c == null)
             {
                 Drop(null, TcpDropReason.TableFull);
-                return;
+                return null;
             }
 
-            c.Listener = l;
-            c.UserHolds = false;
-            Init(c, _segDstIp, _segDstPort, _segSrcIp, _segSrcPort, issFloor);
-            c.State = TcpState.Listen; // the entry is born from the listener: LISTEN -> SYN_RECEIVED
-            c.Irs = _segSeq;
-            c.RcvNxt = _segSeq + 1;
-            c.RcvAdvEdge = c.RcvNxt;
-            c.SndWnd = _segWnd;
-            c.MaxSndWnd = _segWnd;
-            c.SndWl1 = _segSeq;
-            c.SndWl2 = 0;
-            ApplyPeerMss(c);
-            Counters.PassiveOpens++;
-            SetState(c, TcpState.SynReceived, TcpCause.ReceivedSyn);
-            // Data carried on the SYN is not queued; the peer retransmits it after the handshake.
-            SendSyn(c);
+            return c;
         }
 
-        private void ApplyPeerMss(TcpConnection c)
+        private void ApplyPeerMss(TcpConnection c, TcpSegment s)
         {
-            int mss = _segMss > 0 ? _segMss : 536;
+            int mss = s.Mss > 0 ? s.Mss : DefaultMss;
             if (mss > _config.Mss)
             {
                 mss = _config.Mss;
             }
 
-            c.SendMss = mss < 64 ? 64 : mss;
+            c.SendMss = mss < MinPeerMss ? MinPeerMss : mss;
         }
 
         /// <summary>SYN_SENT (3.10.7.3).</summary>
-        private void SynSentArrives(TcpConnection c)
+        private void SynSentArrives(TcpConnection c, TcpSegment s)
         {
-            byte f = _segFlags;
+            byte f = s.Flags;
             bool ack = (f & TcpFlags.Ack) != 0;
-            if (ack && ((int)(_segAck - c.Iss) <= 0 || (int)(_segAck - c.SndMax) > 0))
+            if (ack && ((int)(s.Ack - c.Iss) <= 0 || (int)(s.Ack - c.SndMax) > 0))
             {
                 Drop(c, TcpDropReason.BadAck);
                 if ((f & TcpFlags.Rst) == 0)
                 {
                     Counters.ResetsOut++;
-                    EmitRaw(c.LocalIp, c.RemoteIp, c.LocalPort, c.RemotePort, _segAck, 0, TcpFlags.Rst, 0);
+                    EmitRaw(c.LocalIp, c.RemoteIp, c.LocalPort, c.RemotePort, s.Ack, 0, TcpFlags.Rst, 0);
                 }
 
                 return;
@@ -303,22 +324,22 @@ namespace EmbeddedTcp.Tcp
                 return;
             }
 
-            c.Irs = _segSeq;
-            c.RcvNxt = _segSeq + 1;
+            c.Irs = s.Seq;
+            c.RcvNxt = s.Seq + 1;
             c.RcvAdvEdge = c.RcvNxt;
-            ApplyPeerMss(c);
+            ApplyPeerMss(c, s);
             if (ack)
             {
-                EnterEstablished(c, TcpCause.ReceivedSynAck);
+                EnterEstablished(c, s, TcpCause.ReceivedSynAck);
                 c.AckNow = true;
                 Output(c);
                 return;
             }
 
             // Simultaneous open: SYN_SENT -> SYN_RECEIVED, answer SYN,ACK with our ISS.
-            c.SndWnd = _segWnd;
-            c.MaxSndWnd = _segWnd;
-            c.SndWl1 = _segSeq;
+            c.SndWnd = s.Wnd;
+            c.MaxSndWnd = s.Wnd;
+            c.SndWl1 = s.Seq;
             SetState(c, TcpState.SynReceived, TcpCause.ReceivedSyn);
             c.SndNxt = c.Iss;
             SendSyn(c);
@@ -328,26 +349,25 @@ namespace EmbeddedTcp.Tcp
         /// The segment acknowledged our SYN: take its window, sample the handshake's RTT, open
         /// the congestion window and enter ESTABLISHED (or FIN_WAIT_1 if the user already closed).
         /// </summary>
-        private void EnterEstablished(TcpConnection c, TcpCause cause)
+        private void EnterEstablished(TcpConnection c, TcpSegment s, TcpCause cause)
         {
-            c.SndUna = _segAck;
-            c.SndWnd = _segWnd;
-            c.MaxSndWnd = _segWnd;
-            c.SndWl1 = _segSeq;
-            c.SndWl2 = _segAck;
-            c.RetransmitAt = TcpConnection.Never;
+            c.SndUna = s.Ack;
+            c.SndWnd = s.Wnd;
+            c.MaxSndWnd = s.Wnd;
+            c.SndWl1 = s.Seq;
+            c.SndWl2 = s.Ack;
+            c.Timers.RetransmitAt = TcpTimers.Never;
             c.Retries = 0;
-            if (c.RttTiming)
+            if (c.Rtt.Timing)
             {
-                c.Rtt.Sample((int)(_now - c.RttStart));
-                c.RttTiming = false;
+                c.Rtt.Measure(_now);
             }
 
-            InitCongestion(c);
+            c.Cc.Open(c.SendMss);
             SetState(c, TcpState.Established, cause);
             if (c.Keepalive)
             {
-                c.KeepaliveAt = _now + _config.KeepaliveIdleMs;
+                c.Timers.KeepaliveAt = _now + _config.KeepaliveIdleMs;
             }
 
             if (c.FinQueued)
@@ -356,44 +376,106 @@ namespace EmbeddedTcp.Tcp
             }
         }
 
-        /// <summary>SYN_RECEIVED and every synchronized state (3.10.7.4).</summary>
-        private void SynchronizedArrives(TcpConnection c)
+        /// <summary>
+        /// SYN_RECEIVED and every synchronized state (3.10.7.4): the RFC's eight steps, in its order, one
+        /// method each (the RST, SYN and text steps called only for a segment that has one); a step that
+        /// finishes with the segment (dropped, answered, or the connection gone) returns false and the rest
+        /// are skipped. The last step sends what is owed.
+        /// </summary>
+        private void SynchronizedArrives(TcpConnection c, TcpSegment s)
         {
-            byte f = _segFlags;
+            if ((c.State == TcpState.SynReceived || c.State == TcpState.TimeWait) && !HandshakeRepeatArrives(c, s))
+            {
+                return;
+            }
+
+            if (!CheckSequenceNumber(c, s))
+            {
+                return;
+            }
+
+            // An RST or a SYN ends arrival in its step: the test is made here, the step called only for it.
+            byte f = s.Flags;
+            if ((f & TcpFlags.Rst) != 0)
+            {
+                CheckRst(c, s);
+                return;
+            }
+
+            CheckSecurity();
+            if ((f & TcpFlags.Syn) != 0)
+            {
+                CheckSyn(c, s);
+                return;
+            }
+
+            TrimToWindow(c, s);
+            if (!CheckAck(c, s))
+            {
+                return;
+            }
+
+            CheckUrg();
+            if (s.DataLen > 0 && !ProcessText(c, s))
+            {
+                return;
+            }
+
+            CheckFin(c, s);
+        }
+
+        /// <summary>
+        /// Before the steps, the segments that repeat or restart a handshake (SYN_RECEIVED, TIME_WAIT):
+        /// a retransmitted SYN is answered with the SYN-ACK again; in a simultaneous open the peer's SYN,ACK
+        /// becomes the handshake's ACK; a new SYN may reopen TIME_WAIT. False when the segment was handled.
+        /// </summary>
+        private bool HandshakeRepeatArrives(TcpConnection c, TcpSegment s)
+        {
+            byte f = s.Flags;
             TcpState state = c.State;
 
             // A retransmitted SYN while the handshake is unfinished: answer with the SYN-ACK again.
-            if (state == TcpState.SynReceived && (f & (TcpFlags.Syn | TcpFlags.Ack | TcpFlags.Rst)) == TcpFlags.Syn && _segSeq == c.Irs)
+            if (state == TcpState.SynReceived && (f & (TcpFlags.Syn | TcpFlags.Ack | TcpFlags.Rst)) == TcpFlags.Syn && s.Seq == c.Irs)
             {
                 SendSyn(c);
-                return;
+                return false;
             }
 
             // Simultaneous open (RFC 9293 figure 7, line 6): the peer's SYN,ACK answers our SYN while we
             // are in SYN_RECEIVED. Its SYN was already counted; take it as the handshake's ACK (as Linux does).
             if (state == TcpState.SynReceived && c.Listener < 0 && (f & (TcpFlags.Syn | TcpFlags.Ack | TcpFlags.Rst)) == (TcpFlags.Syn | TcpFlags.Ack)
-                && _segSeq + 1 == c.RcvNxt && _segAck == c.SndMax)
+                && s.Seq + 1 == c.RcvNxt && s.Ack == c.SndMax)
             {
-                _segSeq = c.RcvNxt;
-                _segDataLen = 0;
-                _segFlags = TcpFlags.Ack;
-                f = _segFlags;
+                s.Seq = c.RcvNxt;
+                s.DataLen = 0;
+                s.Flags = TcpFlags.Ack;
+                return true;
             }
 
             // TIME_WAIT may be reopened by a new SYN above the old sequence space (RFC 1122 4.2.2.13).
-            if (state == TcpState.TimeWait && (f & (TcpFlags.Syn | TcpFlags.Ack | TcpFlags.Rst)) == TcpFlags.Syn && (int)(_segSeq - c.RcvNxt) > 0)
+            if (state == TcpState.TimeWait && (f & (TcpFlags.Syn | TcpFlags.Ack | TcpFlags.Rst)) == TcpFlags.Syn && (int)(s.Seq - c.RcvNxt) > 0)
             {
-                int l = FindListener(_segDstIp, _segDstPort);
+                int l = FindListener(s.DstIp, s.DstPort);
                 if (l >= 0)
                 {
                     uint floor = c.SndMax + 65536;
                     Counters.TimeWaitReused++;
                     EnterClosed(c, TcpCause.Recycled, 0);
-                    ListenArrives(l, floor);
-                    return;
+                    ListenArrives(l, floor, s);
+                    return false;
                 }
             }
 
+            return true;
+        }
+
+        /// <summary>
+        /// First: sequence number check (RFC 9293 3.10.7.4 table 6). An unacceptable segment is dropped and
+        /// answered with an ACK (an RST with nothing); with a zero receive window a segment at RCV.NXT is
+        /// still processed for its ACK and RST, its text and SYN/FIN stripped. False when dropped.
+        /// </summary>
+        private bool CheckSequenceNumber(TcpConnection c, TcpSegment s)
+        {
             int wnd = (int)(c.RcvAdvEdge - c.RcvNxt);
             if (wnd < 0)
             {
@@ -402,216 +484,270 @@ namespace EmbeddedTcp.Tcp
 
             // SegmentLength() and InWindow(seq, RCV.NXT, wnd) written out (per segment): seq is in the
             // window when 0 <= seq - RCV.NXT < wnd, modulo 2^32.
-            uint segLen = (uint)_segDataLen + (uint)((f >> 1) & 1) + (uint)(f & 1); // + SYN + FIN (TcpFlags 0x02, 0x01)
+            byte f = s.Flags;
+            uint seq = s.Seq;
+            uint segLen = (uint)s.DataLen + (uint)((f >> 1) & 1) + (uint)(f & 1); // + SYN + FIN (TcpFlags 0x02, 0x01)
             uint rcvNxt = c.RcvNxt;
             bool acceptable;
             if (segLen == 0)
             {
-                acceptable = wnd == 0 ? _segSeq == rcvNxt : (int)(_segSeq - rcvNxt) >= 0 && (int)(_segSeq - (rcvNxt + (uint)wnd)) < 0;
+                acceptable = wnd == 0 ? seq == rcvNxt : (int)(seq - rcvNxt) >= 0 && (int)(seq - (rcvNxt + (uint)wnd)) < 0;
             }
             else
             {
-                uint last = _segSeq + segLen - 1;
+                uint last = seq + segLen - 1;
                 acceptable = wnd != 0
-                    && (((int)(_segSeq - rcvNxt) >= 0 && (int)(_segSeq - (rcvNxt + (uint)wnd)) < 0)
+                    && (((int)(seq - rcvNxt) >= 0 && (int)(seq - (rcvNxt + (uint)wnd)) < 0)
                         || ((int)(last - rcvNxt) >= 0 && (int)(last - (rcvNxt + (uint)wnd)) < 0));
             }
 
-            // first: sequence number check
-            if (!acceptable)
+            if (acceptable)
             {
-                bool zeroWindowProbe = wnd == 0 && _segSeq == c.RcvNxt && (f & TcpFlags.Rst) == 0;
-                if (!zeroWindowProbe)
-                {
-                    if ((f & TcpFlags.Rst) != 0)
-                    {
-                        Drop(c, TcpDropReason.RstNotExact);
-                        return;
-                    }
-
-                    Drop(c, TcpDropReason.OutOfWindow);
-                    if (state == TcpState.TimeWait && (f & TcpFlags.Fin) != 0)
-                    {
-                        c.TimeWaitAt = _now + 2L * _config.MslMs; // a retransmitted FIN restarts 2MSL
-                    }
-
-                    SendAck(c);
-                    return;
-                }
-
-                // RCV.WND == 0: still process ACK (and RST/URG) of a segment at RCV.NXT; its text is not taken.
-                _segDataLen = 0;
-                _segFlags &= unchecked((byte)~(TcpFlags.Fin | TcpFlags.Syn));
-                f = _segFlags;
-                c.AckNow = true;
+                return true;
             }
 
-            // second: RST (RFC 5961 3.2: only an exact RCV.NXT resets; else challenge ACK)
-            if ((f & TcpFlags.Rst) != 0)
+            if (wnd != 0 || seq != rcvNxt || (f & TcpFlags.Rst) != 0)
             {
-                Counters.ResetsIn++;
-                if (state == TcpState.TimeWait)
-                {
-                    Drop(c, TcpDropReason.RstInTimeWait); // RFC 1337
-                    return;
-                }
-
-                if (_segSeq != c.RcvNxt)
+                if ((f & TcpFlags.Rst) != 0)
                 {
                     Drop(c, TcpDropReason.RstNotExact);
-                    SendChallengeAck(c);
-                    return;
+                    return false;
                 }
 
-                ResetArrives(c);
+                Drop(c, TcpDropReason.OutOfWindow);
+                if (c.State == TcpState.TimeWait && (f & TcpFlags.Fin) != 0)
+                {
+                    c.Timers.TimeWaitAt = _now + 2L * _config.MslMs; // a retransmitted FIN restarts 2MSL
+                }
+
+                SendAck(c);
+                return false;
+            }
+
+            // RCV.WND == 0 and a zero-window probe at RCV.NXT: still process its ACK (and RST/URG); its text is not taken.
+            s.DataLen = 0;
+            s.Flags = (byte)(f & ~(TcpFlags.Fin | TcpFlags.Syn));
+            c.AckNow = true;
+            return true;
+        }
+
+        /// <summary>Second: the RST bit (the segment has it). RFC 5961 3.2: only an RST at exactly RCV.NXT resets; any other gets a challenge ACK.</summary>
+        private void CheckRst(TcpConnection c, TcpSegment s)
+        {
+            Counters.ResetsIn++;
+            if (c.State == TcpState.TimeWait)
+            {
+                Drop(c, TcpDropReason.RstInTimeWait); // RFC 1337
                 return;
             }
 
-            // fourth: SYN in a synchronized state (RFC 5961 4.2: challenge ACK)
-            if ((f & TcpFlags.Syn) != 0)
+            if (s.Seq != c.RcvNxt)
             {
-                if (state == TcpState.SynReceived && c.Listener >= 0)
-                {
-                    // RFC 9293: a passive SYN_RECEIVED returns to LISTEN.
-                    SetState(c, TcpState.Listen, TcpCause.ReceivedSyn);
-                    FreeHalfOpen(c);
-                    Drop(c, TcpDropReason.SynInWindow);
-                    return;
-                }
-
-                Drop(c, TcpDropReason.SynInWindow);
+                Drop(c, TcpDropReason.RstNotExact);
                 SendChallengeAck(c);
                 return;
             }
 
-            // Trim to the window: bytes before RCV.NXT were received already, bytes past the window are not taken.
-            if ((int)(_segSeq - c.RcvNxt) < 0)
+            ResetArrives(c);
+        }
+
+        /// <summary>
+        /// Third: security and compartment. Not implemented: this stack neither sends nor checks IP security
+        /// labels (the IP Security Option, RFC 1108), so every segment's "security/compartment" matches the
+        /// connection's and passes. Kept as a step, with no work, so the steps read in the RFC's order.
+        /// </summary>
+        private static void CheckSecurity()
+        {
+        }
+
+        /// <summary>
+        /// Fourth: the SYN bit (the segment has it). A SYN in a synchronized state gets a challenge ACK
+        /// (RFC 5961 4.2); in a passive SYN_RECEIVED the half-open entry goes back to LISTEN (RFC 9293).
+        /// </summary>
+        private void CheckSyn(TcpConnection c, TcpSegment s)
+        {
+            if (c.State == TcpState.SynReceived && c.Listener >= 0)
             {
-                int dup = (int)(c.RcvNxt - _segSeq);
-                if (dup >= _segDataLen)
+                // RFC 9293: a passive SYN_RECEIVED returns to LISTEN.
+                SetState(c, TcpState.Listen, TcpCause.ReceivedSyn);
+                FreeHalfOpen(c);
+                Drop(c, TcpDropReason.SynInWindow);
+                return;
+            }
+
+            Drop(c, TcpDropReason.SynInWindow);
+            SendChallengeAck(c);
+        }
+
+        /// <summary>
+        /// The trimming the first step describes, done once the RST and SYN steps have seen the segment as it
+        /// came (RFC 5961's exact-RCV.NXT test needs the untrimmed SEG.SEQ): bytes before RCV.NXT were
+        /// received already, bytes past the advertised window are not taken (nor a FIN after them).
+        /// </summary>
+        private void TrimToWindow(TcpConnection c, TcpSegment s)
+        {
+            if ((int)(s.Seq - c.RcvNxt) < 0)
+            {
+                int dup = (int)(c.RcvNxt - s.Seq);
+                if (dup >= s.DataLen)
                 {
-                    if (dup > _segDataLen)
+                    if (dup > s.DataLen)
                     {
-                        _segFlags &= unchecked((byte)~TcpFlags.Fin); // the FIN was already received
+                        s.Flags &= unchecked((byte)~TcpFlags.Fin); // the FIN was already received
                     }
 
-                    if (_segDataLen > 0)
+                    if (s.DataLen > 0)
                     {
                         c.AckNow = true; // a pure duplicate: tell the sender where we are
                     }
 
-                    _segDataLen = 0;
+                    s.DataLen = 0;
                 }
                 else
                 {
-                    _segDataOff += dup;
-                    _segDataLen -= dup;
+                    s.DataOff += dup;
+                    s.DataLen -= dup;
                     c.AckNow = true;
                 }
 
-                _segSeq = c.RcvNxt;
-                f = _segFlags;
+                s.Seq = c.RcvNxt;
             }
 
-            int room = (int)(c.RcvAdvEdge - _segSeq);
+            int room = (int)(c.RcvAdvEdge - s.Seq);
             if (room < 0)
             {
                 room = 0;
             }
 
-            if (_segDataLen > room)
+            if (s.DataLen > room)
             {
-                _segDataLen = room;
-                _segFlags &= unchecked((byte)~TcpFlags.Fin);
-                f = _segFlags;
+                s.DataLen = room;
+                s.Flags &= unchecked((byte)~TcpFlags.Fin);
                 c.AckNow = true;
             }
+        }
 
-            // fifth: ACK
-            if ((f & TcpFlags.Ack) == 0)
+        /// <summary>
+        /// Fifth: the ACK field. Without ACK the segment is dropped. SYN_RECEIVED completes the handshake
+        /// (or answers a bad ACK with RST); the other states take the ACK (<see cref="AckArrives"/>). Once our
+        /// FIN is acknowledged CLOSING enters TIME_WAIT and LAST_ACK closes; FIN_WAIT_1 moves on after the
+        /// eighth step, which may find the peer's FIN in this same segment. False when the segment is finished.
+        /// </summary>
+        private bool CheckAck(TcpConnection c, TcpSegment s)
+        {
+            if ((s.Flags & TcpFlags.Ack) == 0)
             {
                 Drop(c, TcpDropReason.NoAck);
-                return;
+                return false;
             }
 
             if (c.Keepalive)
             {
                 c.KeepaliveProbes = 0;
-                c.KeepaliveAt = _now + _config.KeepaliveIdleMs;
+                c.Timers.KeepaliveAt = _now + _config.KeepaliveIdleMs;
             }
 
-            if (state == TcpState.SynReceived)
+            if (c.State == TcpState.SynReceived)
             {
-                if ((int)(c.SndUna - _segAck) < 0 && (int)(_segAck - c.SndMax) <= 0)
+                if ((int)(c.SndUna - s.Ack) < 0 && (int)(s.Ack - c.SndMax) <= 0)
                 {
-                    EnterEstablished(c, TcpCause.ReceivedAck);
-                    state = c.State;
+                    EnterEstablished(c, s, TcpCause.ReceivedAck);
                 }
                 else
                 {
                     Drop(c, TcpDropReason.BadAck);
                     Counters.ResetsOut++;
-                    EmitRaw(c.LocalIp, c.RemoteIp, c.LocalPort, c.RemotePort, _segAck, 0, TcpFlags.Rst, 0);
-                    return;
+                    EmitRaw(c.LocalIp, c.RemoteIp, c.LocalPort, c.RemotePort, s.Ack, 0, TcpFlags.Rst, 0);
+                    return false;
                 }
             }
-            else if (!AckArrives(c))
+            else if (!AckArrives(c, s))
             {
-                return;
+                return false;
             }
 
             // Our FIN acknowledged: the closing states move on (FIN_WAIT_1 waits for a FIN in this same segment).
-            bool finAcked = c.FinAcked;
+            bool finAcked = c.FinQueued && (int)(c.SndUna - c.FinSeq) > 0; // FinAcked, written out (per segment)
+            s.FinAcked = finAcked;
             if (finAcked)
             {
+                TcpState state = c.State;
                 if (state == TcpState.Closing)
                 {
                     EnterTimeWait(c, TcpCause.ReceivedAck);
-                    return;
+                    return false;
                 }
 
                 if (state == TcpState.LastAck)
                 {
                     EnterClosed(c, TcpCause.ReceivedAck, 0);
-                    return;
+                    return false;
                 }
             }
 
-            // seventh: segment text (ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2)
-            bool inOrder = true;
-            if (_segDataLen > 0)
-            {
-                if (state == TcpState.Established || state == TcpState.FinWait1 || state == TcpState.FinWait2)
-                {
-                    if (c.Orphaned)
-                    {
-                        // The user is gone: nobody will read this (RFC 2525 2.17, as Linux does).
-                        SendReset(c);
-                        Fail(c, NetError.Aborted, TcpCause.DataAfterClose);
-                        return;
-                    }
+            return true;
+        }
 
-                    inOrder = TakeText(c);
-                }
-                else
+        /// <summary>
+        /// Sixth: the URG bit. Urgent data is not supported (RFC 6093 advises new applications not to use
+        /// it): the bit and the urgent pointer are ignored, and the bytes they point at are taken as
+        /// ordinary in-line text by the seventh step, which is what RFC 6093's "urgent data in-line" does.
+        /// </summary>
+        private static void CheckUrg()
+        {
+        }
+
+        /// <summary>
+        /// Seventh: segment text (the segment has some). ESTABLISHED, FIN_WAIT_1 and FIN_WAIT_2 take it into the receive ring
+        /// (<see cref="TakeText"/>); once the user closed, text is answered with RST (RFC 2525 2.17, as Linux
+        /// does). In CLOSE_WAIT and later the peer has sent its FIN already, so text is ignored. When the text
+        /// did not land in order, a FIN after it cannot be taken either: the FIN bit is cleared. False when
+        /// the connection was aborted.
+        /// </summary>
+        private bool ProcessText(TcpConnection c, TcpSegment s)
+        {
+            bool inOrder = false; // CLOSE_WAIT and later: the peer already sent its FIN; ignore
+            if (TcpStateRules.MayReceive(c.State))
+            {
+                if (c.Orphaned)
                 {
-                    inOrder = false; // CLOSE_WAIT and later: the peer already sent its FIN; ignore
+                    // The user is gone: nobody will read this (RFC 2525 2.17, as Linux does).
+                    SendReset(c);
+                    Fail(c, NetError.Aborted, TcpCause.DataAfterClose);
+                    return false;
                 }
+
+                inOrder = TakeText(c, s);
             }
 
-            // eighth: FIN (only when everything before it has arrived)
-            if ((f & TcpFlags.Fin) != 0 && inOrder && _segSeq + (uint)_segDataLen == c.RcvNxt)
+            if (!inOrder)
             {
-                FinArrives(c, finAcked && state == TcpState.FinWait1);
+                s.Flags &= unchecked((byte)~TcpFlags.Fin);
+            }
+
+            return true;
+        }
+
+        /// <summary>
+        /// Eighth: the FIN bit, taken only when everything before it has arrived (<see cref="FinArrives"/>).
+        /// Then what the ACK step left for now: FIN_WAIT_1 whose FIN was acknowledged enters FIN_WAIT_2; and
+        /// segment arrival ends by sending what is owed (data, FIN, ACK), except in TIME_WAIT.
+        /// </summary>
+        private void CheckFin(TcpConnection c, TcpSegment s)
+        {
+            TcpState state = c.State;
+            if ((s.Flags & TcpFlags.Fin) != 0 && s.Seq + (uint)s.DataLen == c.RcvNxt)
+            {
+                FinArrives(c, s.FinAcked && state == TcpState.FinWait1);
                 return;
             }
 
-            if (finAcked && state == TcpState.FinWait1)
+            if (s.FinAcked && state == TcpState.FinWait1)
             {
                 SetState(c, TcpState.FinWait2, TcpCause.ReceivedAck);
                 if (c.Orphaned)
                 {
-                    c.FinWait2At = _now + _config.FinWait2TimeoutMs;
+                    c.Timers.FinWait2At = _now + _config.FinWait2TimeoutMs;
                 }
             }
 
@@ -654,45 +790,49 @@ namespace EmbeddedTcp.Tcp
         /// ACK processing in a synchronized state: RFC 5961 5.2 acceptability, SND.UNA,
         /// RTT, congestion control, duplicate ACKs and window update. False when dropped.
         /// </summary>
-        private bool AckArrives(TcpConnection c)
+        private bool AckArrives(TcpConnection c, TcpSegment s)
         {
-            uint ack = _segAck;
-            int maxWnd = c.MaxSndWnd > c.SendMss ? c.MaxSndWnd : c.SendMss;
-            if ((int)(ack - c.SndMax) > 0 || (int)(ack - (c.SndUna - (uint)maxWnd)) < 0)
+            // Acceptable when SND.UNA - max(MAX.SND.WND, MSS) <= SEG.ACK <= SND.MAX; an ACK at or above SND.UNA
+            // passes the left edge without computing it (per segment).
+            uint ack = s.Ack;
+            int acked = (int)(ack - c.SndUna);
+            if ((int)(ack - c.SndMax) > 0 || (acked < 0 && acked + (c.MaxSndWnd > c.SendMss ? c.MaxSndWnd : c.SendMss) < 0))
             {
                 Drop(c, TcpDropReason.BadAck);
                 SendChallengeAck(c);
                 return false;
             }
 
-            if ((int)(ack - c.SndUna) > 0)
+            if (acked > 0)
             {
-                AckNewData(c, ack);
+                AckNewData(c, ack, acked);
             }
-            else if (ack == c.SndUna && _segDataLen == 0 && (_segFlags & (TcpFlags.Syn | TcpFlags.Fin)) == 0
-                && _segWnd == c.SndWnd && _segWnd != 0 && c.SndMax != c.SndUna)
+            else if (acked == 0)
             {
-                DuplicateAck(c);
-            }
-            else if (ack == c.SndUna && c.SndMax == c.SndUna)
-            {
-                c.DupAcks = 0;
+                if (c.SndMax == c.SndUna)
+                {
+                    c.Cc.NothingInFlight();
+                }
+                else if (s.DataLen == 0 && (s.Flags & (TcpFlags.Syn | TcpFlags.Fin)) == 0 && s.Wnd == c.SndWnd && s.Wnd != 0)
+                {
+                    DuplicateAck(c);
+                }
             }
 
             // Window update (SND.WL1/SND.WL2 keep old segments from reopening it).
-            if ((int)(c.SndWl1 - _segSeq) < 0 || (c.SndWl1 == _segSeq && (int)(c.SndWl2 - ack) <= 0))
+            if ((int)(c.SndWl1 - s.Seq) < 0 || (c.SndWl1 == s.Seq && (int)(c.SndWl2 - ack) <= 0))
             {
-                c.SndWnd = _segWnd;
-                c.SndWl1 = _segSeq;
+                c.SndWnd = s.Wnd;
+                c.SndWl1 = s.Seq;
                 c.SndWl2 = ack;
-                if (_segWnd > c.MaxSndWnd)
+                if (s.Wnd > c.MaxSndWnd)
                 {
-                    c.MaxSndWnd = _segWnd;
+                    c.MaxSndWnd = s.Wnd;
                 }
 
-                if (_segWnd > 0)
+                if (s.Wnd > 0)
                 {
-                    c.PersistAt = TcpConnection.Never;
+                    c.Timers.PersistAt = TcpTimers.Never;
                     c.PersistBackoff = 0;
                 }
             }
@@ -700,9 +840,9 @@ namespace EmbeddedTcp.Tcp
             return true;
         }
 
-        private void AckNewData(TcpConnection c, uint ack)
+        /// <summary>SEG.ACK <paramref name="ack"/> acknowledges <paramref name="acked"/> new bytes: SND.UNA moves, the send ring frees them, RTT is sampled, congestion control grows cwnd, the retransmission timer restarts.</summary>
+        private void AckNewData(TcpConnection c, uint ack, int acked)
         {
-            int acked = (int)(ack - c.SndUna);
             if ((int)(ack - c.SndBufSeq) > 0)
             {
                 int data = (int)(ack - c.SndBufSeq);
@@ -721,111 +861,45 @@ namespace EmbeddedTcp.Tcp
                 c.SndNxt = ack; // a zero-window probe byte was taken
             }
 
-            if (c.RttTiming && (int)(ack - c.RttSeq) > 0)
+            RttEstimator rtt = c.Rtt;
+            if (rtt.Timing && (int)(ack - rtt.TimedSeq) > 0)
             {
-                c.Rtt.Sample((int)(_now - c.RttStart));
-                c.RttTiming = false;
+                rtt.Measure(_now);
             }
 
             c.Retries = 0;
-            int mss = c.SendMss;
-            if (c.InRecovery)
+            if (c.Cc.NewAck(ack, acked, c.SndMax, c.SendMss))
             {
-                if ((int)(ack - c.Recover) >= 0)
-                {
-                    // RFC 6582 3.2 step 3: full acknowledgment ends fast recovery.
-                    int flight = c.FlightSize;
-                    c.Cwnd = c.Ssthresh < flight + mss ? c.Ssthresh : flight + mss;
-                    c.InRecovery = false;
-                    c.DupAcks = 0;
-                }
-                else
-                {
-                    // Partial acknowledgment: resend the next hole, deflate by what was acked.
-                    RetransmitFirst(c, true);
-                    c.Cwnd -= acked;
-                    if (acked >= mss)
-                    {
-                        c.Cwnd += mss;
-                    }
-
-                    if (c.Cwnd < mss)
-                    {
-                        c.Cwnd = mss;
-                    }
-                }
-            }
-            else
-            {
-                c.DupAcks = 0;
-                if (c.Cwnd < c.Ssthresh)
-                {
-                    c.Cwnd += acked < mss ? acked : mss; // slow start (RFC 5681 eq. 2)
-                }
-                else
-                {
-                    int inc = mss * mss / c.Cwnd; // congestion avoidance (eq. 3)
-                    c.Cwnd += inc > 0 ? inc : 1;
-                }
+                RetransmitFirst(c, true); // NewReno partial acknowledgment: resend the next hole
             }
 
-            int cap = 2 * (_config.SendBufferSize + mss);
-            if (c.Cwnd > cap)
-            {
-                c.Cwnd = cap;
-            }
-
-            if (c.SndUna == c.SndMax)
-            {
-                c.RetransmitAt = TcpConnection.Never;
-            }
-            else
-            {
-                c.RetransmitAt = _now + c.Rtt.Rto;
-            }
+            c.Timers.RetransmitAt = c.SndUna == c.SndMax ? TcpTimers.Never : _now + rtt.Rto; // off, or restarted (RFC 6298 5.2, 5.3)
         }
 
         /// <summary>
-        /// RFC 5681 3.2 / RFC 6582: the third duplicate ACK triggers fast retransmit. (Answers to
-        /// zero-window probes are not duplicates: the window is closed, nothing was lost.)
+        /// A duplicate ACK (RFC 5681 3.2, RFC 6582): congestion control counts it, and the third one fast-retransmits
+        /// the first unacknowledged segment. (Answers to zero-window probes are not duplicates: the window is
+        /// closed, nothing was lost.)
         /// </summary>
         private void DuplicateAck(TcpConnection c)
         {
-            c.DupAcks++;
-            int mss = c.SendMss;
-            if (c.InRecovery)
+            if (c.Cc.DuplicateAck(c.SndUna, c.SndMax, c.SendMss))
             {
-                c.Cwnd += mss; // inflate for each segment that left the network
-                return;
-            }
-
-            if (c.DupAcks < 3)
-            {
-                return; // limited transmit (RFC 3042): the Output that ends segment arrival may send one new segment
-            }
-
-            if (c.DupAcks == 3 && (int)(c.SndUna - c.Recover) > 0)
-            {
-                int half = c.FlightSize / 2;
-                c.Ssthresh = half > 2 * mss ? half : 2 * mss;
-                c.Recover = c.SndMax;
-                c.InRecovery = true;
                 Counters.FastRetransmits++;
                 RetransmitFirst(c, true);
-                c.Cwnd = c.Ssthresh + 3 * mss;
             }
         }
 
         /// <summary>In-order or out-of-order text into the receive ring. Returns true when it was in order.</summary>
-        private bool TakeText(TcpConnection c)
+        private bool TakeText(TcpConnection c, TcpSegment s)
         {
-            int distance = (int)(_segSeq - c.RcvNxt);
+            int distance = (int)(s.Seq - c.RcvNxt);
             ByteRing ring = c.RecvRing;
-            if (distance + _segDataLen > ring.Free)
+            if (distance + s.DataLen > ring.Free)
             {
                 // Cannot happen while the window is honoured (RcvAdvEdge <= RCV.NXT + free); be safe.
-                _segDataLen = ring.Free - distance;
-                if (_segDataLen <= 0)
+                s.DataLen = ring.Free - distance;
+                if (s.DataLen <= 0)
                 {
                     Drop(c, TcpDropReason.OutOfWindow);
                     c.AckNow = true;
@@ -835,36 +909,37 @@ namespace EmbeddedTcp.Tcp
 
             if (distance > 0)
             {
-                if (!c.Ooo.Add(distance, distance + _segDataLen))
+                if (!c.Ooo.Add(distance, distance + s.DataLen))
                 {
                     Drop(c, TcpDropReason.ReassemblyFull);
                     c.AckNow = true;
                     return false;
                 }
 
-                ring.WriteAt(ring.Count + distance, _segBuf, _segDataOff, _segDataLen);
+                ring.WriteAt(ring.Count + distance, s.Buf, s.DataOff, s.DataLen);
                 Counters.OutOfOrderSegments++;
                 c.AckNow = true; // RFC 5681 4.2: out-of-order data is acknowledged at once (a duplicate ACK)
                 return false;
             }
 
             bool hadHoles = c.Ooo.RangeCount > 0;
-            ring.WriteAt(ring.Count, _segBuf, _segDataOff, _segDataLen);
-            int advance = c.Ooo.Advance(_segDataLen);
+            ring.WriteAt(ring.Count, s.Buf, s.DataOff, s.DataLen);
+            int advance = hadHoles ? c.Ooo.Advance(s.DataLen) : s.DataLen; // with no ranges Advance returns its length
             ring.Commit(advance);
             c.RcvNxt += (uint)advance;
             if (hadHoles)
             {
                 c.AckNow = true; // filled (part of) a hole: ACK at once
             }
-            else if (_segDataLen >= c.SendMss && ++c.SegmentsSinceAck >= 2)
+            else if (s.DataLen >= c.SendMss && ++c.SegmentsSinceAck >= 2)
             {
                 // At least every second full-sized segment (RFC 5681 4.2). With the application-turn
                 // rule the ACK leaves at the next poll, after the application read: it then opens the window.
                 if (_config.AckAfterApplicationTurn)
                 {
-                    c.DelayedAckAt = _now;
-                    c.AckArmedAtPoll = _pollCount;
+                    TcpTimers t = c.Timers;
+                    t.DelayedAckAt = _now;
+                    t.DelayedAckPoll = _pollCount;
                 }
                 else
                 {
@@ -873,24 +948,13 @@ namespace EmbeddedTcp.Tcp
             }
             else
             {
-                ArmDelayedAck(c);
+                // Delayed so the ACK can ride on the application's answer: until the next poll after the
+                // application had its turn (AckAfterApplicationTurn), at most DelayedAckMs. This keeps Nagle
+                // and delayed ACK from stalling request/response rounds.
+                c.Timers.ArmDelayedAck(_now + _config.DelayedAckMs, _pollCount);
             }
 
             return true;
-        }
-
-        /// <summary>
-        /// Delays the ACK of in-order data so it can ride on the application's answer: until the
-        /// next poll after the application had its turn (when AckAfterApplicationTurn), at most
-        /// DelayedAckMs. This keeps Nagle and delayed ACK from stalling request/response rounds.
-        /// </summary>
-        private void ArmDelayedAck(TcpConnection c)
-        {
-            if (c.DelayedAckAt == TcpConnection.Never)
-            {
-                c.DelayedAckAt = _now + _config.DelayedAckMs;
-                c.AckArmedAtPoll = _pollCount;
-            }
         }
 
         /// <summary>An in-order FIN (3.10.7.4, eighth).</summary>
@@ -920,7 +984,7 @@ namespace EmbeddedTcp.Tcp
                     EnterTimeWait(c, TcpCause.ReceivedFin);
                     break;
                 case TcpState.TimeWait:
-                    c.TimeWaitAt = _now + 2L * _config.MslMs;
+                    c.Timers.TimeWaitAt = _now + 2L * _config.MslMs;
                     break;
             }
 
@@ -930,12 +994,7 @@ namespace EmbeddedTcp.Tcp
         private void EnterTimeWait(TcpConnection c, TcpCause cause)
         {
             SetState(c, TcpState.TimeWait, cause);
-            c.RetransmitAt = TcpConnection.Never;
-            c.PersistAt = TcpConnection.Never;
-            c.KeepaliveAt = TcpConnection.Never;
-            c.FinWait2At = TcpConnection.Never;
-            c.DelayedAckAt = TcpConnection.Never;
-            c.TimeWaitAt = _now + 2L * _config.MslMs;
+            c.Timers.StartTimeWait(_now + 2L * _config.MslMs);
             if (c.AckNow)
             {
                 SendAck(c);
@@ -965,7 +1024,7 @@ namespace EmbeddedTcp.Tcp
         /// <summary>
         /// An ICMP error about a segment we sent (RFC 1122 4.2.3.9, RFC 5927): destination
         /// unreachable with code 2-4 in SYN_SENT ends the attempt (hard error); in synchronized
-        /// states errors are soft (recorded, the connection goes on); fragmentation needed lowers
+        /// states errors are soft (counted, the connection goes on); fragmentation needed lowers
         /// the MSS to the path MTU and resends. The quoted sequence number must lie in
         /// [SND.UNA, SND.MAX), so a blind attacker cannot use ICMP to reset or slow connections.
         /// </summary>
@@ -979,13 +1038,13 @@ namespace EmbeddedTcp.Tcp
             }
 
             Counters.IcmpErrors++;
-            if (type == 3 && code == 4)
+            if (type == IcmpType.DestinationUnreachable && code == IcmpCode.FragmentationNeeded)
             {
                 // Path MTU discovery (RFC 1191): the segment was too big for a hop.
-                int mss = nextHopMtu - 40;
-                if (nextHopMtu >= 68 && mss < c.SendMss)
+                int mss = nextHopMtu - IpAndTcpHeaderBytes;
+                if (nextHopMtu >= MinIpv4Mtu && mss < c.SendMss)
                 {
-                    c.SendMss = mss < 88 ? 88 : mss;
+                    c.SendMss = mss < MinPathMss ? MinPathMss : mss;
                     if (c.IsSynchronized && c.SndNxt != c.SndUna)
                     {
                         c.SndNxt = c.SndUna; // resend what was lost at the smaller size
@@ -996,13 +1055,13 @@ namespace EmbeddedTcp.Tcp
                 return;
             }
 
-            if (c.State == TcpState.SynSent && type == 3 && (code == 2 || code == 3 || code == 4))
+            if (c.State == TcpState.SynSent && type == IcmpType.DestinationUnreachable
+                && (code == IcmpCode.ProtocolUnreachable || code == IcmpCode.PortUnreachable || code == IcmpCode.FragmentationNeeded))
             {
                 Fail(c, NetError.Unreachable, TcpCause.IcmpError);
-                return;
             }
 
-            c.SoftError = type == 3 ? NetError.Unreachable : NetError.TimedOut;
+            // Any other error is soft (RFC 1122 4.2.3.9): counted above, and the connection goes on.
         }
     }
 }

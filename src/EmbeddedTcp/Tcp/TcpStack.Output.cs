@@ -34,7 +34,6 @@ namespace EmbeddedTcp.Tcp
 
         private void SendData(TcpConnection c)
         {
-            int mss = c.SendMss;
             for (int guard = 0; guard < 64; guard++)
             {
                 uint dataEnd = c.SndBufSeq + (uint)c.SendRing.Count;
@@ -50,14 +49,9 @@ namespace EmbeddedTcp.Tcp
                     return;
                 }
 
+                int mss = c.SendMss; // loaded past the early return: a receive path's Output mostly has nothing to send
                 int inFlight = (int)(c.SndNxt - c.SndUna);
-                // RFC 3042 limited transmit: the first two duplicate ACKs each let one new segment
-                // out beyond cwnd, so a small window still collects the three that fast retransmit needs.
-                int cwnd = c.Cwnd;
-                if (!c.InRecovery && c.DupAcks > 0)
-                {
-                    cwnd += (c.DupAcks < 2 ? c.DupAcks : 2) * mss;
-                }
+                int cwnd = c.Cc.SendWindow(mss); // cwnd, with RFC 3042 limited transmit
 
                 int wnd = c.SndWnd < cwnd ? c.SndWnd : cwnd;
                 int usable = wnd - inFlight;
@@ -100,9 +94,10 @@ namespace EmbeddedTcp.Tcp
         /// <summary>Nothing in flight and the window (or SWS avoidance) holds data back: the persist timer must fire.</summary>
         private void ArmPersistIfStalled(TcpConnection c, int inFlight)
         {
-            if (inFlight == 0 && c.RetransmitAt == TcpConnection.Never && c.PersistAt == TcpConnection.Never)
+            TcpTimers t = c.Timers;
+            if (inFlight == 0 && t.RetransmitAt == TcpTimers.Never && t.PersistAt == TcpTimers.Never)
             {
-                c.PersistAt = _now + PersistInterval(c);
+                t.PersistAt = _now + PersistInterval(c);
             }
         }
 
@@ -147,7 +142,7 @@ namespace EmbeddedTcp.Tcp
                     c.PersistBackoff++;
                 }
 
-                c.PersistAt = _now + PersistInterval(c);
+                c.Timers.PersistAt = _now + PersistInterval(c);
                 return;
             }
 
@@ -184,7 +179,7 @@ namespace EmbeddedTcp.Tcp
 
             Trace.Add(_now, TraceKind.Retransmit, c.Index, (int)c.SndUna, len, fast ? 1 : 0);
             EmitSegment(c, c.SndUna, flags, len, false);
-            c.RetransmitAt = _now + c.Rtt.Rto;
+            c.Timers.RetransmitAt = _now + c.Rtt.Rto;
         }
 
         /// <summary>
@@ -197,10 +192,7 @@ namespace EmbeddedTcp.Tcp
             if ((int)(seq - c.SndMax) < 0 && (length > 0 || (flags & TcpFlags.Fin) != 0))
             {
                 Counters.Retransmissions++;
-                if (c.RttTiming && (int)(c.RttSeq - seq) >= 0)
-                {
-                    c.RttTiming = false; // Karn's rule
-                }
+                c.Rtt.Retransmitted(seq); // Karn's rule
             }
 
             int window = AdvertiseWindow(c);
@@ -209,8 +201,9 @@ namespace EmbeddedTcp.Tcp
                 // No frame buffer: keep the state as if sent; the retransmission timer recovers.
             }
 
+            TcpTimers t = c.Timers;
             c.AckNow = false;
-            c.DelayedAckAt = TcpConnection.Never;
+            t.DelayedAckAt = TcpTimers.Never;
             c.SegmentsSinceAck = 0;
             if (!advance)
             {
@@ -223,11 +216,9 @@ namespace EmbeddedTcp.Tcp
                 end++;
             }
 
-            if ((int)(seq - c.SndMax) >= 0 && !c.RttTiming && end != seq)
+            if ((int)(seq - c.SndMax) >= 0 && !c.Rtt.Timing && end != seq)
             {
-                c.RttTiming = true;
-                c.RttSeq = seq;
-                c.RttStart = _now;
+                c.Rtt.StartTiming(seq, _now);
             }
 
             c.SndNxt = end;
@@ -236,12 +227,12 @@ namespace EmbeddedTcp.Tcp
                 c.SndMax = end;
             }
 
-            if (c.RetransmitAt == TcpConnection.Never && end != seq)
+            if (t.RetransmitAt == TcpTimers.Never && end != seq)
             {
-                c.RetransmitAt = _now + c.Rtt.Rto;
+                t.RetransmitAt = _now + c.Rtt.Rto;
             }
 
-            c.PersistAt = TcpConnection.Never;
+            t.PersistAt = TcpTimers.Never;
         }
 
         /// <summary>SYN (SYN_SENT) or SYN,ACK (SYN_RECEIVED), with our MSS; arms the retransmission timer.</summary>
@@ -250,13 +241,11 @@ namespace EmbeddedTcp.Tcp
             byte flags = c.State == TcpState.SynSent ? TcpFlags.Syn : (byte)(TcpFlags.Syn | TcpFlags.Ack);
             if (c.Retries > 0 || (int)(c.SndMax - c.Iss) > 0)
             {
-                c.RttTiming = false; // Karn's rule: a retransmitted SYN gives no sample
+                c.Rtt.Discard(); // Karn's rule: a retransmitted SYN gives no sample
             }
             else
             {
-                c.RttTiming = true;
-                c.RttSeq = c.Iss;
-                c.RttStart = _now;
+                c.Rtt.StartTiming(c.Iss, _now);
             }
 
             int window = flags == TcpFlags.Syn ? ReceiveWindowLimit(c) : AdvertiseWindow(c);
@@ -264,7 +253,7 @@ namespace EmbeddedTcp.Tcp
             c.SndNxt = c.Iss + 1;
             c.SndMax = c.Iss + 1;
             c.AckNow = false;
-            c.RetransmitAt = _now + c.Rtt.Rto;
+            c.Timers.RetransmitAt = _now + c.Rtt.Rto;
         }
 
         private void SendAck(TcpConnection c)
@@ -276,7 +265,7 @@ namespace EmbeddedTcp.Tcp
             // is just as unacceptable here, and both sides would stall until they time out.
             Emit(c.LocalIp, c.RemoteIp, c.LocalPort, c.RemotePort, c.SndMax, c.RcvNxt, TcpFlags.Ack, window, false, null, 0);
             c.AckNow = false;
-            c.DelayedAckAt = TcpConnection.Never;
+            c.Timers.DelayedAckAt = TcpTimers.Never;
             c.SegmentsSinceAck = 0;
         }
 
@@ -312,14 +301,9 @@ namespace EmbeddedTcp.Tcp
                 offered = 0;
             }
 
-            int step = c.RecvRing.Capacity / 2;
-            if (step > _config.Mss)
-            {
-                step = _config.Mss;
-            }
-
+            int step = _windowStep;
             int window = offered;
-            if (free - offered >= step || free == c.RecvRing.Capacity)
+            if (free - offered >= step || free == _receiveBufferSize)
             {
                 window = free;
             }
@@ -333,21 +317,15 @@ namespace EmbeddedTcp.Tcp
             return window;
         }
 
-        /// <summary>After the user read data: true when the window grew enough to tell the peer at once.</summary>
+        /// <summary>
+        /// After the user read data, in a state that takes the peer's text (<see cref="TcpStateRules.MayReceive"/>, the
+        /// caller's test): true when the window grew enough to tell the peer at once.
+        /// </summary>
         private bool WindowUpdateWorthSending(TcpConnection c)
         {
-            if (!(c.State == TcpState.Established || c.State == TcpState.FinWait1 || c.State == TcpState.FinWait2))
-            {
-                return false;
-            }
-
             int offered = (int)(c.RcvAdvEdge - c.RcvNxt);
             int free = ReceiveWindowLimit(c);
-            int step = c.RecvRing.Capacity / 2;
-            if (step > _config.Mss)
-            {
-                step = _config.Mss;
-            }
+            int step = _windowStep;
 
             // Tell the peer when the window opens from (nearly) closed by at least a step, or doubles.
             return free - offered >= step && (offered < step || free >= 2 * offered);

@@ -21,6 +21,16 @@ namespace EmbeddedTcp.Tcp
         private const int MaxGeneration = Handles.MaxGeneration;
         /// <summary>After this many consecutive timeouts the IP layer is asked to re-resolve the path.</summary>
         private const int NegativeAdviceRetries = 3;
+        /// <summary>The send MSS until the peer's MSS option says otherwise, and when its SYN has none (RFC 9293 3.7.1, RFC 1122 4.2.2.6).</summary>
+        private const int DefaultMss = 536;
+        /// <summary>The smallest MSS taken from a peer's option: a smaller one would cost a segment per few bytes.</summary>
+        private const int MinPeerMss = 64;
+        /// <summary>The smallest MSS path MTU discovery lowers to (Linux's TCP_MIN_MSS): a forged ICMP cannot shrink segments further.</summary>
+        private const int MinPathMss = 88;
+        /// <summary>The smallest MTU an IPv4 link may have (RFC 791): an ICMP "fragmentation needed" announcing less is ignored.</summary>
+        private const int MinIpv4Mtu = 68;
+        /// <summary>IPv4 and TCP headers without options: MTU - 40 = MSS.</summary>
+        private const int IpAndTcpHeaderBytes = 40;
 
         private readonly TcpConfig _config;
         private readonly ITcpOutput _output;
@@ -33,6 +43,11 @@ namespace EmbeddedTcp.Tcp
         private readonly int[] _listenBacklog;
         private readonly int[] _listenGeneration;
         private readonly bool[] _listenInUse;
+
+        // Receiver SWS avoidance (RFC 1122 4.2.3.3): the window grows in steps of min(receive ring / 2, our MSS);
+        // both are fixed at construction, so the step is worked out once.
+        private readonly int _windowStep;
+        private readonly int _receiveBufferSize;
 
         private long _now;
         private long _order;
@@ -61,10 +76,12 @@ namespace EmbeddedTcp.Tcp
             _output = output;
             _random = random;
             _isn = new IsnGenerator(random.NextUInt32(), random.NextUInt32());
+            _receiveBufferSize = config.ReceiveBufferSize;
+            _windowStep = config.ReceiveBufferSize / 2 < config.Mss ? config.ReceiveBufferSize / 2 : config.Mss;
             _conns = new TcpConnection[config.MaxConnections];
             for (int i = 0; i < _conns.Length; i++)
             {
-                _conns[i] = new TcpConnection(i, config.SendBufferSize, config.ReceiveBufferSize, config.ReassemblyRanges);
+                _conns[i] = new TcpConnection(i, config.SendBufferSize, config.ReceiveBufferSize, config.ReassemblyRanges, config.AckAfterApplicationTurn);
                 _conns[i].Reset();
             }
 
@@ -288,8 +305,7 @@ namespace EmbeddedTcp.Tcp
                 return c.Error;
             }
 
-            if (c.FinQueued || c.Orphaned || !(c.State == TcpState.Established || c.State == TcpState.CloseWait
-                || c.State == TcpState.SynSent || c.State == TcpState.SynReceived))
+            if (c.FinQueued || c.Orphaned || !TcpStateRules.MaySend(c.State))
             {
                 return NetError.InvalidState;
             }
@@ -332,7 +348,7 @@ namespace EmbeddedTcp.Tcp
 
                 c.RecvRing.Peek(0, buffer, offset, n);
                 c.RecvRing.Consume(n);
-                if (c.State != TcpState.Closed && WindowUpdateWorthSending(c))
+                if (TcpStateRules.MayReceive(c.State) && WindowUpdateWorthSending(c))
                 {
                     c.AckNow = true;
                     Output(c);
@@ -401,7 +417,7 @@ namespace EmbeddedTcp.Tcp
             UserClose(c);
             if (c.State == TcpState.FinWait2)
             {
-                c.FinWait2At = _now + _config.FinWait2TimeoutMs;
+                c.Timers.FinWait2At = _now + _config.FinWait2TimeoutMs;
             }
 
             return NetError.Ok;
@@ -469,23 +485,26 @@ namespace EmbeddedTcp.Tcp
             return c == null ? 0 : c.SendRing.Count;
         }
 
-        /// <summary>True when Send would take at least one byte.</summary>
+        /// <summary>
+        /// True when Send would take at least one byte: no error, no FIN queued, room in the send ring,
+        /// and a state in which SEND is accepted (<see cref="TcpStateRules.MaySend"/>; that includes
+        /// SYN_SENT and SYN_RECEIVED, where RFC 9293 3.10.2 queues the data until the connection is established).
+        /// </summary>
         public bool CanSend(int handle)
         {
             TcpConnection c = Resolve(handle);
-            return c != null && c.Error == 0 && !c.FinQueued && c.SendRing.Free > 0
-                && (c.State == TcpState.Established || c.State == TcpState.CloseWait);
+            return c != null && c.Error == 0 && !c.FinQueued && c.SendRing.Free > 0 && TcpStateRules.MaySend(c.State);
         }
 
         /// <summary>
         /// Bytes <see cref="Send"/> would take now (free space in the send ring), 0 when it would take
-        /// none (a stale handle, an error, a FIN queued, or a state that cannot send). Lets a sender
+        /// none (a stale handle, an error, a FIN queued, or a state in which SEND is refused). Lets a sender
         /// that makes its data (a generator, a formatter) make only what fits.
         /// </summary>
         public int SendSpace(int handle)
         {
             TcpConnection c = Resolve(handle);
-            if (c == null || c.Error != 0 || c.FinQueued || (c.State != TcpState.Established && c.State != TcpState.CloseWait))
+            if (c == null || c.Error != 0 || c.FinQueued || !TcpStateRules.MaySend(c.State))
             {
                 return 0;
             }
@@ -524,7 +543,7 @@ namespace EmbeddedTcp.Tcp
 
             c.Keepalive = on;
             c.KeepaliveProbes = 0;
-            c.KeepaliveAt = on && c.IsSynchronized ? _now + _config.KeepaliveIdleMs : TcpConnection.Never;
+            c.Timers.KeepaliveAt = on && c.IsSynchronized ? _now + _config.KeepaliveIdleMs : TcpTimers.Never;
             return NetError.Ok;
         }
 
@@ -551,7 +570,7 @@ namespace EmbeddedTcp.Tcp
             info.Free = c.IsFree;
             info.RtoMs = c.Rtt.Rto;
             info.SmoothedRttMs = c.Rtt.SmoothedRtt;
-            info.CongestionWindow = c.Cwnd;
+            info.CongestionWindow = c.Cc.Cwnd;
             return true;
         }
 
@@ -629,36 +648,37 @@ namespace EmbeddedTcp.Tcp
                     continue;
                 }
 
-                if (c.TimeWaitAt <= nowMs)
+                TcpTimers t = c.Timers;
+                if (t.TimeWaitAt <= nowMs)
                 {
-                    c.TimeWaitAt = TcpConnection.Never;
+                    t.TimeWaitAt = TcpTimers.Never;
                     EnterClosed(c, TcpCause.TimeWaitExpired, 0);
                     continue;
                 }
 
-                if (c.FinWait2At <= nowMs)
+                if (t.FinWait2At <= nowMs)
                 {
-                    c.FinWait2At = TcpConnection.Never;
+                    t.FinWait2At = TcpTimers.Never;
                     EnterClosed(c, TcpCause.FinWait2Timeout, 0);
                     continue;
                 }
 
-                if (c.RetransmitAt <= nowMs)
+                if (t.RetransmitAt <= nowMs)
                 {
-                    c.RetransmitAt = TcpConnection.Never;
+                    t.RetransmitAt = TcpTimers.Never;
                     if (!OnRetransmitTimeout(c))
                     {
                         continue;
                     }
                 }
 
-                if (c.PersistAt <= nowMs)
+                if (t.PersistAt <= nowMs)
                 {
-                    c.PersistAt = TcpConnection.Never;
+                    t.PersistAt = TcpTimers.Never;
                     SendPersistProbe(c);
                 }
 
-                if (c.KeepaliveAt <= nowMs)
+                if (t.KeepaliveAt <= nowMs)
                 {
                     if (!OnKeepaliveTimer(c))
                     {
@@ -666,9 +686,9 @@ namespace EmbeddedTcp.Tcp
                     }
                 }
 
-                if (c.DelayedAckAt <= nowMs || (c.DelayedAckAt != TcpConnection.Never && _config.AckAfterApplicationTurn && c.AckArmedAtPoll != _pollCount))
+                if (t.DelayedAckDue(nowMs, _pollCount))
                 {
-                    c.DelayedAckAt = TcpConnection.Never;
+                    t.DelayedAckAt = TcpTimers.Never;
                     c.AckNow = true;
                 }
 
@@ -688,12 +708,7 @@ namespace EmbeddedTcp.Tcp
                     continue;
                 }
 
-                if (c.RetransmitAt < next) next = c.RetransmitAt;
-                if (c.TimeWaitAt < next) next = c.TimeWaitAt;
-                if (c.DelayedAckAt < next) next = _config.AckAfterApplicationTurn && c.AckArmedAtPoll == _pollCount ? _now : c.DelayedAckAt;
-                if (c.PersistAt < next) next = c.PersistAt;
-                if (c.KeepaliveAt < next) next = c.KeepaliveAt;
-                if (c.FinWait2At < next) next = c.FinWait2At;
+                next = c.Timers.Earliest(next, _now, _pollCount);
             }
 
             return next;
@@ -704,7 +719,7 @@ namespace EmbeddedTcp.Tcp
         {
             Counters.RetransmitTimeouts++;
             c.Retries++;
-            c.RttTiming = false; // Karn: no sample from a retransmitted segment
+            c.Rtt.Discard(); // Karn: no sample from a retransmitted segment
             if (c.State == TcpState.SynSent)
             {
                 if (c.Retries > _config.MaxSynRetries)
@@ -760,12 +775,7 @@ namespace EmbeddedTcp.Tcp
             }
 
             // RFC 5681 3.1 eq. 4 and RFC 6298 5.5-5.7: collapse the window, back off, go back to SND.UNA.
-            int half = c.FlightSize / 2;
-            c.Ssthresh = half > 2 * c.SendMss ? half : 2 * c.SendMss;
-            c.Cwnd = c.SendMss;
-            c.InRecovery = false;
-            c.DupAcks = 0;
-            c.Recover = c.SndMax;
+            c.Cc.Timeout(c.FlightSize, c.SendMss, c.SndMax);
             c.Rtt.Backoff();
             c.SndNxt = c.SndUna;
             Trace.Add(_now, TraceKind.Retransmit, c.Index, (int)c.SndUna, c.FlightSize, 0);
@@ -777,7 +787,7 @@ namespace EmbeddedTcp.Tcp
         {
             if (!c.Keepalive || !(c.State == TcpState.Established || c.State == TcpState.CloseWait))
             {
-                c.KeepaliveAt = TcpConnection.Never;
+                c.Timers.KeepaliveAt = TcpTimers.Never;
                 return true;
             }
 
@@ -792,7 +802,7 @@ namespace EmbeddedTcp.Tcp
             Counters.KeepaliveProbes++;
             // RFC 1122 4.2.3.6: SEG.SEQ = SND.NXT - 1, no data, so the peer must answer with an ACK.
             EmitSegment(c, c.SndUna - 1, TcpFlags.Ack, 0, false);
-            c.KeepaliveAt = _now + _config.KeepaliveIntervalMs;
+            c.Timers.KeepaliveAt = _now + _config.KeepaliveIntervalMs;
             return true;
         }
 
@@ -865,7 +875,7 @@ namespace EmbeddedTcp.Tcp
                     return c;
                 }
 
-                if (c.State == TcpState.TimeWait && (oldestTimeWait == null || c.TimeWaitAt < oldestTimeWait.TimeWaitAt))
+                if (c.State == TcpState.TimeWait && (oldestTimeWait == null || c.Timers.TimeWaitAt < oldestTimeWait.Timers.TimeWaitAt))
                 {
                     oldestTimeWait = c;
                 }
@@ -907,25 +917,9 @@ namespace EmbeddedTcp.Tcp
             c.SndNxt = iss;
             c.SndMax = iss;
             c.SndBufSeq = iss + 1;
-            c.Recover = iss; // RFC 6582: "recover" starts at the ISS
-            c.SendMss = 536; // RFC 9293 3.7.1 default until the peer's MSS option says otherwise
+            c.Cc.Start(iss);
+            c.SendMss = DefaultMss; // until the peer's MSS option says otherwise
             c.Rtt.Reset(_config.InitialRtoMs, _config.MinRtoMs, _config.MaxRtoMs);
-            c.Ssthresh = 65535;
-        }
-
-        /// <summary>RFC 6928 initial window, capped by the send ring.</summary>
-        private void InitCongestion(TcpConnection c)
-        {
-            int mss = c.SendMss;
-            int iw = 2 * mss > 14600 ? 2 * mss : 14600; // min(10*MSS, max(2*MSS, 14600))
-            if (iw > 10 * mss)
-            {
-                iw = 10 * mss;
-            }
-
-            int cap = _config.SendBufferSize > mss ? _config.SendBufferSize : mss;
-            c.Cwnd = iw < cap ? iw : cap;
-            c.Ssthresh = 65535;
         }
 
         private ushort PickEphemeralPort(uint localIp, uint remoteIp, ushort remotePort)
@@ -978,7 +972,7 @@ namespace EmbeddedTcp.Tcp
         private void EnterClosed(TcpConnection c, TcpCause cause, int error)
         {
             SetState(c, TcpState.Closed, cause);
-            c.StopTimers();
+            c.Timers.CancelAll();
             if (error != 0 && c.Error == 0)
             {
                 c.Error = error;
@@ -1001,7 +995,7 @@ namespace EmbeddedTcp.Tcp
         private void FreeHalfOpen(TcpConnection c)
         {
             c.State = TcpState.Closed;
-            c.StopTimers();
+            c.Timers.CancelAll();
             Free(c);
         }
 
@@ -1016,7 +1010,7 @@ namespace EmbeddedTcp.Tcp
         {
             Counters.Dropped++;
             Counters.DropsByReason[(int)reason]++;
-            Trace.Add(_now, TraceKind.SegmentDropped, c == null ? -1 : c.Index, (int)reason, (int)(_segSeq & 0x7FFFFFFF), _segDataLen);
+            Trace.Add(_now, TraceKind.SegmentDropped, c == null ? -1 : c.Index, (int)reason, (int)(_seg.Seq & 0x7FFFFFFF), _seg.DataLen);
         }
     }
 }
