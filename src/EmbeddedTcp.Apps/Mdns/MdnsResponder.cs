@@ -37,6 +37,7 @@ namespace EmbeddedTcp.Apps.Mdns
         private const int ClassMask = 0x7FFF; // the class without the QU / cache-flush bit
         private const int UnicastResponseBit = 0x8000; // QU in a question's class (RFC 6762 5.4)
         private const int StateWaiting = 0, StateProbing = 1, StateAnnouncing = 2, StateRunning = 3;
+        private const int ProbeCount = 3, ProbeIntervalMs = 250, AnnouncementCount = 2, AnnouncementIntervalMs = 1000;
         private const int MaxLabel = 56; // room for "-NNN" in a 63-byte label
 
         // "_http._tcp.local" and "_services._dns-sd._udp.local" in wire form, made once at start-up.
@@ -212,13 +213,19 @@ namespace EmbeddedTcp.Apps.Mdns
                 return;
             }
 
+            ProbeOrAnnounce(nowMs);
+        }
+
+        /// <summary>The next step of start-up, when due: three probes 250 ms apart (RFC 6762 8.1), then two announcements a second apart (8.3).</summary>
+        private void ProbeOrAnnounce(long nowMs)
+        {
             if (_state == StateProbing)
             {
-                if (_step < 3)
+                if (_step < ProbeCount)
                 {
                     SendProbe();
                     _step++;
-                    _nextAt = nowMs + 250;
+                    _nextAt = nowMs + ProbeIntervalMs;
                     return;
                 }
 
@@ -228,13 +235,13 @@ namespace EmbeddedTcp.Apps.Mdns
 
             SendAnnouncement();
             _step++;
-            if (_step >= 2)
+            if (_step >= AnnouncementCount)
             {
                 _state = StateRunning;
             }
             else
             {
-                _nextAt = nowMs + 1000;
+                _nextAt = nowMs + AnnouncementIntervalMs;
             }
         }
 
