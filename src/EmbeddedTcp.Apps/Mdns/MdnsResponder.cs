@@ -480,6 +480,15 @@ namespace EmbeddedTcp.Apps.Mdns
                 return;
             }
 
+            Answer(want, unicast, questionsEnd, qd, source, sourcePort);
+        }
+
+        /// <summary>
+        /// Sends the wanted records: to the group, or straight back when the query asked for a
+        /// unicast reply or came from a port other than 5353 (a legacy resolver, RFC 6762 6.7).
+        /// </summary>
+        private void Answer(int want, bool unicast, int questionsEnd, int qd, uint source, int sourcePort)
+        {
             bool legacy = sourcePort != Port;
             int n = BuildAnswer(want, legacy, legacy ? questionsEnd : HeaderLength, legacy ? qd : 0);
             if (legacy || unicast)

@@ -624,33 +624,13 @@ namespace EmbeddedTcp.Apps.Mqtt
             {
                 // Fixed header: type and flags, then Remaining Length in 1..4 bytes of 7 bits.
                 int remaining = 0;
-                int shift = 0;
-                int q = p + 1;
-                bool complete = false;
-                for (int i = 0; i < 4; i++)
+                int q = ReadRemainingLength(p, ref remaining);
+                if (q < 0)
                 {
-                    if (q >= _rxLen)
-                    {
-                        break;
-                    }
-
-                    int b = _rx[q++];
-                    remaining |= (b & 0x7F) << shift;
-                    shift += 7;
-                    if ((b & 0x80) == 0)
-                    {
-                        complete = true;
-                        break;
-                    }
-
-                    if (i == 3)
-                    {
-                        Counters.BadRemainingLength++;
-                        return Violation();
-                    }
+                    return -1; // dropped
                 }
 
-                if (!complete)
+                if (q == 0)
                 {
                     return p; // header not all here yet
                 }
@@ -682,6 +662,37 @@ namespace EmbeddedTcp.Apps.Mqtt
             }
 
             return p;
+        }
+
+        /// <summary>
+        /// Decodes the Remaining Length (1 to 4 bytes of 7 bits, MQTT 3.1.1 2.2.3) of the packet at
+        /// <paramref name="p"/>: the offset of its body, 0 when the length is not all here yet, or
+        /// -1 after dropping the connection for a fifth length byte.
+        /// </summary>
+        private int ReadRemainingLength(int p, ref int remaining)
+        {
+            int value = 0;
+            int shift = 0;
+            int q = p + 1;
+            for (int i = 0; i < 4; i++)
+            {
+                if (q >= _rxLen)
+                {
+                    return 0;
+                }
+
+                int b = _rx[q++];
+                value |= (b & 0x7F) << shift;
+                shift += 7;
+                if ((b & 0x80) == 0)
+                {
+                    remaining = value;
+                    return q;
+                }
+            }
+
+            Counters.BadRemainingLength++;
+            return Violation();
         }
 
         private bool Handle(int type, int flags, int body, int length)
