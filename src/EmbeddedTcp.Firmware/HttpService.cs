@@ -21,6 +21,9 @@ namespace EmbeddedTcp.Firmware
         /// <summary><see cref="FirmwareSession.Phase"/>: sending the response.</summary>
         public const int Sending = 2;
 
+        private const byte Cr = 13;
+        private const byte Lf = 10;
+
         private readonly FirmwareApp _app;
         private readonly TcpStack _tcp;
         private readonly FirmwareCounters _counters;
@@ -158,17 +161,17 @@ namespace EmbeddedTcp.Firmware
         {
             for (int i = from; i < end; i++)
             {
-                if (b[i] != 10)
+                if (b[i] != Lf)
                 {
                     continue;
                 }
 
-                if (i >= 1 && b[i - 1] == 10)
+                if (i >= 1 && b[i - 1] == Lf)
                 {
                     return true;
                 }
 
-                if (i >= 3 && b[i - 1] == 13 && b[i - 2] == 10 && b[i - 3] == 13)
+                if (i >= 3 && b[i - 1] == Cr && b[i - 2] == Lf && b[i - 3] == Cr)
                 {
                     return true;
                 }
@@ -186,7 +189,7 @@ namespace EmbeddedTcp.Firmware
             int pathAt = get ? 4 : 5;
             if (get || head)
             {
-                bool root = n > pathAt + 1 && b[pathAt] == '/' && (b[pathAt + 1] == ' ' || b[pathAt + 1] == 13 || b[pathAt + 1] == 10 || b[pathAt + 1] == '?');
+                bool root = n > pathAt + 1 && b[pathAt] == '/' && (b[pathAt + 1] == ' ' || b[pathAt + 1] == Cr || b[pathAt + 1] == Lf || b[pathAt + 1] == '?');
                 bool status = n > pathAt + 7 && b[pathAt] == '/' && b[pathAt + 1] == 's' && b[pathAt + 2] == 't' && b[pathAt + 3] == 'a'
                     && b[pathAt + 4] == 't' && b[pathAt + 5] == 'u' && b[pathAt + 6] == 's' && (b[pathAt + 7] == ' ' || b[pathAt + 7] == '?');
                 if (root || status)
@@ -214,7 +217,7 @@ namespace EmbeddedTcp.Firmware
         {
             for (int i = 3; i < length; i++)
             {
-                if (b[i] == 10 && b[i - 1] == 13 && b[i - 2] == 10 && b[i - 3] == 13)
+                if (b[i] == Lf && b[i - 1] == Cr && b[i - 2] == Lf && b[i - 3] == Cr)
                 {
                     return i + 1;
                 }

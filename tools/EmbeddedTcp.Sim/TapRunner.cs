@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.Threading;
+using EmbeddedTcp.Apps.Mqtt;
 using EmbeddedTcp.Firmware;
 using EmbeddedTcp.Hal;
 using EmbeddedTcp.Ip;
@@ -55,7 +56,7 @@ namespace EmbeddedTcp.Sim
                     ConnectToPort = o.ConnectPort > 0 ? o.ConnectPort : 7,
                     DeviceName = "EmbeddedTcp (TAP " + o.Interface + ")",
                     MqttBroker = o.MqttAddress,
-                    MqttPort = o.MqttPort > 0 ? o.MqttPort : 1883,
+                    MqttPort = o.MqttPort > 0 ? o.MqttPort : MqttOptions.DefaultBrokerPort,
                     MqttStatusIntervalMs = 5000,
                     MdnsHostName = o.HostName,
                 });
