@@ -128,13 +128,6 @@ namespace EmbeddedTcp.Simulation.Enc28j60
         /// <summary>System resets (SPI command or reset pin).</summary>
         public long SystemResets { get; private set; }
 
-        /// <summary>Sets the SPI counters to zero.</summary>
-        public void ResetSpiCounters()
-        {
-            Transactions = 0;
-            BytesTransferred = 0;
-        }
-
         // ---------------- inspection ----------------
 
         /// <summary>The active-low RESET pin of the chip.</summary>
@@ -154,9 +147,6 @@ namespace EmbeddedTcp.Simulation.Enc28j60
 
         /// <summary>Frames counted by EPKTCNT.</summary>
         public int PacketCount { get { return _registers[Index(1, 0x19)]; } }
-
-        /// <summary>Frames waiting in the transmitted-frame queue.</summary>
-        public int TransmittedFramesQueued { get { return _txCount; } }
 
         /// <summary>True while the link is up.</summary>
         public bool LinkUp { get { return _linkUp; } }
