@@ -60,10 +60,10 @@ namespace EmbeddedTcp.Boards.Esp32Enc28j60
             IdlePollIntervalMs = DefaultIdlePollIntervalMs;
         }
 
-        /// <summary>The ENC28J60 driver (counters, revision, link); the stack will use it as its <see cref="INetworkDevice"/>.</summary>
+        /// <summary>The ENC28J60 driver (counters, revision, link); <see cref="StartFirmware"/> gives it to the stack as its <see cref="INetworkDevice"/>.</summary>
         public Enc28j60Driver Driver { get { return _driver; } }
 
-        /// <summary>The network device the stack will be given (the driver).</summary>
+        /// <summary>The network device the stack is given (the driver).</summary>
         public INetworkDevice Device { get { return _driver; } }
 
         /// <summary>
@@ -187,7 +187,8 @@ namespace EmbeddedTcp.Boards.Esp32Enc28j60
 
         /// <summary>
         /// Sends one Ethernet frame (no FCS) through the driver. Returns false when the chip
-        /// could not take it. Temporary diagnostic path until the stack sends its own frames.
+        /// could not take it. For bring-up and tests without the firmware: once
+        /// <see cref="StartFirmware"/> ran, the stack sends its own frames through the driver.
         /// </summary>
         public bool SendFrame(byte[] frame, int offset, int length)
         {

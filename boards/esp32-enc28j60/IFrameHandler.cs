@@ -1,13 +1,9 @@
-using EmbeddedTcp.Drivers.Enc28j60;
-using EmbeddedTcp.Firmware;
-using EmbeddedTcp.Hal;
-using EmbeddedTcp.Ip;
-
 namespace EmbeddedTcp.Boards.Esp32Enc28j60
 {
     /// <summary>
-    /// Receives the frames the board loop drains from the ENC28J60. Until the network stack is
-    /// wired in, this is how a caller (a test, a diagnostic) sees received frames.
+    /// Receives the frames the board loop drains from the ENC28J60 when the firmware is not
+    /// started (<see cref="BoardRunner.FrameHandler"/>): how driver bring-up and tests see received
+    /// frames. Once the firmware runs, the network stack drains the chip itself.
     /// The buffer is only valid during the call.
     /// </summary>
     public interface IFrameHandler

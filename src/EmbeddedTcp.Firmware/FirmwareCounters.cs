@@ -33,7 +33,5 @@ namespace EmbeddedTcp.Firmware
         public long ClientBytes;
         /// <summary>Connections that ended with an error (reset, timeout...).</summary>
         public long ConnectionErrors;
-        /// <summary>Accepted connections refused because no session slot was free.</summary>
-        public long SessionsFull;
     }
 }

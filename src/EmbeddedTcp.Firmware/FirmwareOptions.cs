@@ -1,3 +1,5 @@
+using EmbeddedTcp.Apps.Mqtt;
+
 namespace EmbeddedTcp.Firmware
 {
     /// <summary>
@@ -57,7 +59,7 @@ namespace EmbeddedTcp.Firmware
         public uint MqttBroker;
 
         /// <summary>MQTT: the broker's port. Default 1883.</summary>
-        public int MqttPort = 1883;
+        public int MqttPort = MqttOptions.DefaultBrokerPort;
 
         /// <summary>MQTT: the status is published every this many ms. Default 10000.</summary>
         public int MqttStatusIntervalMs = 10000;

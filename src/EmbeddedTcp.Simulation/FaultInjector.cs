@@ -57,9 +57,6 @@ namespace EmbeddedTcp.Simulation
         /// <summary>Frames longer than <see cref="FaultOptions.MaxFrameLength"/>, passed through untouched.</summary>
         public long Oversized { get; private set; }
 
-        /// <summary>True while a frame is held back for reordering.</summary>
-        public bool IsHolding => _holding;
-
         /// <summary>Changes the rates and delays; the generator's state carries on.</summary>
         public void Configure(FaultOptions options)
         {

@@ -49,9 +49,6 @@ namespace EmbeddedTcp.Simulation
         /// <summary>When true the port accepts every frame, not only its own, broadcast and multicast.</summary>
         public bool Promiscuous { get; set; }
 
-        /// <summary>Receive queue capacity in frames.</summary>
-        public int ReceiveQueueCapacity => _slots.Length;
-
         /// <summary>Frames waiting in the receive queue.</summary>
         public int ReceiveQueueCount => _count;
 

@@ -59,17 +59,8 @@ namespace EmbeddedTcp.Simulation
         /// <summary>Link speed in bits per second.</summary>
         public long BitsPerSecond => _bitsPerSecond;
 
-        /// <summary>Number of ports.</summary>
-        public int PortCount => _ports.Length;
-
-        /// <summary>The port at <paramref name="index"/>.</summary>
-        public SimulatedPort GetPort(int index) => _ports[index];
-
         /// <summary>Time (ns) at which the next frame arrives somewhere, or long.MaxValue when nothing is in flight.</summary>
         public long NextDeliveryNs => _inFlight.NextDue;
-
-        /// <summary>Frames currently in flight.</summary>
-        public int FramesInFlight => _inFlight.Count;
 
         /// <summary>Frames accepted from senders.</summary>
         public long FramesTransmitted { get; private set; }

@@ -258,6 +258,28 @@ namespace EmbeddedTcp.Bench
                 return;
             }
 
+            NanoMeterOutput o = RunNanoMeter(root, kit);
+            if (o == null)
+            {
+                return;
+            }
+
+            NanoClrSegments(o);
+            NanoClrDriver(o);
+            NanoClrCalls(o);
+            NanoClrHeap(o);
+            NanoClrAllocations(o);
+            if (o.CheckFailures.Count > 0)
+            {
+                Notes.Add("nanoCLR: " + o.CheckFailures.Count + " checks of the meter program failed (an event did not happen as its phase says), first: " + o.CheckFailures[0]);
+            }
+
+            Notes.Add("nanoCLR figures are counts (exact, the same on every run), for the code as the interpreter runs it; per event, with the meter's phase-switch cost (6 IL, 1 call, 1 native call) taken out.");
+        }
+
+        /// <summary>Builds tools/EmbeddedTcp.NanoMeter and runs it on the kit's nanoCLR; null (and a "failed" row) when either fails.</summary>
+        private static NanoMeterOutput RunNanoMeter(string root, string kit)
+        {
             string project = Path.Combine(root, "tools", "EmbeddedTcp.NanoMeter", "EmbeddedTcp.NanoMeter.csproj");
             var psi = new ProcessStartInfo("dotnet", "build \"" + project + "\" -c Release --nologo -v q")
             {
@@ -272,7 +294,7 @@ namespace EmbeddedTcp.Bench
                 if (p.ExitCode != 0)
                 {
                     Add("9 nanoCLR", "figures measured on nanoCLR", "failed", "building tools/EmbeddedTcp.NanoMeter failed: " + LastLine(log));
-                    return;
+                    return null;
                 }
             }
 
@@ -281,9 +303,15 @@ namespace EmbeddedTcp.Bench
             if (exit != 0 || !o.Done)
             {
                 Add("9 nanoCLR", "figures measured on nanoCLR", "failed", "nanoclr-run exit " + exit + (o.Exception != null ? ", " + o.Exception : ", the meter program did not complete"));
-                return;
+                return null;
             }
 
+            return o;
+        }
+
+        /// <summary>Per received and sent segment, request/response and idle poll: objects and IL.</summary>
+        private static void NanoClrSegments(NanoMeterOutput o)
+        {
             const string how = "tools/EmbeddedTcp.NanoMeter on the kit's nanoCLR, its meter; ";
             NanoMeterPerEvent rx = o.PerEvent("tcp-rx-segment");
             NanoMeterPerEvent tx = o.PerEvent("tcp-tx-segment");
@@ -313,15 +341,31 @@ namespace EmbeddedTcp.Bench
             Add("9 nanoCLR", "IL instructions per sent segment, on nanoCLR", F(tx.Il, "0"), "as the objects");
             Add("9 nanoCLR", "IL per received segment, software checksum", F(rxSoft.Il, "0"), "the same on a device that does not offload checksums (TAP, in-memory); the two above are the board path, its device declaring offload (the chip's own work not charged)");
             Add("9 nanoCLR", "IL per sent segment, software checksum", F(txSoft.Il, "0"), "as above");
+        }
+
+        /// <summary>Interpreted and native calls per received and sent segment.</summary>
+        private static void NanoClrCalls(NanoMeterOutput o)
+        {
+            NanoMeterPerEvent rx = o.PerEvent("tcp-rx-segment");
+            NanoMeterPerEvent tx = o.PerEvent("tcp-tx-segment");
+            Add("9 nanoCLR", "calls per received segment, on nanoCLR", F(rx.Calls, "0"), "interpreted methods entered; native calls besides: " + F(rx.NCalls, "0"));
+            Add("9 nanoCLR", "calls per sent segment, on nanoCLR", F(tx.Calls, "0"), "interpreted methods entered; native calls besides: " + F(tx.NCalls, "0"));
+        }
+
+        /// <summary>The ENC28J60 driver's IL per received and sent frame.</summary>
+        private static void NanoClrDriver(NanoMeterOutput o)
+        {
             NanoMeterPerEvent driverRx = o.PerEvent("driver-rx");
             NanoMeterPerEvent driverTx = o.PerEvent("driver-tx");
             Set("nanoclr_il_driver_rx", driverRx.Il);
             Set("nanoclr_il_driver_tx", driverTx.Il);
             Add("9 nanoCLR", "IL per received frame in the ENC28J60 driver", F(driverRx.Il, "0"), "Enc28j60Driver.Receive of one 1514-byte frame (frame path, offload off) over a chip stand-in with one frame pending (its own IL included; the SPI adapter's is per transaction in spi-*): " + F(driverRx.Calls, "0") + " calls, " + F(driverRx.Objs) + " objects");
             Add("9 nanoCLR", "IL per sent frame in the ENC28J60 driver", F(driverTx.Il, "0"), "Enc28j60Driver.Send of one 1514-byte frame, the previous one complete: " + F(driverTx.Calls, "0") + " calls, " + F(driverTx.Objs) + " objects");
-            Add("9 nanoCLR", "calls per received segment, on nanoCLR", F(rx.Calls, "0"), "interpreted methods entered; native calls besides: " + F(rx.NCalls, "0"));
-            Add("9 nanoCLR", "calls per sent segment, on nanoCLR", F(tx.Calls, "0"), "interpreted methods entered; native calls besides: " + F(tx.NCalls, "0"));
+        }
 
+        /// <summary>The heap after start-up: the default construction and the two ESP32 presets.</summary>
+        private static void NanoClrHeap(NanoMeterOutput o)
+        {
             NanoMeterBucket build = o.Buckets[NanoMeterRun.ConstructPhase];
             string heapHow = build.Objs + " objects, " + build.ObjBlocks + " heap blocks on this 64-bit host; blocks × 12 B would say " + build.ObjBlocks * 12;
             if (o.Esp32HeapBytes(out long low, out long high))
@@ -338,7 +382,11 @@ namespace EmbeddedTcp.Bench
 
             PresetHeap(o, NanoMeterRun.ConstructEsp32Phase, "nanoclr_heap_esp32_bytes", "NetworkConfig.Esp32() (no PSRAM)");
             PresetHeap(o, NanoMeterRun.ConstructPsramPhase, "nanoclr_heap_psram_bytes", "NetworkConfig.Esp32Psram()");
+        }
 
+        /// <summary>Which event phases allocate, and the SPI adapter's objects per transaction.</summary>
+        private static void NanoClrAllocations(NanoMeterOutput o)
+        {
             var allocating = new List<string>();
             foreach (string phase in NanoMeterRun.EventPhases)
             {
@@ -355,12 +403,6 @@ namespace EmbeddedTcp.Bench
             }
 
             Add("9 nanoCLR", "SPI adapter objects per transaction, on nanoCLR", string.Join(" / ", spi), "register write / register read / frame read / frame write, SpiBusAdapter over a SpiDevice stand-in (the kit's host has no SPI); not in JSON");
-            if (o.CheckFailures.Count > 0)
-            {
-                Notes.Add("nanoCLR: " + o.CheckFailures.Count + " checks of the meter program failed (an event did not happen as its phase says), first: " + o.CheckFailures[0]);
-            }
-
-            Notes.Add("nanoCLR figures are counts (exact, the same on every run), for the code as the interpreter runs it; per event, with the meter's phase-switch cost (6 IL, 1 call, 1 native call) taken out.");
         }
 
         /// <summary>

@@ -70,6 +70,16 @@ namespace EmbeddedTcp.Sim
         {
             FirstA = firstA;
             FirstB = firstB;
+            var firstRow = new Dictionary<long, int>();
+            var sendRow = new Dictionary<ScenarioEvent, int>();
+            AddRows(r, firstRow, sendRow);
+            AddLines(r, firstRow, sendRow);
+            while (Rows.Count <= MaxRow()) Rows.Add(new Row());
+        }
+
+        /// <summary>Every distinct instant: events, arrivals, losses.</summary>
+        private static SortedSet<long> Instants(ScenarioResult r)
+        {
             var times = new SortedSet<long>();
             foreach (ScenarioEvent e in r.Events)
             {
@@ -78,8 +88,15 @@ namespace EmbeddedTcp.Sim
                 if (e.DroppedAtNs >= 0) times.Add(e.DroppedAtNs);
             }
 
-            // Notes per instant, in event order: state changes and sends where they happened (with
-            // their event), losses when they happen.
+            return times;
+        }
+
+        /// <summary>
+        /// Notes per instant, in event order: state changes and sends where they happened (with
+        /// their event), losses when they happen.
+        /// </summary>
+        private static Dictionary<long, List<(string note, ScenarioEvent ev)>> Notes(ScenarioResult r)
+        {
             var notes = new Dictionary<long, List<(string note, ScenarioEvent ev)>>();
             void Add(long t, string note, ScenarioEvent ev)
             {
@@ -99,6 +116,12 @@ namespace EmbeddedTcp.Sim
                 if (e.DroppedAtNs >= 0) Add(e.DroppedAtNs, e.Node + "->" + e.To + " " + e.Flags + " seq=" + e.Seq.ToString(CultureInfo.InvariantCulture) + " lost on the wire", null);
             }
 
+            return notes;
+        }
+
+        /// <summary>The instants at which a segment arrives or is lost.</summary>
+        private static HashSet<long> Arrivals(ScenarioResult r)
+        {
             var arrivals = new HashSet<long>();
             foreach (ScenarioEvent e in r.Events)
             {
@@ -107,27 +130,35 @@ namespace EmbeddedTcp.Sim
                 if (e.DroppedAtNs >= 0) arrivals.Add(e.DroppedAtNs);
             }
 
-            var firstRow = new Dictionary<long, int>();
-            var sendRow = new Dictionary<ScenarioEvent, int>();
-            string a = firstA, b = firstB;
+            return arrivals;
+        }
+
+        /// <summary>Rows from one instant to the next, <paramref name="gap"/> ns later.</summary>
+        private static int GapRows(long gap)
+        {
+            if (gap > IdleBreakNs)
+            {
+                return BreakRows;
+            }
+
+            // 1 µs or less: the next row; then one more row per decade (67 µs: 3 rows, 10 ms: 5).
+            double us = gap / 1000.0;
+            return Math.Min(MaxGapRows, 1 + (us <= 1 ? 0 : (int)Math.Ceiling(Math.Log10(us))));
+        }
+
+        /// <summary>The rows of every instant and the gaps between; records each instant's first row and each segment's note row.</summary>
+        private void AddRows(ScenarioResult r, Dictionary<long, int> firstRow, Dictionary<ScenarioEvent, int> sendRow)
+        {
+            Dictionary<long, List<(string note, ScenarioEvent ev)>> notes = Notes(r);
+            HashSet<long> arrivals = Arrivals(r);
+            string a = FirstA, b = FirstB;
             long previous = -1;
-            foreach (long t in times)
+            foreach (long t in Instants(r))
             {
                 if (previous >= 0)
                 {
                     long gap = t - previous;
-                    int gapRows;
-                    if (gap > IdleBreakNs)
-                    {
-                        gapRows = BreakRows;
-                    }
-                    else
-                    {
-                        // 1 µs or less: the next row; then one more row per decade (67 µs: 3 rows, 10 ms: 5).
-                        double us = gap / 1000.0;
-                        gapRows = Math.Min(MaxGapRows, 1 + (us <= 1 ? 0 : (int)Math.Ceiling(Math.Log10(us))));
-                    }
-
+                    int gapRows = GapRows(gap);
                     for (int i = 1; i < gapRows; i++)
                     {
                         Rows.Add(new Row { IdleNs = gap > IdleBreakNs && i == BreakRows / 2 ? gap : 0 });
@@ -163,7 +194,11 @@ namespace EmbeddedTcp.Sim
 
                 previous = t;
             }
+        }
 
+        /// <summary>One line per segment, from its send row to its arrival (or loss) row.</summary>
+        private void AddLines(ScenarioResult r, Dictionary<long, int> firstRow, Dictionary<ScenarioEvent, int> sendRow)
+        {
             // The i-th sends of A and of B at one instant leave from the same row (the later of
             // their two note rows), so segments sent together by both ends start level and cross
             // symmetrically; two sent together by one end leave from their own rows, or they would overlap.
@@ -204,8 +239,6 @@ namespace EmbeddedTcp.Sim
                 if (line.ToRow <= line.FromRow) line.ToRow = line.FromRow + 1; // cannot happen (flights take time); keeps the drawing sane
                 Lines.Add(line);
             }
-
-            while (Rows.Count <= MaxRow()) Rows.Add(new Row());
         }
 
         private int MaxRow()

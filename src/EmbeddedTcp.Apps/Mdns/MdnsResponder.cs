@@ -30,7 +30,14 @@ namespace EmbeddedTcp.Apps.Mdns
 
         private const int TypeA = 1, TypePtr = 12, TypeTxt = 16, TypeSrv = 33, TypeAny = 255;
         private const int WantA = 1, WantPtr = 2, WantSrv = 4, WantTxt = 8, WantEnum = 16;
+        private const int WantUnicast = 64; // ReadQuestions: a question for one of ours asked for a unicast reply
+        private const int HeaderLength = 12; // DNS header (RFC 1035 4.1.1)
+        private const int FlagResponse = 0x8000; // QR
+        private const int ClassIn = 1, ClassAny = 255;
+        private const int ClassMask = 0x7FFF; // the class without the QU / cache-flush bit
+        private const int UnicastResponseBit = 0x8000; // QU in a question's class (RFC 6762 5.4)
         private const int StateWaiting = 0, StateProbing = 1, StateAnnouncing = 2, StateRunning = 3;
+        private const int ProbeCount = 3, ProbeIntervalMs = 250, AnnouncementCount = 2, AnnouncementIntervalMs = 1000;
         private const int MaxLabel = 56; // room for "-NNN" in a 63-byte label
 
         // "_http._tcp.local" and "_services._dns-sd._udp.local" in wire form, made once at start-up.
@@ -206,13 +213,19 @@ namespace EmbeddedTcp.Apps.Mdns
                 return;
             }
 
+            ProbeOrAnnounce(nowMs);
+        }
+
+        /// <summary>The next step of start-up, when due: three probes 250 ms apart (RFC 6762 8.1), then two announcements a second apart (8.3).</summary>
+        private void ProbeOrAnnounce(long nowMs)
+        {
             if (_state == StateProbing)
             {
-                if (_step < 3)
+                if (_step < ProbeCount)
                 {
                     SendProbe();
                     _step++;
-                    _nextAt = nowMs + 250;
+                    _nextAt = nowMs + ProbeIntervalMs;
                     return;
                 }
 
@@ -222,13 +235,13 @@ namespace EmbeddedTcp.Apps.Mdns
 
             SendAnnouncement();
             _step++;
-            if (_step >= 2)
+            if (_step >= AnnouncementCount)
             {
                 _state = StateRunning;
             }
             else
             {
-                _nextAt = nowMs + 1000;
+                _nextAt = nowMs + AnnouncementIntervalMs;
             }
         }
 
@@ -416,7 +429,7 @@ namespace EmbeddedTcp.Apps.Mdns
         private void Input(int length, uint source, int sourcePort, long nowMs)
         {
             byte[] p = _rx;
-            if (length < 12)
+            if (length < HeaderLength)
             {
                 Malformed++;
                 return;
@@ -427,7 +440,7 @@ namespace EmbeddedTcp.Apps.Mdns
             int records = ((p[6] << 8) | p[7]) + ((p[8] << 8) | p[9]) + ((p[10] << 8) | p[11]);
             int ns = (p[8] << 8) | p[9];
             // Counts past the packet: a question takes at least 5 bytes, a record at least 11.
-            if (qd * 5 + records * 11 > length - 12)
+            if (qd * 5 + records * 11 > length - HeaderLength)
             {
                 Malformed++;
                 return;
@@ -438,29 +451,81 @@ namespace EmbeddedTcp.Apps.Mdns
                 return; // not a standard query or response (RFC 6762 18.3: silently ignored)
             }
 
-            if ((flags & 0x8000) != 0)
+            if ((flags & FlagResponse) != 0)
             {
                 ResponsesIn++;
                 InputResponse(length, qd, records, nowMs);
                 return;
             }
 
+            int questionsEnd = HeaderLength;
+            int want = ReadQuestions(length, qd, ref questionsEnd);
+            if (want < 0)
+            {
+                Malformed++;
+                return;
+            }
+
+            QueriesIn++;
+            if (_state == StateProbing && ns > 0)
+            {
+                ProbeTieBreak(length, questionsEnd, records, nowMs);
+                return;
+            }
+
+            bool unicast = (want & WantUnicast) != 0;
+            want &= ~WantUnicast;
+            if (want == 0 || _state == StateWaiting || _state == StateProbing)
+            {
+                return;
+            }
+
+            Answer(want, unicast, questionsEnd, qd, source, sourcePort);
+        }
+
+        /// <summary>
+        /// Sends the wanted records: to the group, or straight back when the query asked for a
+        /// unicast reply or came from a port other than 5353 (a legacy resolver, RFC 6762 6.7).
+        /// </summary>
+        private void Answer(int want, bool unicast, int questionsEnd, int qd, uint source, int sourcePort)
+        {
+            bool legacy = sourcePort != Port;
+            int n = BuildAnswer(want, legacy, legacy ? questionsEnd : HeaderLength, legacy ? qd : 0);
+            if (legacy || unicast)
+            {
+                UnicastAnswersOut++;
+                AnswersOut++;
+                _stack.UdpSendTo(_socket, source, sourcePort, _tx, 0, n);
+            }
+            else
+            {
+                AnswersOut++;
+                _stack.UdpSendTo(_socket, Group, Port, _tx, 0, n);
+            }
+        }
+
+        /// <summary>
+        /// Reads the <paramref name="qd"/> questions from <paramref name="pos"/> (left after them):
+        /// the Want bits of the records of ours they ask for, with <see cref="WantUnicast"/> when one
+        /// of those questions has the QU bit; -1 when a question runs past the packet.
+        /// </summary>
+        private int ReadQuestions(int length, int qd, ref int pos)
+        {
+            byte[] p = _rx;
             int want = 0;
-            bool unicast = false;
-            int pos = 12;
+            int at = pos;
             for (int i = 0; i < qd; i++)
             {
-                pos = ReadName(length, pos);
-                if (pos < 0 || pos + 4 > length)
+                at = ReadName(length, at);
+                if (at < 0 || at + 4 > length)
                 {
-                    Malformed++;
-                    return;
+                    return -1;
                 }
 
-                int type = (p[pos] << 8) | p[pos + 1];
-                int cls = (p[pos + 2] << 8) | p[pos + 3];
-                pos += 4;
-                if ((cls & 0x7FFF) != 1 && (cls & 0x7FFF) != 255)
+                int type = (p[at] << 8) | p[at + 1];
+                int cls = (p[at + 2] << 8) | p[at + 3];
+                at += 4;
+                if ((cls & ClassMask) != ClassIn && (cls & ClassMask) != ClassAny)
                 {
                     continue;
                 }
@@ -485,44 +550,20 @@ namespace EmbeddedTcp.Apps.Mdns
                     if (type == TypePtr || any) want |= WantEnum;
                 }
 
-                if (want != before && (cls & 0x8000) != 0)
+                if (want != before && (cls & UnicastResponseBit) != 0)
                 {
-                    unicast = true;
+                    want |= WantUnicast;
                 }
             }
 
-            QueriesIn++;
-            int questionsEnd = pos;
-            if (_state == StateProbing && ns > 0)
-            {
-                ProbeTieBreak(length, pos, records, nowMs);
-                return;
-            }
-
-            if (want == 0 || _state == StateWaiting || _state == StateProbing)
-            {
-                return;
-            }
-
-            bool legacy = sourcePort != Port;
-            int n = BuildAnswer(want, legacy, legacy ? questionsEnd : 12, legacy ? qd : 0);
-            if (legacy || unicast)
-            {
-                UnicastAnswersOut++;
-                AnswersOut++;
-                _stack.UdpSendTo(_socket, source, sourcePort, _tx, 0, n);
-            }
-            else
-            {
-                AnswersOut++;
-                _stack.UdpSendTo(_socket, Group, Port, _tx, 0, n);
-            }
+            pos = at;
+            return want;
         }
 
         /// <summary>Another responder's answers: a record for our name that is not ours is a conflict (RFC 6762 9).</summary>
         private void InputResponse(int length, int qd, int records, long nowMs)
         {
-            int pos = 12;
+            int pos = HeaderLength;
             for (int i = 0; i < qd; i++)
             {
                 pos = ReadName(length, pos);
@@ -609,14 +650,14 @@ namespace EmbeddedTcp.Apps.Mdns
         private void SendProbe()
         {
             byte[] t = _tx;
-            Array.Clear(t, 0, 12);
+            Array.Clear(t, 0, HeaderLength);
             t[5] = 1;  // one question
             t[9] = 1;  // one authority record
             _hostAt = -1;
             _serviceAt = -1;
             _instanceAt = -1;
             _ttlCap = int.MaxValue;
-            int pos = WriteHost(12);
+            int pos = WriteHost(HeaderLength);
             pos = WriteU16(t, pos, TypeAny);
             pos = WriteU16(t, pos, 0x8001); // QU (8.1)
             pos = WriteA(pos, 1);
@@ -632,7 +673,7 @@ namespace EmbeddedTcp.Apps.Mdns
                 want |= WantPtr | WantSrv | WantTxt;
             }
 
-            int n = BuildAnswer(want, false, 12, 0);
+            int n = BuildAnswer(want, false, HeaderLength, 0);
             AnnouncementsOut++;
             _stack.UdpSendTo(_socket, Group, Port, _tx, 0, n);
         }
@@ -645,14 +686,14 @@ namespace EmbeddedTcp.Apps.Mdns
         private int BuildAnswer(int want, bool legacy, int start, int questions)
         {
             byte[] t = _tx;
-            Array.Clear(t, 0, 12);
+            Array.Clear(t, 0, HeaderLength);
             if (legacy)
             {
                 t[0] = _rx[0];
                 t[1] = _rx[1];
                 t[4] = (byte)(questions >> 8);
                 t[5] = (byte)questions;
-                Array.Copy(_rx, 12, t, 12, start - 12);
+                Array.Copy(_rx, HeaderLength, t, HeaderLength, start - HeaderLength);
             }
 
             t[2] = 0x84; // response, authoritative

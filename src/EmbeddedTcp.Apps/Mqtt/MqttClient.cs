@@ -347,15 +347,7 @@ namespace EmbeddedTcp.Apps.Mqtt
                     return MqttError.TooLarge;
                 }
 
-                int slot = -1;
-                for (int i = 0; i < _inflightId.Length && slot < 0; i++)
-                {
-                    if (_inflightId[i] == 0)
-                    {
-                        slot = i;
-                    }
-                }
-
+                int slot = FreeInflightSlot();
                 if (slot < 0)
                 {
                     return MqttError.InflightFull;
@@ -369,6 +361,20 @@ namespace EmbeddedTcp.Apps.Mqtt
                 SendInflight();
                 return id;
             }
+        }
+
+        /// <summary>The first free slot of the QoS 1 in-flight table, or -1 when it is full.</summary>
+        private int FreeInflightSlot()
+        {
+            for (int i = 0; i < _inflightId.Length; i++)
+            {
+                if (_inflightId[i] == 0)
+                {
+                    return i;
+                }
+            }
+
+            return -1;
         }
 
         /// <summary>Publishes to <paramref name="topic"/> (encoded without allocating; keep it a static readonly string on nanoFramework).</summary>
@@ -504,39 +510,9 @@ namespace EmbeddedTcp.Apps.Mqtt
                 return;
             }
 
-            // Read and handle what is there; a packet that needs room in the send queue for its
-            // acknowledgement waits (in the receive buffer) until there is room.
-            for (int round = 0; round < 64; round++)
+            if (!ReceivePackets())
             {
-                int space = _rx.Length - _rxLen;
-                if (space > 0)
-                {
-                    int n = _tcp.Receive(_handle, _rx, _rxLen, space);
-                    if (n < 0)
-                    {
-                        Lost();
-                        return;
-                    }
-
-                    _rxLen += n;
-                }
-
-                int consumed = Parse();
-                if (consumed < 0)
-                {
-                    return; // connection dropped
-                }
-
-                if (consumed > 0 && consumed < _rxLen)
-                {
-                    Array.Copy(_rx, consumed, _rx, 0, _rxLen - consumed);
-                }
-
-                _rxLen -= consumed;
-                if (consumed == 0 && (space == 0 || _tcp.BytesToRead(_handle) == 0))
-                {
-                    break;
-                }
+                return;
             }
 
             if (_state == MqttState.WaitingConnack)
@@ -557,28 +533,87 @@ namespace EmbeddedTcp.Apps.Mqtt
 
             SendInflight();
             SendSubscriptions();
-            long keepalive = (long)_o.KeepAliveSeconds * 1000;
-            if (keepalive > 0)
+            if (!KeepAlive())
             {
-                if (_pingOutstanding && _now - _pingSentAt >= keepalive)
-                {
-                    Counters.KeepaliveTimeouts++;
-                    Lost();
-                    return;
-                }
-
-                if (!_pingOutstanding && _now - _lastSentAt >= keepalive && _outLen + 2 <= _out.Length)
-                {
-                    _out[_outLen++] = TypePingreq << 4;
-                    _out[_outLen++] = 0;
-                    _pingOutstanding = true;
-                    _pingSentAt = _now;
-                    _lastSentAt = _now;
-                    Counters.PingsSent++;
-                }
+                return;
             }
 
             Flush();
+        }
+
+        /// <summary>
+        /// Reads and handles what is there; a packet that needs room in the send queue for its
+        /// acknowledgement waits (in the receive buffer) until there is room. False when the
+        /// connection was lost or dropped.
+        /// </summary>
+        private bool ReceivePackets()
+        {
+            for (int round = 0; round < 64; round++)
+            {
+                int space = _rx.Length - _rxLen;
+                if (space > 0)
+                {
+                    int n = _tcp.Receive(_handle, _rx, _rxLen, space);
+                    if (n < 0)
+                    {
+                        Lost();
+                        return false;
+                    }
+
+                    _rxLen += n;
+                }
+
+                int consumed = Parse();
+                if (consumed < 0)
+                {
+                    return false; // connection dropped
+                }
+
+                if (consumed > 0 && consumed < _rxLen)
+                {
+                    Array.Copy(_rx, consumed, _rx, 0, _rxLen - consumed);
+                }
+
+                _rxLen -= consumed;
+                if (consumed == 0 && (space == 0 || _tcp.BytesToRead(_handle) == 0))
+                {
+                    break;
+                }
+            }
+
+            return true;
+        }
+
+        /// <summary>
+        /// The keep-alive (MQTT 3.1.1 3.1.2.10): queues a PINGREQ when nothing was sent for the
+        /// keep-alive time; drops the connection (false) when the last one got no PINGRESP within it.
+        /// </summary>
+        private bool KeepAlive()
+        {
+            long keepalive = (long)_o.KeepAliveSeconds * 1000;
+            if (keepalive <= 0)
+            {
+                return true;
+            }
+
+            if (_pingOutstanding && _now - _pingSentAt >= keepalive)
+            {
+                Counters.KeepaliveTimeouts++;
+                Lost();
+                return false;
+            }
+
+            if (!_pingOutstanding && _now - _lastSentAt >= keepalive && _outLen + 2 <= _out.Length)
+            {
+                _out[_outLen++] = TypePingreq << 4;
+                _out[_outLen++] = 0;
+                _pingOutstanding = true;
+                _pingSentAt = _now;
+                _lastSentAt = _now;
+                Counters.PingsSent++;
+            }
+
+            return true;
         }
 
         /// <summary>Handles the complete packets in the receive buffer. Returns the bytes consumed, or -1 after dropping the connection.</summary>
@@ -589,33 +624,13 @@ namespace EmbeddedTcp.Apps.Mqtt
             {
                 // Fixed header: type and flags, then Remaining Length in 1..4 bytes of 7 bits.
                 int remaining = 0;
-                int shift = 0;
-                int q = p + 1;
-                bool complete = false;
-                for (int i = 0; i < 4; i++)
+                int q = ReadRemainingLength(p, ref remaining);
+                if (q < 0)
                 {
-                    if (q >= _rxLen)
-                    {
-                        break;
-                    }
-
-                    int b = _rx[q++];
-                    remaining |= (b & 0x7F) << shift;
-                    shift += 7;
-                    if ((b & 0x80) == 0)
-                    {
-                        complete = true;
-                        break;
-                    }
-
-                    if (i == 3)
-                    {
-                        Counters.BadRemainingLength++;
-                        return Violation();
-                    }
+                    return -1; // dropped
                 }
 
-                if (!complete)
+                if (q == 0)
                 {
                     return p; // header not all here yet
                 }
@@ -647,6 +662,37 @@ namespace EmbeddedTcp.Apps.Mqtt
             }
 
             return p;
+        }
+
+        /// <summary>
+        /// Decodes the Remaining Length (1 to 4 bytes of 7 bits, MQTT 3.1.1 2.2.3) of the packet at
+        /// <paramref name="p"/>: the offset of its body, 0 when the length is not all here yet, or
+        /// -1 after dropping the connection for a fifth length byte.
+        /// </summary>
+        private int ReadRemainingLength(int p, ref int remaining)
+        {
+            int value = 0;
+            int shift = 0;
+            int q = p + 1;
+            for (int i = 0; i < 4; i++)
+            {
+                if (q >= _rxLen)
+                {
+                    return 0;
+                }
+
+                int b = _rx[q++];
+                value |= (b & 0x7F) << shift;
+                shift += 7;
+                if ((b & 0x80) == 0)
+                {
+                    remaining = value;
+                    return q;
+                }
+            }
+
+            Counters.BadRemainingLength++;
+            return Violation();
         }
 
         private bool Handle(int type, int flags, int body, int length)
@@ -787,14 +833,20 @@ namespace EmbeddedTcp.Apps.Mqtt
 
             if (qos > 0)
             {
-                _out[_outLen++] = TypePuback << 4;
-                _out[_outLen++] = 2;
-                _out[_outLen++] = (byte)(id >> 8);
-                _out[_outLen++] = (byte)id;
-                _lastSentAt = _now;
+                QueuePuback(id);
             }
 
             return true;
+        }
+
+        /// <summary>Queues the PUBACK of QoS 1 publish <paramref name="id"/> (Parse made sure there is room).</summary>
+        private void QueuePuback(int id)
+        {
+            _out[_outLen++] = TypePuback << 4;
+            _out[_outLen++] = 2;
+            _out[_outLen++] = (byte)(id >> 8);
+            _out[_outLen++] = (byte)id;
+            _lastSentAt = _now;
         }
 
         private bool HandleSubAck(int flags, int body, int length, bool unsubscribe)

@@ -14,8 +14,11 @@ namespace EmbeddedTcp.Apps.Mqtt
         /// <summary>The broker's IPv4 address, host order (192.0.2.1 = 0xC0000201).</summary>
         public uint BrokerAddress;
 
-        /// <summary>The broker's TCP port. Default 1883.</summary>
-        public int BrokerPort = 1883;
+        /// <summary>The IANA port of MQTT over TCP, 1883.</summary>
+        public const int DefaultBrokerPort = 1883;
+
+        /// <summary>The broker's TCP port. Default <see cref="DefaultBrokerPort"/>.</summary>
+        public int BrokerPort = DefaultBrokerPort;
 
         /// <summary>Client identifier (1..23 characters is what every broker must accept). Default "embeddedtcp".</summary>
         public string ClientId = "embeddedtcp";

@@ -243,34 +243,12 @@ namespace EmbeddedTcp.Apps.Sockets
             int generation;
             lock (_host.Gate)
             {
-                if (_kind != SocketKind.Tcp)
+                SocketError refused = BeginConnect(address, port);
+                if (refused != SocketError.Success)
                 {
-                    return Fail(_kind == SocketKind.Free ? SocketError.NotSocket : SocketError.OperationNotSupported);
+                    return Fail(refused);
                 }
 
-                if (_listening || (_handle != 0 && !_connecting))
-                {
-                    return Fail(SocketError.IsConnected);
-                }
-
-                if (_connecting)
-                {
-                    return Fail(SocketError.AlreadyInProgress);
-                }
-
-                if (_stack.Address == 0)
-                {
-                    return Fail(SocketError.NetworkDown);
-                }
-
-                int h = _tcp.Connect(0, address, port, _localPort);
-                if (h < 0)
-                {
-                    return Fail(NetHost.Map(h));
-                }
-
-                _handle = h;
-                _connecting = true;
                 generation = _generation;
             }
 
@@ -311,6 +289,43 @@ namespace EmbeddedTcp.Apps.Sockets
                     }
                 }
             }
+        }
+
+        /// <summary>
+        /// Under the gate: checks that the socket can connect and sends the SYN. Success when the
+        /// connection is being made, otherwise why not.
+        /// </summary>
+        private SocketError BeginConnect(uint address, int port)
+        {
+            if (_kind != SocketKind.Tcp)
+            {
+                return _kind == SocketKind.Free ? SocketError.NotSocket : SocketError.OperationNotSupported;
+            }
+
+            if (_listening || (_handle != 0 && !_connecting))
+            {
+                return SocketError.IsConnected;
+            }
+
+            if (_connecting)
+            {
+                return SocketError.AlreadyInProgress;
+            }
+
+            if (_stack.Address == 0)
+            {
+                return SocketError.NetworkDown;
+            }
+
+            int h = _tcp.Connect(0, address, port, _localPort);
+            if (h < 0)
+            {
+                return NetHost.Map(h);
+            }
+
+            _handle = h;
+            _connecting = true;
+            return SocketError.Success;
         }
 
         /// <summary>

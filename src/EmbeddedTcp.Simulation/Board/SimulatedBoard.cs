@@ -196,7 +196,7 @@ namespace EmbeddedTcp.Simulation.Board
         /// <summary>
         /// Chunks the firmware's chargen generated in the turn: it fills a chunk, sends it, and goes
         /// on while Send takes whole chunks, so one more than the whole chunks sent whenever a
-        /// chargen connection can send (FirmwareApp.ServeChargen).
+        /// chargen connection can send (ChargenService.Serve).
         /// </summary>
         private int ChargenChunks(long sentBytes)
         {

@@ -128,13 +128,6 @@ namespace EmbeddedTcp.Simulation.Enc28j60
         /// <summary>System resets (SPI command or reset pin).</summary>
         public long SystemResets { get; private set; }
 
-        /// <summary>Sets the SPI counters to zero.</summary>
-        public void ResetSpiCounters()
-        {
-            Transactions = 0;
-            BytesTransferred = 0;
-        }
-
         // ---------------- inspection ----------------
 
         /// <summary>The active-low RESET pin of the chip.</summary>
@@ -154,9 +147,6 @@ namespace EmbeddedTcp.Simulation.Enc28j60
 
         /// <summary>Frames counted by EPKTCNT.</summary>
         public int PacketCount { get { return _registers[Index(1, 0x19)]; } }
-
-        /// <summary>Frames waiting in the transmitted-frame queue.</summary>
-        public int TransmittedFramesQueued { get { return _txCount; } }
 
         /// <summary>True while the link is up.</summary>
         public bool LinkUp { get { return _linkUp; } }
@@ -541,21 +531,54 @@ namespace EmbeddedTcp.Simulation.Enc28j60
         private void WriteRegister(int bank, int address, byte value)
         {
             int index = Index(bank, address);
-            switch (address)
+            if (address >= Enc28j60Registers.FirstCommon)
             {
-                case 0x1B: // EIE
+                WriteCommonRegister(index, address, value);
+                return;
+            }
+            switch (bank)
+            {
+                case 0:
+                    WriteBank0Register(index, address, value);
+                    return;
+                case 1:
+                    if (address == 0x19)
+                    {
+                        return; // EPKTCNT is read-only
+                    }
                     _registers[index] = value;
                     return;
-                case 0x1C: // EIR: PKTIF and LINKIF are read-only
+                case 2:
+                    WriteBank2Register(index, address, value);
+                    return;
+                default:
+                    if (address == 0x0A || address == 0x12)
+                    {
+                        return; // MISTAT, EREVID read-only
+                    }
+                    _registers[index] = value;
+                    return;
+            }
+        }
+
+        /// <summary>EIE, EIR, ESTAT, ECON2, ECON1: the registers every bank shares.</summary>
+        private void WriteCommonRegister(int index, int address, byte value)
+        {
+            switch (address)
+            {
+                case Enc28j60Registers.EIE:
+                    _registers[index] = value;
+                    return;
+                case Enc28j60Registers.EIR: // PKTIF and LINKIF are read-only
                     {
                         byte keep = (byte)(_registers[index] & Enc28j60Bits.EIR_LINKIF);
                         _registers[index] = (byte)(keep | (value & (Enc28j60Bits.EIR_DMAIF | Enc28j60Bits.EIR_TXIF | Enc28j60Bits.EIR_TXERIF | Enc28j60Bits.EIR_RXERIF)));
                         return;
                     }
-                case 0x1D: // ESTAT: software may only clear BUFER, LATECOL, TXABRT
+                case Enc28j60Registers.ESTAT: // software may only clear BUFER, LATECOL, TXABRT
                     _registers[index] = (byte)(_registers[index] & (value | ~0x52) & 0x52);
                     return;
-                case 0x1E: // ECON2
+                case Enc28j60Registers.ECON2:
                     if ((value & Enc28j60Bits.ECON2_PKTDEC) != 0)
                     {
                         int c = _registers[Index(1, 0x19)];
@@ -566,71 +589,60 @@ namespace EmbeddedTcp.Simulation.Enc28j60
                     }
                     _registers[index] = (byte)(value & ~Enc28j60Bits.ECON2_PKTDEC);
                     return;
-                case 0x1F: // ECON1
+                default: // ECON1
                     WriteEcon1(value);
                     return;
             }
-            switch (bank)
+        }
+
+        /// <summary>Bank 0: the buffer and DMA pointers.</summary>
+        private void WriteBank0Register(int index, int address, byte value)
+        {
+            if (address == 0x0E || address == 0x0F || address > 0x17)
             {
-                case 0:
-                    if (address == 0x0E || address == 0x0F || address > 0x17)
-                    {
-                        return; // ERXWRPT is read-only
-                    }
-                    if (_dmaCountdown >= 0 && address >= 0x10 && address <= 0x15)
-                    {
-                        return; // section 13: the DMA pointers must not change while it runs (ignored here)
-                    }
-                    _registers[index] = (byte)(address % 2 == 1 && address <= 0x0F ? value & 0x1F : value);
-                    if (address >= 0x08 && address <= 0x0B)
-                    {
-                        // Writing ERXST/ERXND resets the internal write pointer (errata: to 0).
-                        _rxWrite = ErrataReceiveStartResetsWritePointerToZero ? 0 : Word(0, 0x08);
-                        SetWord(0, 0x0E, _rxWrite);
-                    }
-                    else if (address == 0x0D)
-                    {
-                        _rxReadLatched = Word(0, 0x0C); // ERXRDPT takes effect on the high byte
-                    }
-                    return;
-                case 1:
-                    if (address == 0x19)
-                    {
-                        return; // EPKTCNT is read-only
-                    }
-                    _registers[index] = value;
-                    return;
-                case 2:
-                    if (address == 0x12) // MICMD
-                    {
-                        if ((value & Enc28j60Bits.MICMD_MIIRD) != 0 && (_registers[index] & Enc28j60Bits.MICMD_MIIRD) == 0)
-                        {
-                            ushort v = PhyValue(_registers[Index(2, 0x14)] & 0x1F, true);
-                            _registers[Index(2, 0x18)] = (byte)v;
-                            _registers[Index(2, 0x19)] = (byte)(v >> 8);
-                            _miiBusy = 2;
-                        }
-                        _registers[index] = value;
-                        return;
-                    }
-                    if (address == 0x18 || address == 0x19)
-                    {
-                        return; // MIRD is read-only
-                    }
-                    _registers[index] = value;
-                    if (address == 0x17) // MIWRH starts the PHY write
-                    {
-                        PhyWrite(_registers[Index(2, 0x14)] & 0x1F, (ushort)(_registers[Index(2, 0x16)] | (value << 8)));
-                        _miiBusy = 2;
-                    }
-                    return;
-                default:
-                    if (address == 0x0A || address == 0x12)
-                    {
-                        return; // MISTAT, EREVID read-only
-                    }
-                    _registers[index] = value;
-                    return;
+                return; // ERXWRPT is read-only
+            }
+            if (_dmaCountdown >= 0 && address >= 0x10 && address <= 0x15)
+            {
+                return; // section 13: the DMA pointers must not change while it runs (ignored here)
+            }
+            _registers[index] = (byte)(address % 2 == 1 && address <= 0x0F ? value & 0x1F : value);
+            if (address >= 0x08 && address <= 0x0B)
+            {
+                // Writing ERXST/ERXND resets the internal write pointer (errata: to 0).
+                _rxWrite = ErrataReceiveStartResetsWritePointerToZero ? 0 : Word(0, 0x08);
+                SetWord(0, 0x0E, _rxWrite);
+            }
+            else if (address == 0x0D)
+            {
+                _rxReadLatched = Word(0, 0x0C); // ERXRDPT takes effect on the high byte
+            }
+        }
+
+        /// <summary>Bank 2: the MAC registers and the MII interface to the PHY.</summary>
+        private void WriteBank2Register(int index, int address, byte value)
+        {
+            if (address == 0x12) // MICMD
+            {
+                if ((value & Enc28j60Bits.MICMD_MIIRD) != 0 && (_registers[index] & Enc28j60Bits.MICMD_MIIRD) == 0)
+                {
+                    ushort v = PhyValue(_registers[Index(2, 0x14)] & 0x1F, true);
+                    _registers[Index(2, 0x18)] = (byte)v;
+                    _registers[Index(2, 0x19)] = (byte)(v >> 8);
+                    _miiBusy = 2;
+                }
+                _registers[index] = value;
+                return;
+            }
+            if (address == 0x18 || address == 0x19)
+            {
+                return; // MIRD is read-only
+            }
+            _registers[index] = value;
+            if (address == 0x17) // MIWRH starts the PHY write
+            {
+                PhyWrite(_registers[Index(2, 0x14)] & 0x1F, (ushort)(_registers[Index(2, 0x16)] | (value << 8)));
+                _miiBusy = 2;
             }
         }
 
