@@ -8,7 +8,7 @@ namespace EmbeddedTcp.Ip
     /// and the watch on incoming ARP for anyone who already holds or also wants it. The DHCP client
     /// drives the timing; the stack only sends the probes and remembers a conflict.
     /// </summary>
-    public sealed partial class NetworkStack
+    public partial class IpInterface
     {
         private uint _probeTarget; // address being probed; 0 = none
         private bool _probeConflict;

@@ -8,7 +8,7 @@ namespace EmbeddedTcp.Ip
     /// with retries and backoff, replies, gratuitous ARP, and a bounded queue that holds the
     /// first packets to an unresolved neighbour (a SYN) until the reply arrives.
     /// </summary>
-    public sealed partial class NetworkStack
+    public partial class IpInterface
     {
         private const byte ArpFree = 0;
         private const byte ArpPending = 1;
@@ -32,9 +32,9 @@ namespace EmbeddedTcp.Ip
 
         // Start-up only (called once by the constructor): allocates the neighbour cache and the
         // queue of frames waiting for resolution.
-        // InitArp, InitUdp and InitClients are the only methods of the flashed build, constructors
+        // InitArp, InitUdp, InitMulticast and NetworkStack.InitClients are the only methods of the flashed build, constructors
         // aside, that allocate.
-        private void InitArp(NetworkConfig config)
+        private void InitArp(InterfaceConfig config)
         {
             int n = config.ArpCacheEntries;
             _arpIp = new uint[n];

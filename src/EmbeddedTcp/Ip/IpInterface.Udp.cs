@@ -8,7 +8,7 @@ namespace EmbeddedTcp.Ip
     /// UDP (RFC 768): a fixed socket table; each socket has a receive ring holding whole
     /// datagrams with their source. Calls return byte counts or the <see cref="NetError"/> codes.
     /// </summary>
-    public sealed partial class NetworkStack
+    public partial class IpInterface
     {
         private const int UdpRecordHeader = 8; // length (2), source address (4), source port (2)
 
@@ -22,9 +22,9 @@ namespace EmbeddedTcp.Ip
 
         // Start-up only (called once by the constructor): allocates the socket table and each
         // socket's receive ring.
-        // InitArp, InitUdp and InitClients are the only methods of the flashed build, constructors
+        // InitArp, InitUdp, InitMulticast and NetworkStack.InitClients are the only methods of the flashed build, constructors
         // aside, that allocate.
-        private void InitUdp(NetworkConfig config)
+        private void InitUdp(InterfaceConfig config)
         {
             int n = config.UdpSockets;
             _udpPort = new ushort[n];
