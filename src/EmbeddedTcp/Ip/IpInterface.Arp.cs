@@ -4,84 +4,41 @@ using EmbeddedTcp.Wire;
 namespace EmbeddedTcp.Ip
 {
     /// <summary>
-    /// ARP (RFC 826, RFC 1122 2.3.2): a fixed neighbour cache with aging and refresh, requests
-    /// with retries and backoff, replies, gratuitous ARP, and a bounded queue that holds the
-    /// first packets to an unresolved neighbour (a SYN) until the reply arrives.
+    /// ARP (RFC 826, RFC 1122 2.3.2) over the neighbour cache (<see cref="ArpCache"/>): aging and
+    /// refresh, requests with retries and backoff, replies, gratuitous ARP, and the bounded queue
+    /// that holds the first packets to an unresolved neighbour (a SYN) until the reply arrives.
     /// </summary>
     public partial class IpInterface
     {
-        private const byte ArpFree = 0;
-        private const byte ArpPending = 1;
-        private const byte ArpResolved = 2;
-
-        private uint[] _arpIp;
-        private byte[] _arpMac;
-        private byte[] _arpState;
-        private long[] _arpExpires;
-        private long[] _arpRetryAt;
-        private int[] _arpRequests;
-        private bool[] _arpUsed;
-        private bool[] _arpProbing;
-
-        private byte[][] _queueFrame;
-        private int[] _queueLength;
-        private uint[] _queueHop;
+        private ArpCache _arp;
         private readonly byte[] _arpFrame = new byte[EthernetFrame.MinimumFrameLength];
         private readonly ArpPacket _rxArp = new ArpPacket();
         private readonly ArpPacket _txArp = new ArpPacket();
 
         // Start-up only (called once by the constructor): allocates the neighbour cache and the
         // queue of frames waiting for resolution.
-        // InitArp, InitUdp, InitMulticast and NetworkStack.InitClients are the only methods of the flashed build, constructors
-        // aside, that allocate.
+        // InitArp, InitUdp, InitMulticast and NetworkStack.InitClients are the only methods of the
+        // flashed build, constructors aside, that allocate.
         private void InitArp(InterfaceConfig config)
         {
-            int n = config.ArpCacheEntries;
-            _arpIp = new uint[n];
-            _arpMac = new byte[6 * n];
-            _arpState = new byte[n];
-            _arpExpires = new long[n];
-            _arpRetryAt = new long[n];
-            _arpRequests = new int[n];
-            _arpUsed = new bool[n];
-            _arpProbing = new bool[n];
-            int q = config.ArpQueueFrames;
-            _queueFrame = new byte[q][];
-            _queueLength = new int[q];
-            _queueHop = new uint[q];
-            for (int i = 0; i < q; i++)
-            {
-                _queueFrame[i] = new byte[config.Mtu + EthernetFrame.HeaderLength];
-            }
-
-            _allocated += 32L * n + (long)q * (config.Mtu + EthernetFrame.HeaderLength + 8) + _arpFrame.Length;
+            int frame = config.Mtu + EthernetFrame.HeaderLength;
+            _arp = new ArpCache(config.ArpCacheEntries, config.ArpQueueFrames, frame, Counters);
+            _allocated += ArpCache.Footprint(config.ArpCacheEntries, config.ArpQueueFrames, frame) + _arpFrame.Length;
         }
 
         /// <summary>Number of resolved neighbours in the cache.</summary>
-        public int ArpEntries
-        {
-            get
-            {
-                int k = 0;
-                for (int i = 0; i < _arpState.Length; i++)
-                {
-                    if (_arpState[i] == ArpResolved) k++;
-                }
-
-                return k;
-            }
-        }
+        public int ArpEntries { get { return _arp.ResolvedCount(); } }
 
         /// <summary>Copies the MAC address cached for <paramref name="ip"/>; false when not resolved (or the 6 bytes do not fit in <paramref name="mac"/>).</summary>
         public bool TryGetNeighbour(uint ip, byte[] mac, int offset)
         {
-            int i = ArpFind(ip);
-            if (i < 0 || _arpState[i] != ArpResolved || !NetOrder.InBounds(mac, offset, 6))
+            ArpEntry e = _arp.Find(ip);
+            if (e == null || e.State != ArpEntry.Resolved || !NetOrder.InBounds(mac, offset, 6))
             {
                 return false;
             }
 
-            Array.Copy(_arpMac, 6 * i, mac, offset, 6);
+            Array.Copy(e.Mac, 0, mac, offset, 6);
             return true;
         }
 
@@ -94,35 +51,23 @@ namespace EmbeddedTcp.Ip
         private void ForgetNextHop(uint destination)
         {
             uint hop = _address != 0 && (destination & _netmask) == (_address & _netmask) ? destination : _gateway;
-            int i = ArpFind(hop);
-            if (i >= 0 && _arpState[i] == ArpResolved)
+            ArpEntry e = _arp.Find(hop);
+            if (e != null && e.State == ArpEntry.Resolved)
             {
-                _arpState[i] = ArpFree;
+                e.State = ArpEntry.Free;
                 Counters.ArpNegativeAdvice++;
             }
-        }
-
-        private int ArpFind(uint ip)
-        {
-            for (int i = 0; i < _arpIp.Length; i++)
-            {
-                if (_arpState[i] != ArpFree && _arpIp[i] == ip)
-                {
-                    return i;
-                }
-            }
-
-            return -1;
         }
 
         /// <summary>Sends the frame in the transmit buffer to <paramref name="nextHop"/>, resolving it first when needed.</summary>
         private bool SendToNeighbour(uint nextHop, int length)
         {
-            int i = ArpFind(nextHop);
-            if (i >= 0 && _arpState[i] == ArpResolved)
+            ArpCache arp = _arp;
+            ArpEntry e = arp.Find(nextHop);
+            if (e != null && e.State == ArpEntry.Resolved)
             {
-                _arpUsed[i] = true;
-                EthernetFrame.CopyMac(_arpMac, 6 * i, _tx, 0);
+                e.Used = true;
+                EthernetFrame.CopyMac(e.Mac, 0, _tx, 0);
                 return Transmit(_tx, length);
             }
 
@@ -132,108 +77,74 @@ namespace EmbeddedTcp.Ip
                 CompleteChecksumInSoftware(length);
             }
 
-            int slot = -1;
-            for (int k = 0; k < _queueLength.Length; k++)
-            {
-                if (_queueLength[k] == 0)
-                {
-                    slot = k;
-                    break;
-                }
-            }
-
+            int slot = arp.FreeQueueSlot();
             if (slot < 0)
             {
                 Counters.ArpQueueDrops++;
             }
             else
             {
-                Array.Copy(_tx, 0, _queueFrame[slot], 0, length);
-                _queueLength[slot] = length;
-                _queueHop[slot] = nextHop;
+                Array.Copy(_tx, 0, arp.QueueFrame[slot], 0, length);
+                arp.QueueLength[slot] = length;
+                arp.QueueHop[slot] = nextHop;
                 Counters.ArpQueued++;
             }
 
-            if (i < 0)
+            if (e == null)
             {
-                i = ArpAllocate(nextHop);
-                if (i < 0)
+                e = arp.Allocate(nextHop);
+                if (e == null)
                 {
                     return false;
                 }
 
-                _arpState[i] = ArpPending;
-                _arpRequests[i] = 0;
-                _arpRetryAt[i] = _now;
-                SendArpRequest(i, false);
+                e.State = ArpEntry.Pending;
+                e.Requests = 0;
+                e.RetryAt = _now;
+                SendArpRequest(e, false);
             }
 
             return slot >= 0;
         }
 
-        /// <summary>A free entry, else the resolved entry that expires first; -1 when all are pending.</summary>
-        private int ArpAllocate(uint ip)
-        {
-            int victim = -1;
-            for (int i = 0; i < _arpState.Length; i++)
-            {
-                if (_arpState[i] == ArpFree)
-                {
-                    victim = i;
-                    break;
-                }
-
-                if (_arpState[i] == ArpResolved && (victim < 0 || _arpExpires[i] < _arpExpires[victim]))
-                {
-                    victim = i;
-                }
-            }
-
-            if (victim < 0)
-            {
-                Counters.ArpTableFull++;
-                return -1;
-            }
-
-            _arpIp[victim] = ip;
-            _arpUsed[victim] = false;
-            _arpProbing[victim] = false;
-            return victim;
-        }
-
-        private void SendArpRequest(int i, bool unicast)
+        /// <summary>
+        /// Writes an ARP packet in its Ethernet frame (to <paramref name="destinationMac"/>, or
+        /// broadcast when it is null; from our MAC; padded to 60 bytes) and sends it. Every ARP
+        /// frame we send goes through here: requests, refreshes, replies, gratuitous ARP, probes.
+        /// </summary>
+        private void SendArp(byte[] destinationMac, int destinationOffset, ushort operation, uint senderIp, byte[] targetMac, int targetMacOffset, uint targetIp)
         {
             byte[] f = _arpFrame;
-            if (unicast)
+            if (destinationMac == null)
             {
-                EthernetFrame.CopyMac(_arpMac, 6 * i, f, 0);
+                EthernetFrame.WriteBroadcastMac(f, 0);
             }
             else
             {
-                EthernetFrame.WriteBroadcastMac(f, 0);
+                EthernetFrame.CopyMac(destinationMac, destinationOffset, f, 0);
             }
 
             EthernetFrame.CopyMac(_mac, 0, f, 6);
             NetOrder.WriteU16(f, 12, EtherType.Arp);
-            _txArp.Emit(f, EthernetFrame.HeaderLength, ArpOperation.Request, _mac, 0, _address, null, 0, _arpIp[i]);
+            _txArp.Emit(f, EthernetFrame.HeaderLength, operation, _mac, 0, senderIp, targetMac, targetMacOffset, targetIp);
             Array.Clear(f, EthernetFrame.HeaderLength + ArpPacket.PacketLength, f.Length - EthernetFrame.HeaderLength - ArpPacket.PacketLength);
-            _arpRequests[i]++;
-            _arpRetryAt[i] = _now + ((long)_config.ArpRetryMs << (_arpRequests[i] - 1));
-            Counters.ArpRequestsOut++;
             Transmit(f, f.Length);
+        }
+
+        /// <summary>A request for <paramref name="e"/>'s address: broadcast, or unicast to its cached MAC (a refresh).</summary>
+        private void SendArpRequest(ArpEntry e, bool unicast)
+        {
+            e.Requests++;
+            e.RetryAt = _now + ((long)_config.ArpRetryMs << (e.Requests - 1));
+            Counters.ArpRequestsOut++;
+            SendArp(unicast ? e.Mac : null, 0, ArpOperation.Request, _address, null, 0, e.Ip);
         }
 
         /// <summary>Gratuitous ARP: a request for our own address, announcing it (RFC 5227 announcement).</summary>
         private void SendGratuitousArp()
         {
-            byte[] f = _arpFrame;
-            EthernetFrame.WriteBroadcastMac(f, 0);
-            EthernetFrame.CopyMac(_mac, 0, f, 6);
-            NetOrder.WriteU16(f, 12, EtherType.Arp);
-            _txArp.Emit(f, EthernetFrame.HeaderLength, ArpOperation.Request, _mac, 0, _address, null, 0, _address);
-            Array.Clear(f, EthernetFrame.HeaderLength + ArpPacket.PacketLength, f.Length - EthernetFrame.HeaderLength - ArpPacket.PacketLength);
             Counters.ArpGratuitousOut++;
-            Transmit(f, f.Length);
+            SendArp(null, 0, ArpOperation.Request, _address, null, 0, _address);
         }
 
         private void ArpInput(byte[] frame, int offset, int length)
@@ -257,7 +168,8 @@ namespace EmbeddedTcp.Ip
                 Counters.ArpRequestsIn++;
             }
 
-            if (EthernetFrame.IsBroadcastMac(frame, arp.SenderHardwareOffset) || (frame[arp.SenderHardwareOffset] & 1) != 0)
+            int senderMac = arp.SenderHardwareOffset;
+            if (EthernetFrame.IsBroadcastMac(frame, senderMac) || (frame[senderMac] & 1) != 0)
             {
                 Counters.ArpMalformed++; // a broadcast/multicast sender address would poison the cache
                 return;
@@ -265,7 +177,7 @@ namespace EmbeddedTcp.Ip
 
             if (_probeTarget != 0)
             {
-                ArpProbeWatch(frame, arp, sender, target, op);
+                ArpProbeWatch(frame, senderMac, sender, target, op);
             }
 
             bool forUs = _address != 0 && target == _address;
@@ -278,115 +190,93 @@ namespace EmbeddedTcp.Ip
             // RFC 826 merge: update an existing entry; add one when the packet is addressed to us.
             if (sender != 0)
             {
-                int i = ArpFind(sender);
-                if (i < 0 && forUs)
+                ArpEntry e = _arp.Find(sender);
+                if (e == null && forUs)
                 {
-                    i = ArpAllocate(sender);
+                    e = _arp.Allocate(sender);
                 }
 
-                if (i >= 0)
+                if (e != null)
                 {
-                    Array.Copy(frame, arp.SenderHardwareOffset, _arpMac, 6 * i, 6);
-                    _arpState[i] = ArpResolved;
-                    _arpExpires[i] = _now + _config.ArpEntryLifetimeMs;
-                    _arpProbing[i] = false;
-                    _arpUsed[i] = false;
-                    _arpRequests[i] = 0;
-                    FlushQueue(sender, i);
+                    Array.Copy(frame, senderMac, e.Mac, 0, 6);
+                    e.State = ArpEntry.Resolved;
+                    e.ExpiresAt = _now + _config.ArpEntryLifetimeMs;
+                    e.Probing = false;
+                    e.Used = false;
+                    e.Requests = 0;
+                    FlushQueue(e);
                 }
             }
 
             if (forUs && op == ArpOperation.Request)
             {
-                byte[] f = _arpFrame;
-                EthernetFrame.CopyMac(frame, arp.SenderHardwareOffset, f, 0);
-                EthernetFrame.CopyMac(_mac, 0, f, 6);
-                NetOrder.WriteU16(f, 12, EtherType.Arp);
-                _txArp.Emit(f, EthernetFrame.HeaderLength, ArpOperation.Reply, _mac, 0, _address, frame, arp.SenderHardwareOffset, sender);
-                Array.Clear(f, EthernetFrame.HeaderLength + ArpPacket.PacketLength, f.Length - EthernetFrame.HeaderLength - ArpPacket.PacketLength);
                 Counters.ArpRepliesOut++;
-                Transmit(f, f.Length);
+                SendArp(frame, senderMac, ArpOperation.Reply, _address, frame, senderMac, sender);
             }
         }
 
-        private void FlushQueue(uint hop, int entry)
+        /// <summary>Sends the frames that waited for <paramref name="e"/>, now resolved.</summary>
+        private void FlushQueue(ArpEntry e)
         {
-            for (int k = 0; k < _queueLength.Length; k++)
+            ArpCache arp = _arp;
+            int[] lengths = arp.QueueLength;
+            for (int k = 0; k < lengths.Length; k++)
             {
-                if (_queueLength[k] != 0 && _queueHop[k] == hop)
+                if (lengths[k] != 0 && arp.QueueHop[k] == e.Ip)
                 {
-                    byte[] f = _queueFrame[k];
-                    EthernetFrame.CopyMac(_arpMac, 6 * entry, f, 0);
-                    Transmit(f, _queueLength[k]);
-                    _queueLength[k] = 0;
-                    _arpUsed[entry] = true;
+                    byte[] f = arp.QueueFrame[k];
+                    EthernetFrame.CopyMac(e.Mac, 0, f, 0);
+                    Transmit(f, lengths[k]);
+                    lengths[k] = 0;
+                    e.Used = true;
                 }
             }
         }
 
         private void PollArp()
         {
-            for (int i = 0; i < _arpState.Length; i++)
+            ArpEntry[] t = _arp.Entries;
+            for (int i = 0; i < t.Length; i++)
             {
-                byte state = _arpState[i];
-                if (state == ArpPending && _arpRetryAt[i] <= _now)
+                ArpEntry e = t[i];
+                byte state = e.State;
+                if (state == ArpEntry.Free)
                 {
-                    if (_arpRequests[i] >= _config.ArpMaxRequests)
+                    continue;
+                }
+
+                if (state == ArpEntry.Pending && e.RetryAt <= _now)
+                {
+                    if (e.Requests >= _config.ArpMaxRequests)
                     {
                         // Unreachable neighbour: drop what waited for it.
                         Counters.ArpFailures++;
-                        for (int k = 0; k < _queueLength.Length; k++)
-                        {
-                            if (_queueLength[k] != 0 && _queueHop[k] == _arpIp[i])
-                            {
-                                _queueLength[k] = 0;
-                                Counters.ArpQueueDrops++;
-                            }
-                        }
-
-                        _arpState[i] = ArpFree;
+                        _arp.DropQueued(e.Ip);
+                        e.State = ArpEntry.Free;
                     }
                     else
                     {
-                        SendArpRequest(i, false);
+                        SendArpRequest(e, false);
                     }
                 }
-                else if (state == ArpResolved && _arpExpires[i] <= _now)
+                else if (state == ArpEntry.Resolved && e.ExpiresAt <= _now)
                 {
-                    if (_arpUsed[i] && !_arpProbing[i])
+                    if (e.Used && !e.Probing)
                     {
                         // Still in use: confirm it with a unicast request before it lapses.
-                        _arpProbing[i] = true;
-                        _arpRequests[i] = 0;
-                        SendArpRequest(i, true);
-                        _arpExpires[i] = _now + 2L * _config.ArpRetryMs;
+                        e.Probing = true;
+                        e.Requests = 0;
+                        SendArpRequest(e, true);
+                        e.ExpiresAt = _now + 2L * _config.ArpRetryMs;
                         Counters.ArpRefreshes++;
                     }
                     else
                     {
-                        _arpState[i] = ArpFree;
+                        e.State = ArpEntry.Free;
                         Counters.ArpExpired++;
                     }
                 }
             }
-        }
-
-        private long ArpDeadline()
-        {
-            long next = long.MaxValue;
-            for (int i = 0; i < _arpState.Length; i++)
-            {
-                if (_arpState[i] == ArpPending && _arpRetryAt[i] < next)
-                {
-                    next = _arpRetryAt[i];
-                }
-                else if (_arpState[i] == ArpResolved && _arpExpires[i] < next)
-                {
-                    next = _arpExpires[i];
-                }
-            }
-
-            return next;
         }
     }
 }

@@ -217,7 +217,7 @@ namespace EmbeddedTcp.Ip
             long next = _lastPoll + _config.MaxPollIntervalMs;
             long t = _transport.NextDeadline();
             if (t < next) next = t;
-            t = ArpDeadline();
+            t = _arp.Deadline();
             if (t < next) next = t;
             t = ServicesDeadline();
             if (t < next) next = t;
