@@ -17,7 +17,6 @@ namespace EmbeddedTcp.Ip
     /// </summary>
     public partial class IpInterface
     {
-        private const byte IgmpProtocol = 2;
         private const byte IgmpQuery = 0x11;
         private const byte IgmpV1Report = 0x12;
         private const byte IgmpV2Report = 0x16;
@@ -322,7 +321,7 @@ namespace EmbeddedTcp.Ip
             NetOrder.WriteU16(t, ip + 4, ++_ipId);
             NetOrder.WriteU16(t, ip + 6, 0);
             t[ip + 8] = 1;
-            t[ip + 9] = IgmpProtocol;
+            t[ip + 9] = IpProtocol.Igmp;
             NetOrder.WriteU16(t, ip + 10, 0);
             NetOrder.WriteU32(t, ip + 12, _address);
             NetOrder.WriteU32(t, ip + 16, destination);

@@ -287,58 +287,13 @@ namespace EmbeddedTcp.Ip
 
         private void Ipv4Input(byte[] frame, int offset, int length, bool linkBroadcast)
         {
-            // Ipv4Packet.TryParse and its accessors written out: this runs per frame, and on the
-            // interpreter each accessor would be a call or two. Input checked the buffer range.
-            WireResult r = WireResult.Ok;
-            int headerLength = 0;
-            int totalLength = 0;
-            if (length < Ipv4Packet.MinimumHeaderLength)
+            int headerLength = Ipv4HeaderLength(frame, offset, length);
+            if (headerLength == 0)
             {
-                r = WireResult.Truncated;
-            }
-            else
-            {
-                int versionIhl = frame[offset];
-                headerLength = (versionIhl & 0x0F) << 2;
-                totalLength = (frame[offset + 2] << 8) | frame[offset + 3];
-                if ((versionIhl >> 4) != 4)
-                {
-                    r = WireResult.Unsupported;
-                }
-                else if (headerLength < Ipv4Packet.MinimumHeaderLength || totalLength < headerLength)
-                {
-                    r = WireResult.Malformed;
-                }
-                else if (totalLength > length)
-                {
-                    r = WireResult.Truncated;
-                }
-                else
-                {
-                    uint sum = Checksum.Accumulate(0, frame, offset, headerLength); // Checksum.Verify, folded here
-                    sum = (sum & 0xFFFF) + (sum >> 16);
-                    sum = (sum & 0xFFFF) + (sum >> 16);
-                    if (sum != 0xFFFF)
-                    {
-                        r = WireResult.BadChecksum;
-                    }
-                }
-            }
-
-            if (r != WireResult.Ok)
-            {
-                if (r == WireResult.BadChecksum)
-                {
-                    Counters.IpBadChecksum++;
-                }
-                else
-                {
-                    Counters.IpMalformed++;
-                }
-
                 return;
             }
 
+            int totalLength = (frame[offset + 2] << 8) | frame[offset + 3];
             Counters.IpIn++;
             if ((frame[offset + 6] & 0x3F) != 0 || frame[offset + 7] != 0)
             {
@@ -384,7 +339,7 @@ namespace EmbeddedTcp.Ip
 
             int payload = offset + headerLength;
             int payloadLength = totalLength - headerLength;
-            if (protocol == IgmpProtocol)
+            if (protocol == IpProtocol.Igmp)
             {
                 if ((dst >> 28) == 0xE)
                 {
@@ -433,6 +388,41 @@ namespace EmbeddedTcp.Ip
                     SendIcmpError(frame, offset, totalLength, IcmpType.DestinationUnreachable, IcmpCode.ProtocolUnreachable, 0);
                 }
             }
+        }
+
+        /// <summary>
+        /// Checks the IPv4 header at <paramref name="offset"/> (version, lengths, checksum) and
+        /// returns its length; 0, counted, when the datagram is to be dropped. Ipv4Packet.TryParse
+        /// and its accessors written out: this runs per frame, and on the interpreter each accessor
+        /// would be a call or two. Input checked the buffer range.
+        /// </summary>
+        private int Ipv4HeaderLength(byte[] frame, int offset, int length)
+        {
+            if (length < Ipv4Packet.MinimumHeaderLength)
+            {
+                Counters.IpMalformed++; // truncated
+                return 0;
+            }
+
+            int versionIhl = frame[offset];
+            int headerLength = (versionIhl & 0x0F) << 2;
+            int totalLength = (frame[offset + 2] << 8) | frame[offset + 3];
+            if ((versionIhl >> 4) != 4 || headerLength < Ipv4Packet.MinimumHeaderLength || totalLength < headerLength || totalLength > length)
+            {
+                Counters.IpMalformed++; // not version 4, malformed lengths, or truncated
+                return 0;
+            }
+
+            uint sum = Checksum.Accumulate(0, frame, offset, headerLength); // Checksum.Verify, folded here
+            sum = (sum & 0xFFFF) + (sum >> 16);
+            sum = (sum & 0xFFFF) + (sum >> 16);
+            if (sum != 0xFFFF)
+            {
+                Counters.IpBadChecksum++;
+                return 0;
+            }
+
+            return headerLength;
         }
 
         // ------------------------------------------------------------------ output
