@@ -9,7 +9,7 @@ namespace EmbeddedTcp.Firmware
     /// TCP 7, discard on 9, chargen on 19, an HTTP/1.0 status page on 80 (the device closes
     /// after the response), and optionally a client that connects out. Several connections per
     /// service at once, up to the stack's connection table. Call <see cref="Poll"/> after each
-    /// <see cref="NetworkStack.Poll"/>. Allocation-free after construction.
+    /// <see cref="EmbeddedTcp.Ip.IpInterface.Poll"/>. Allocation-free after construction.
     /// </summary>
     /// <remarks>
     /// This class holds the connection slots and the listeners and runs the poll loop; each
@@ -145,7 +145,7 @@ namespace EmbeddedTcp.Firmware
             return ChargenService.StreamByte(position);
         }
 
-        /// <summary>Serves every connection; call after each <see cref="NetworkStack.Poll"/>.</summary>
+        /// <summary>Serves every connection; call after each <see cref="EmbeddedTcp.Ip.IpInterface.Poll"/>.</summary>
         public void Poll(long nowMs)
         {
             _now = nowMs;

@@ -173,7 +173,7 @@ namespace EmbeddedTcp.Apps.Mdns
             return new string(chars) + ".local";
         }
 
-        /// <summary>Probes, announces and answers; call after each <see cref="NetworkStack.Poll"/>.</summary>
+        /// <summary>Probes, announces and answers; call after each <see cref="EmbeddedTcp.Ip.IpInterface.Poll"/>.</summary>
         public void Poll(long nowMs)
         {
             if (_socket < 0)

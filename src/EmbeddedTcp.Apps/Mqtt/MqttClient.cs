@@ -15,7 +15,7 @@ namespace EmbeddedTcp.Apps.Mqtt
     /// reconnect with capped exponential backoff and jitter; subscriptions are renewed at every
     /// connect. Bad input from the broker closes the connection (counted in
     /// <see cref="Counters"/>) and the client reconnects; nothing throws.
-    /// Single-threaded use: call <see cref="Poll"/> after each <see cref="NetworkStack.Poll"/>.
+    /// Single-threaded use: call <see cref="Poll"/> after each <see cref="EmbeddedTcp.Ip.IpInterface.Poll"/>.
     /// With a <see cref="NetHost"/> (the constructor taking one), the host's loop polls it and
     /// every method may be called from any thread (all run under the host's lock); handlers run
     /// on the poll thread and must not block.

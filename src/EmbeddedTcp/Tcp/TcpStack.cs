@@ -1,5 +1,6 @@
 using EmbeddedTcp.Diagnostics;
 using EmbeddedTcp.Hal;
+using EmbeddedTcp.Ip;
 using EmbeddedTcp.Wire;
 
 namespace EmbeddedTcp.Tcp
@@ -13,7 +14,7 @@ namespace EmbeddedTcp.Tcp
     /// This file holds the table, the user calls and timers; TcpStack.Input.cs holds segment
     /// arrival and TcpStack.Output.cs everything that builds segments.
     /// </summary>
-    public sealed partial class TcpStack
+    public sealed partial class TcpStack : ITransport
     {
         // Handles: see Handles (one scheme, a kind tag per table).
         private const int IndexBits = Handles.IndexBits;
@@ -33,7 +34,7 @@ namespace EmbeddedTcp.Tcp
         private const int IpAndTcpHeaderBytes = 40;
 
         private readonly TcpConfig _config;
-        private readonly ITcpOutput _output;
+        private readonly ITransportOutput _output;
         private readonly IRandomSource _random;
         private readonly IsnGenerator _isn;
         private readonly TcpConnection[] _conns;
@@ -62,7 +63,7 @@ namespace EmbeddedTcp.Tcp
         /// Checksum offload: segments of at least this many bytes leave with the folded pseudo-header sum in
         /// their checksum field, for the device to complete (<see cref="EmbeddedTcp.Hal.IChecksumOffload"/>);
         /// shorter ones are summed here. Default <see cref="int.MaxValue"/>: every segment summed here. Set by
-        /// <see cref="EmbeddedTcp.Ip.NetworkStack"/> when its device offloads.
+        /// <see cref="EmbeddedTcp.NetworkStack"/> when its device offloads.
         /// </summary>
         public int ChecksumOffloadMinLength = int.MaxValue;
 
@@ -70,7 +71,7 @@ namespace EmbeddedTcp.Tcp
         public readonly TraceRing Trace;
 
         /// <summary>Creates the layer and allocates every table and ring it will ever use.</summary>
-        public TcpStack(TcpConfig config, ITcpOutput output, IRandomSource random)
+        public TcpStack(TcpConfig config, ITransportOutput output, IRandomSource random)
         {
             _config = config;
             _output = output;
@@ -96,6 +97,16 @@ namespace EmbeddedTcp.Tcp
             }
 
             Trace = new TraceRing(config.TraceCapacity);
+        }
+
+        /// <summary>
+        /// Bytes of rings, tables and trace a stack of configuration <paramref name="c"/> allocates
+        /// (arrays' payloads), for the interface's AllocatedBytes.
+        /// </summary>
+        public static long Footprint(TcpConfig c)
+        {
+            long perConnection = c.SendBufferSize + c.ReceiveBufferSize + 8L * c.ReassemblyRanges + 200;
+            return c.MaxConnections * perConnection + 16L * c.MaxListeners + 24L * c.TraceCapacity;
         }
 
         /// <summary>The configuration the stack was built from.</summary>

@@ -5,6 +5,8 @@ namespace EmbeddedTcp.Wire
     {
         /// <summary>ICMP for IPv4.</summary>
         public const byte Icmp = 1;
+        /// <summary>IGMP (RFC 2236).</summary>
+        public const byte Igmp = 2;
         /// <summary>TCP.</summary>
         public const byte Tcp = 6;
         /// <summary>UDP.</summary>

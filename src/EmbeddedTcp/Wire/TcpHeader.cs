@@ -45,7 +45,7 @@ namespace EmbeddedTcp.Wire
         /// <summary>
         /// As <see cref="TryParse(byte[], int, int)"/>, then verifies the checksum with the pseudo-header
         /// (BadChecksum, and the view is left unbound). The stack's input path does the same checks in
-        /// place, with the device's sum when it offloads checksums (TcpStack.Input).
+        /// place, with the device's sum when it offloads checksums (TCP's segment arrival).
         /// </summary>
         public WireResult TryParse(byte[] buffer, int offset, int length, uint sourceIp, uint destinationIp)
         {

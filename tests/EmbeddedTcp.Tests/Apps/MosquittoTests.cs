@@ -181,7 +181,7 @@ namespace EmbeddedTcp.Tests.Apps
         private sealed class FirmwarePoll : IPollable
         {
             public EmbeddedTcp.Firmware.FirmwareApp App;
-            public void Poll(EmbeddedTcp.Ip.NetworkStack stack, long nowMs) => App?.Poll(nowMs);
+            public void Poll(EmbeddedTcp.NetworkStack stack, long nowMs) => App?.Poll(nowMs);
         }
 
         [SkippableFact]

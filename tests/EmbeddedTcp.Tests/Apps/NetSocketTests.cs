@@ -12,11 +12,11 @@ namespace EmbeddedTcp.Tests.Apps
     /// <summary>An echo service on a stack, driven from a host's loop (the simulated peer).</summary>
     internal sealed class EchoService : IHostPollable
     {
-        private readonly EmbeddedTcp.Ip.NetworkStack _stack;
+        private readonly EmbeddedTcp.NetworkStack _stack;
         private readonly int _listener;
         private readonly int[] _conns = new int[16];
         private readonly byte[] _buf = new byte[4096];
-        public EchoService(EmbeddedTcp.Ip.NetworkStack stack, int port) { _stack = stack; _listener = stack.Tcp.Listen(0, port, 8); }
+        public EchoService(EmbeddedTcp.NetworkStack stack, int port) { _stack = stack; _listener = stack.Tcp.Listen(0, port, 8); }
         public void Poll(long nowMs)
         {
             int h;

@@ -34,7 +34,7 @@ namespace EmbeddedTcp.Tests.Bench
             // The probe the figures rest on must not be blind: a stack built during the
             // measured span is counted.
             long reported;
-            long measured = Measurements.ConstructionBytes(new EmbeddedTcp.Ip.NetworkConfig(), out reported);
+            long measured = Measurements.ConstructionBytes(new EmbeddedTcp.NetworkConfig(), out reported);
             Assert.True(reported > 0);
             Assert.True(measured >= reported, "measured " + measured + " < reported " + reported);
         }

@@ -74,7 +74,7 @@ namespace EmbeddedTcp.Tests.Board
             Assert.True(runner.Initialize());
             const uint board = 0xC0000232, host = 0xC0000201; // 192.0.2.50, 192.0.2.1
             byte[] hostMac = { 0x02, 0, 0, 0, 0, 0x01 };
-            runner.StartFirmware(new EmbeddedTcp.Ip.NetworkConfig { Address = board }, new EmbeddedTcp.Firmware.FirmwareOptions(), new SeededRandom(3));
+            runner.StartFirmware(new EmbeddedTcp.NetworkConfig { Address = board }, new EmbeddedTcp.Firmware.FirmwareOptions(), new SeededRandom(3));
             runner.RunOnce();
             var frame = new byte[1514];
             int length;

@@ -21,10 +21,10 @@ namespace EmbeddedTcp.Tests.NanoClr
         /// </summary>
         public static readonly string[] StartUpAllowList =
         {
-            "EmbeddedTcp.Ip.NetworkStack::InitArp — called only by the NetworkStack constructor: allocates the ARP cache and its pending-frame buffers",
-            "EmbeddedTcp.Ip.NetworkStack::InitUdp — called only by the NetworkStack constructor: allocates the UDP socket table and its receive rings",
-            "EmbeddedTcp.Ip.NetworkStack::InitClients — called only by the NetworkStack constructor: creates the DHCP and DNS clients",
-            "EmbeddedTcp.Ip.NetworkStack::InitMulticast — called only by the NetworkStack constructor: allocates the multicast group table and the device filter's address list",
+            "EmbeddedTcp.Ip.IpInterface::InitArp — called only by the IpInterface constructor: allocates the ARP cache and its pending-frame buffers",
+            "EmbeddedTcp.Ip.IpInterface::InitUdp — called only by the IpInterface constructor: allocates the UDP socket table and its receive rings",
+            "EmbeddedTcp.NetworkStack::InitClients — called only by the NetworkStack constructor: creates the DHCP, DNS and SNTP clients",
+            "EmbeddedTcp.Ip.IpInterface::InitMulticast — called only by the IpInterface constructor: allocates the multicast group table and the device filter's address list",
             "EmbeddedTcp.Apps.Mdns.MdnsResponder::Hex — called only by the MdnsResponder constructor: the MAC in the default host name",
             "EmbeddedTcp.Apps.Mdns.MdnsResponder::Encode — called only by the MdnsResponder static constructor: the service names in wire form",
             "EmbeddedTcp.Apps.Mdns.MdnsResponder::FullName — display only (the simulator's output, the board's start-up log): makes a string; the responder never calls it",
@@ -33,8 +33,8 @@ namespace EmbeddedTcp.Tests.NanoClr
             "EmbeddedTcp.Apps.Mqtt.MqttClient::BuildConnect — called only by the MqttClient constructor: builds the CONNECT packet once",
             "EmbeddedTcp.Firmware.FirmwareMqtt::Hex — called only by the FirmwareMqtt constructor: the MAC in the topic names",
             "EmbeddedTcp.Firmware.FirmwareMqtt::Ascii — called only by the FirmwareMqtt constructor: the topic names as bytes",
-            "EmbeddedTcp.Ip.NetworkConfig::Esp32 — a memory preset: creates the configuration the stack is then built from",
-            "EmbeddedTcp.Ip.NetworkConfig::Esp32Psram — a memory preset: creates the configuration the stack is then built from",
+            "EmbeddedTcp.NetworkConfig::Esp32 — a memory preset: creates the configuration the stack is then built from",
+            "EmbeddedTcp.NetworkConfig::Esp32Psram — a memory preset: creates the configuration the stack is then built from",
             "EmbeddedTcp.Firmware.FirmwareOptions::Esp32 — a memory preset: creates the options the application is then built from",
             "EmbeddedTcp.Firmware.FirmwareOptions::Esp32Psram — a memory preset: creates the options the application is then built from",
             "EmbeddedTcp.Firmware.MemoryPresets::Choose — the board calls it once, before it builds the stack (it reads the target name)",

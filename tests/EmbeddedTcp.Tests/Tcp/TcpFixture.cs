@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Text;
 using EmbeddedTcp.Diagnostics;
 using EmbeddedTcp.Hal;
+using EmbeddedTcp.Ip;
 using EmbeddedTcp.Tcp;
 using EmbeddedTcp.Wire;
 using Xunit;
@@ -40,7 +41,7 @@ namespace EmbeddedTcp.Tests.Tcp
     }
 
     /// <summary>Collects what a TcpStack sends, parsing each segment back through the wire views.</summary>
-    public sealed class CapturingOutput : ITcpOutput
+    public sealed class CapturingOutput : ITransportOutput
     {
         private readonly byte[] _buffer = new byte[1600];
         public readonly List<Seg> Sent = new List<Seg>();

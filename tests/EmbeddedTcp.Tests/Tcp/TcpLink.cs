@@ -1,4 +1,5 @@
 using EmbeddedTcp.Hal;
+using EmbeddedTcp.Ip;
 using EmbeddedTcp.Tcp;
 
 namespace EmbeddedTcp.Tests.Tcp
@@ -125,7 +126,7 @@ namespace EmbeddedTcp.Tests.Tcp
             B.Poll(Now);
         }
 
-        private sealed class Side : ITcpOutput
+        private sealed class Side : ITransportOutput
         {
             private readonly TcpLink _link;
             private readonly uint _to;

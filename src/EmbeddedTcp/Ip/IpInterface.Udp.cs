@@ -5,39 +5,23 @@ using EmbeddedTcp.Wire;
 namespace EmbeddedTcp.Ip
 {
     /// <summary>
-    /// UDP (RFC 768): a fixed socket table; each socket has a receive ring holding whole
-    /// datagrams with their source. Calls return byte counts or the <see cref="NetError"/> codes.
+    /// UDP (RFC 768) over the socket table (<see cref="UdpSockets"/>): datagrams out through IPv4,
+    /// datagrams in to their socket's ring. Calls return byte counts or the <see cref="NetError"/> codes.
     /// </summary>
-    public sealed partial class NetworkStack
+    public partial class IpInterface
     {
-        private const int UdpRecordHeader = 8; // length (2), source address (4), source port (2)
-
-        private ushort[] _udpPort;
-        private bool[] _udpInUse;
-        private int[] _udpGeneration;
-        private ByteRing[] _udpRing;
-        private readonly byte[] _udpRecord = new byte[UdpRecordHeader];
+        private UdpSockets _udp;
         private readonly UdpPacket _rxUdp = new UdpPacket();
         private readonly UdpPacket _txUdp = new UdpPacket();
 
         // Start-up only (called once by the constructor): allocates the socket table and each
         // socket's receive ring.
-        // InitArp, InitUdp and InitClients are the only methods of the flashed build, constructors
-        // aside, that allocate.
-        private void InitUdp(NetworkConfig config)
+        // InitArp, InitUdp, InitMulticast and NetworkStack.InitClients are the only methods of the
+        // flashed build, constructors aside, that allocate.
+        private void InitUdp(InterfaceConfig config)
         {
-            int n = config.UdpSockets;
-            _udpPort = new ushort[n];
-            _udpInUse = new bool[n];
-            _udpGeneration = new int[n];
-            _udpRing = new ByteRing[n];
-            for (int i = 0; i < n; i++)
-            {
-                _udpRing[i] = new ByteRing(config.UdpReceiveBufferSize);
-                _udpGeneration[i] = 1;
-            }
-
-            _allocated += (long)n * (config.UdpReceiveBufferSize + 16);
+            _udp = new UdpSockets(config.UdpSockets, config.UdpReceiveBufferSize, _random);
+            _allocated += UdpSockets.Footprint(config.UdpSockets, config.UdpReceiveBufferSize);
         }
 
         /// <summary>
@@ -46,65 +30,20 @@ namespace EmbeddedTcp.Ip
         /// </summary>
         public int UdpOpen(int localPort)
         {
-            if (localPort < 0 || localPort > 65535)
-            {
-                return NetError.InvalidArgument;
-            }
-
-            if (localPort == 0)
-            {
-                for (int tries = 0; tries < 64 && localPort == 0; tries++)
-                {
-                    int p = 49152 + (int)(_random.NextUInt32() % 16384);
-                    if (UdpFind((ushort)p) < 0)
-                    {
-                        localPort = p;
-                    }
-                }
-
-                if (localPort == 0)
-                {
-                    return NetError.NoResources;
-                }
-            }
-            else if (UdpFind((ushort)localPort) >= 0)
-            {
-                return NetError.AddressInUse;
-            }
-
-            for (int i = 0; i < _udpInUse.Length; i++)
-            {
-                if (!_udpInUse[i])
-                {
-                    _udpInUse[i] = true;
-                    _udpPort[i] = (ushort)localPort;
-                    _udpRing[i].Clear();
-                    return Handles.UdpSocket | (_udpGeneration[i] << Handles.IndexBits) | i;
-                }
-            }
-
-            return NetError.NoResources;
+            return _udp.Open(localPort);
         }
 
         /// <summary>Closes the socket; queued datagrams are dropped and the handle becomes invalid.</summary>
         public int UdpClose(int handle)
         {
-            int i = UdpIndex(handle);
-            if (i < 0)
-            {
-                return NetError.InvalidHandle;
-            }
-
-            _udpInUse[i] = false;
-            _udpGeneration[i] = _udpGeneration[i] >= Handles.MaxGeneration ? 1 : _udpGeneration[i] + 1;
-            return NetError.Ok;
+            return _udp.Close(handle);
         }
 
         /// <summary>The local port of a socket, or a negative error.</summary>
         public int UdpLocalPort(int handle)
         {
-            int i = UdpIndex(handle);
-            return i < 0 ? NetError.InvalidHandle : _udpPort[i];
+            int i = _udp.Index(handle);
+            return i < 0 ? NetError.InvalidHandle : _udp.Port[i];
         }
 
         /// <summary>
@@ -114,7 +53,7 @@ namespace EmbeddedTcp.Ip
         /// </summary>
         public int UdpSendTo(int handle, uint destination, int port, byte[] buffer, int offset, int length)
         {
-            int i = UdpIndex(handle);
+            int i = _udp.Index(handle);
             if (i < 0)
             {
                 return NetError.InvalidHandle;
@@ -134,7 +73,7 @@ namespace EmbeddedTcp.Ip
 
             const int udpOffset = EthernetFrame.HeaderLength + Ipv4Packet.MinimumHeaderLength;
             UdpPacket udp = _txUdp;
-            udp.Emit(_tx, udpOffset, _udpPort[i], (ushort)port, length);
+            udp.Emit(_tx, udpOffset, _udp.Port[i], (ushort)port, length);
             Array.Copy(buffer, offset, _tx, udp.PayloadOffset, length);
             udp.FillChecksum(_address, destination);
             Counters.UdpOut++;
@@ -150,7 +89,8 @@ namespace EmbeddedTcp.Ip
         {
             source = 0;
             sourcePort = 0;
-            int i = UdpIndex(handle);
+            UdpSockets sockets = _udp;
+            int i = sockets.Index(handle);
             if (i < 0)
             {
                 return NetError.InvalidHandle;
@@ -162,56 +102,28 @@ namespace EmbeddedTcp.Ip
                 return NetError.InvalidArgument;
             }
 
-            ByteRing ring = _udpRing[i];
-            if (ring.Count < UdpRecordHeader)
+            ByteRing ring = sockets.Ring[i];
+            if (ring.Count < UdpSockets.RecordHeader)
             {
                 return 0;
             }
 
-            ring.Peek(0, _udpRecord, 0, UdpRecordHeader);
-            int size = NetOrder.ReadU16(_udpRecord, 0);
-            source = NetOrder.ReadU32(_udpRecord, 2);
-            sourcePort = NetOrder.ReadU16(_udpRecord, 6);
+            byte[] record = sockets.Record;
+            ring.Peek(0, record, 0, UdpSockets.RecordHeader);
+            int size = NetOrder.ReadU16(record, 0);
+            source = NetOrder.ReadU32(record, 2);
+            sourcePort = NetOrder.ReadU16(record, 6);
             int n = size < length ? size : length;
-            ring.Peek(UdpRecordHeader, buffer, offset, n);
-            ring.Consume(UdpRecordHeader + size);
+            ring.Peek(UdpSockets.RecordHeader, buffer, offset, n);
+            ring.Consume(UdpSockets.RecordHeader + size);
             return size;
         }
 
         /// <summary>True when a datagram is waiting on the socket.</summary>
         public bool UdpCanReceive(int handle)
         {
-            int i = UdpIndex(handle);
-            return i >= 0 && _udpRing[i].Count >= UdpRecordHeader;
-        }
-
-        private int UdpIndex(int handle)
-        {
-            if ((handle & Handles.KindMask) != Handles.UdpSocket)
-            {
-                return -1;
-            }
-
-            int i = handle & Handles.IndexMask;
-            if (i >= _udpInUse.Length || !_udpInUse[i] || ((handle >> Handles.IndexBits) & Handles.MaxGeneration) != _udpGeneration[i])
-            {
-                return -1;
-            }
-
-            return i;
-        }
-
-        private int UdpFind(ushort port)
-        {
-            for (int i = 0; i < _udpInUse.Length; i++)
-            {
-                if (_udpInUse[i] && _udpPort[i] == port)
-                {
-                    return i;
-                }
-            }
-
-            return -1;
+            int i = _udp.Index(handle);
+            return i >= 0 && _udp.Ring[i].Count >= UdpSockets.RecordHeader;
         }
 
         private void UdpInput(byte[] frame, int ipOffset, uint src, uint dst, int offset, int length, bool unicastToUs)
@@ -233,7 +145,8 @@ namespace EmbeddedTcp.Ip
             }
 
             Counters.UdpIn++;
-            int i = UdpFind(udp.DestinationPort);
+            UdpSockets sockets = _udp;
+            int i = sockets.Find(udp.DestinationPort);
             if (i < 0)
             {
                 Counters.UdpNoPort++;
@@ -246,17 +159,18 @@ namespace EmbeddedTcp.Ip
             }
 
             int size = udp.PayloadLength;
-            ByteRing ring = _udpRing[i];
-            if (ring.Free < UdpRecordHeader + size)
+            ByteRing ring = sockets.Ring[i];
+            if (ring.Free < UdpSockets.RecordHeader + size)
             {
                 Counters.UdpQueueFull++;
                 return;
             }
 
-            NetOrder.WriteU16(_udpRecord, 0, (ushort)size);
-            NetOrder.WriteU32(_udpRecord, 2, src);
-            NetOrder.WriteU16(_udpRecord, 6, udp.SourcePort);
-            ring.Write(_udpRecord, 0, UdpRecordHeader);
+            byte[] record = sockets.Record;
+            NetOrder.WriteU16(record, 0, (ushort)size);
+            NetOrder.WriteU32(record, 2, src);
+            NetOrder.WriteU16(record, 6, udp.SourcePort);
+            ring.Write(record, 0, UdpSockets.RecordHeader);
             ring.Write(frame, udp.PayloadOffset, size);
         }
     }

@@ -1,4 +1,3 @@
-using System;
 using EmbeddedTcp.Wire;
 
 namespace EmbeddedTcp.Ip
@@ -8,7 +7,7 @@ namespace EmbeddedTcp.Ip
     /// and the watch on incoming ARP for anyone who already holds or also wants it. The DHCP client
     /// drives the timing; the stack only sends the probes and remembers a conflict.
     /// </summary>
-    public sealed partial class NetworkStack
+    public partial class IpInterface
     {
         private uint _probeTarget; // address being probed; 0 = none
         private bool _probeConflict;
@@ -35,8 +34,8 @@ namespace EmbeddedTcp.Ip
         public bool NextHopResolved(uint destination)
         {
             uint hop = _address != 0 && (destination & _netmask) == (_address & _netmask) ? destination : _gateway;
-            int i = ArpFind(hop);
-            return i >= 0 && _arpState[i] == ArpResolved;
+            ArpEntry e = _arp.Find(hop);
+            return e != null && e.State == ArpEntry.Resolved;
         }
 
         /// <summary>True once an ARP packet showed that the probed address is taken (or wanted by another host).</summary>
@@ -48,24 +47,18 @@ namespace EmbeddedTcp.Ip
         /// </summary>
         public void SendArpProbe()
         {
-            byte[] f = _arpFrame;
-            EthernetFrame.WriteBroadcastMac(f, 0);
-            EthernetFrame.CopyMac(_mac, 0, f, 6);
-            NetOrder.WriteU16(f, 12, EtherType.Arp);
-            _txArp.Emit(f, EthernetFrame.HeaderLength, ArpOperation.Request, _mac, 0, 0, null, 0, _probeTarget);
-            Array.Clear(f, EthernetFrame.HeaderLength + ArpPacket.PacketLength, f.Length - EthernetFrame.HeaderLength - ArpPacket.PacketLength);
             Counters.ArpRequestsOut++;
-            Transmit(f, f.Length);
+            SendArp(null, 0, ArpOperation.Request, 0, null, 0, _probeTarget);
         }
 
         /// <summary>
         /// RFC 5227 2.1.1: a conflict is any ARP packet (request or reply) whose sender address is the
         /// probed one, or another host's probe (sender 0) for the same target.
         /// </summary>
-        private void ArpProbeWatch(byte[] frame, ArpPacket arp, uint sender, uint target, ushort op)
+        private void ArpProbeWatch(byte[] frame, int senderMac, uint sender, uint target, ushort op)
         {
             if (sender == _probeTarget
-                || (sender == 0 && target == _probeTarget && op == ArpOperation.Request && !EthernetFrame.MacEquals(frame, arp.SenderHardwareOffset, _mac, 0)))
+                || (sender == 0 && target == _probeTarget && op == ArpOperation.Request && !EthernetFrame.MacEquals(frame, senderMac, _mac, 0)))
             {
                 _probeConflict = true;
             }

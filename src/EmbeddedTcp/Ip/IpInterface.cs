@@ -1,25 +1,28 @@
 using System;
 using EmbeddedTcp.Hal;
-using EmbeddedTcp.Tcp;
 using EmbeddedTcp.Wire;
 
 namespace EmbeddedTcp.Ip
 {
     /// <summary>
-    /// The whole stack over one Ethernet device: ARP, IPv4, ICMP, UDP and TCP, driven by one
-    /// <see cref="Poll"/>. Built once from a <see cref="NetworkConfig"/>; nothing is allocated
-    /// afterwards. Files follow the data: this one holds the poll loop, frame input and IPv4;
-    /// NetworkStack.Arp.cs, .Icmp.cs and .Udp.cs the protocols beside it.
+    /// One IPv4 interface over one Ethernet device: ARP, IPv4, ICMP, UDP, multicast and address
+    /// conflict probes, driven by one <see cref="Poll"/>. Built once from an <see cref="InterfaceConfig"/>;
+    /// nothing is allocated afterwards. The transport above it (TCP) is known only as an
+    /// <see cref="ITransport"/> and sends through <see cref="ITransportOutput"/>; service clients
+    /// run on <see cref="PollServices"/>. A derived class composes them (NetworkStack): it attaches
+    /// the transport (<see cref="UseTransport"/>), builds its services, then calls <see cref="Start"/>.
+    /// Files follow the data: this one holds the poll loop, frame input and IPv4;
+    /// IpInterface.Arp.cs, .Icmp.cs, .Udp.cs, .Multicast.cs and .Probe.cs the protocols beside it.
     /// </summary>
-    public sealed partial class NetworkStack : IUdpService, IAddressSink
+    public partial class IpInterface : IUdpService, IAddressSink, ITransportOutput
     {
-        private readonly NetworkConfig _config;
+        private readonly InterfaceConfig _config;
         private readonly INetworkDevice _device;
         private readonly IRandomSource _random;
         private readonly byte[] _mac = new byte[6];
         private readonly byte[] _rx;
         private readonly byte[] _tx;
-        private readonly TcpStack _tcp;
+        private ITransport _transport;
 
         // Checksum offload (the device declares it; checked once, here): segments of at least
         // _offloadMin bytes are summed by the device. _txSumField is the checksum field's offset in
@@ -43,14 +46,16 @@ namespace EmbeddedTcp.Ip
         private bool _linkUp;
         private long _allocated;
 
-        /// <summary>Counters of everything below TCP (TCP's own are in <see cref="TcpStack.Counters"/>).</summary>
+        /// <summary>Counters of everything below the transport (which keeps its own).</summary>
         public readonly NetworkCounters Counters = new NetworkCounters();
 
         /// <summary>
-        /// Builds the stack over <paramref name="device"/>, allocating every table and buffer it
-        /// will use. <paramref name="random"/> seeds the ISN secret, ephemeral ports and DHCP/DNS ids.
+        /// Builds the interface over <paramref name="device"/>, allocating every table and buffer
+        /// it will use. <paramref name="random"/> seeds ephemeral ports, IGMP delays and the IPv4
+        /// identification. The derived class then attaches its transport and services and calls
+        /// <see cref="Start"/>.
         /// </summary>
-        public NetworkStack(NetworkConfig config, INetworkDevice device, IRandomSource random)
+        protected IpInterface(InterfaceConfig config, INetworkDevice device, IRandomSource random)
         {
             _config = config;
             _device = device;
@@ -60,35 +65,59 @@ namespace EmbeddedTcp.Ip
             _rx = new byte[frame];
             _tx = new byte[frame];
             _allocated += 2L * frame;
-            _tcp = new TcpStack(config.Tcp, new TcpOutput(this), random);
             _offload = device as IChecksumOffload;
             if (_offload != null)
             {
                 _offloadMin = _offload.MinimumOffloadLength;
-                _tcp.ChecksumOffloadMinLength = _offloadMin;
             }
-            _allocated += TcpFootprint(config.Tcp);
+
             InitArp(config);
             InitUdp(config);
-            InitClients(config);
             InitMulticast(config);
-            _ipId = (ushort)random.NextUInt32();
-            _linkUp = device.LinkUp;
+        }
+
+        /// <summary>
+        /// Attaches the transport that receives TCP segments, their ICMP errors and the poll tick
+        /// (start-up only, before <see cref="Start"/>; the interface needs one).
+        /// </summary>
+        protected void UseTransport(ITransport transport)
+        {
+            _transport = transport;
+        }
+
+        /// <summary>
+        /// The last step of start-up, after the transport and the services are built: draws the
+        /// first IPv4 identification, reads the link state and applies a static address.
+        /// </summary>
+        protected void Start()
+        {
+            _ipId = (ushort)_random.NextUInt32();
+            _linkUp = _device.LinkUp;
+            InterfaceConfig config = _config;
             if (config.Address != 0)
             {
                 _address = config.Address;
-                _tcp.LocalAddress = config.Address;
+                _transport.LocalAddress = config.Address;
                 _netmask = config.Netmask;
                 _gateway = config.Gateway;
                 _dnsServer = config.DnsServer;
             }
         }
 
-        /// <summary>The TCP layer: listeners and connections (see <see cref="TcpStack"/> for the calls).</summary>
-        public TcpStack Tcp { get { return _tcp; } }
+        /// <summary>Adds the bytes a part built by the derived class allocated to <see cref="AllocatedBytes"/> (start-up only).</summary>
+        protected void AddAllocated(long bytes)
+        {
+            _allocated += bytes;
+        }
 
-        /// <summary>The configuration the stack was built from.</summary>
-        public NetworkConfig Config { get { return _config; } }
+        /// <summary>
+        /// Segments of at least this many bytes are summed by the device (checksum offload); int.MaxValue
+        /// when the device cannot. The transport leaves their checksum field for the device to fill.
+        /// </summary>
+        public int ChecksumOffloadMinLength { get { return _offloadMin; } }
+
+        /// <summary>The configuration the interface was built from.</summary>
+        public InterfaceConfig Config { get { return _config; } }
 
         /// <summary>Our IPv4 address (host order); 0 while none is configured.</summary>
         public uint Address { get { return _address; } }
@@ -131,7 +160,7 @@ namespace EmbeddedTcp.Ip
         {
             bool changed = address != _address;
             _address = address;
-            _tcp.LocalAddress = address;
+            _transport.LocalAddress = address;
             _netmask = netmask;
             _gateway = gateway;
             _dnsServer = dnsServer;
@@ -143,15 +172,16 @@ namespace EmbeddedTcp.Ip
         }
 
         /// <summary>
-        /// Does all the work that is due at <paramref name="nowMs"/>: TCP timers (so delayed ACKs
-        /// go out after the application's turn), the device's housekeeping, the frames waiting in
-        /// the device (at most <see cref="NetworkConfig.MaxFramesPerPoll"/>), ARP, DHCP and DNS timers.
+        /// Does all the work that is due at <paramref name="nowMs"/>: the transport's timers (so
+        /// delayed ACKs go out after the application's turn), the device's housekeeping, the frames
+        /// waiting in the device (at most <see cref="InterfaceConfig.MaxFramesPerPoll"/>), ARP, the
+        /// services (<see cref="PollServices"/>: DHCP, DNS, SNTP) and IGMP timers.
         /// </summary>
         public void Poll(long nowMs)
         {
             _now = nowMs;
             _lastPoll = nowMs;
-            _tcp.Poll(nowMs);
+            _transport.Poll(nowMs);
             _device.Poll(nowMs);
             bool up = _device.LinkUp;
             if (up != _linkUp)
@@ -177,7 +207,7 @@ namespace EmbeddedTcp.Ip
             }
 
             PollArp();
-            PollClients(nowMs);
+            PollServices(nowMs);
             PollMulticast(nowMs);
         }
 
@@ -185,15 +215,29 @@ namespace EmbeddedTcp.Ip
         public long NextDeadline()
         {
             long next = _lastPoll + _config.MaxPollIntervalMs;
-            long t = _tcp.NextDeadline();
+            long t = _transport.NextDeadline();
             if (t < next) next = t;
-            t = ArpDeadline();
+            t = _arp.Deadline();
             if (t < next) next = t;
-            t = ClientsDeadline();
+            t = ServicesDeadline();
             if (t < next) next = t;
             t = MulticastDeadline();
             if (t < next) next = t;
             return next;
+        }
+
+        /// <summary>
+        /// The services' turn in <see cref="Poll"/>, after ARP and before IGMP: the derived class
+        /// polls its clients here (DHCP, DNS, SNTP, in that order). Nothing by default.
+        /// </summary>
+        protected virtual void PollServices(long nowMs)
+        {
+        }
+
+        /// <summary>The earliest time the services need a poll (ms); long.MaxValue by default.</summary>
+        protected virtual long ServicesDeadline()
+        {
+            return long.MaxValue;
         }
 
         // ------------------------------------------------------------------ input
@@ -243,58 +287,13 @@ namespace EmbeddedTcp.Ip
 
         private void Ipv4Input(byte[] frame, int offset, int length, bool linkBroadcast)
         {
-            // Ipv4Packet.TryParse and its accessors written out: this runs per frame, and on the
-            // interpreter each accessor would be a call or two. Input checked the buffer range.
-            WireResult r = WireResult.Ok;
-            int headerLength = 0;
-            int totalLength = 0;
-            if (length < Ipv4Packet.MinimumHeaderLength)
+            int headerLength = Ipv4HeaderLength(frame, offset, length);
+            if (headerLength == 0)
             {
-                r = WireResult.Truncated;
-            }
-            else
-            {
-                int versionIhl = frame[offset];
-                headerLength = (versionIhl & 0x0F) << 2;
-                totalLength = (frame[offset + 2] << 8) | frame[offset + 3];
-                if ((versionIhl >> 4) != 4)
-                {
-                    r = WireResult.Unsupported;
-                }
-                else if (headerLength < Ipv4Packet.MinimumHeaderLength || totalLength < headerLength)
-                {
-                    r = WireResult.Malformed;
-                }
-                else if (totalLength > length)
-                {
-                    r = WireResult.Truncated;
-                }
-                else
-                {
-                    uint sum = Checksum.Accumulate(0, frame, offset, headerLength); // Checksum.Verify, folded here
-                    sum = (sum & 0xFFFF) + (sum >> 16);
-                    sum = (sum & 0xFFFF) + (sum >> 16);
-                    if (sum != 0xFFFF)
-                    {
-                        r = WireResult.BadChecksum;
-                    }
-                }
-            }
-
-            if (r != WireResult.Ok)
-            {
-                if (r == WireResult.BadChecksum)
-                {
-                    Counters.IpBadChecksum++;
-                }
-                else
-                {
-                    Counters.IpMalformed++;
-                }
-
                 return;
             }
 
+            int totalLength = (frame[offset + 2] << 8) | frame[offset + 3];
             Counters.IpIn++;
             if ((frame[offset + 6] & 0x3F) != 0 || frame[offset + 7] != 0)
             {
@@ -340,7 +339,7 @@ namespace EmbeddedTcp.Ip
 
             int payload = offset + headerLength;
             int payloadLength = totalLength - headerLength;
-            if (protocol == IgmpProtocol)
+            if (protocol == IpProtocol.Igmp)
             {
                 if ((dst >> 28) == 0xE)
                 {
@@ -371,7 +370,7 @@ namespace EmbeddedTcp.Ip
                     segmentSum = _offload.ReceivedSum;
                 }
 
-                _tcp.Input(src, dst, frame, payload, payloadLength, _now, segmentSum);
+                _transport.Input(src, dst, frame, payload, payloadLength, _now, segmentSum);
             }
             else if (protocol == IpProtocol.Udp)
             {
@@ -389,6 +388,41 @@ namespace EmbeddedTcp.Ip
                     SendIcmpError(frame, offset, totalLength, IcmpType.DestinationUnreachable, IcmpCode.ProtocolUnreachable, 0);
                 }
             }
+        }
+
+        /// <summary>
+        /// Checks the IPv4 header at <paramref name="offset"/> (version, lengths, checksum) and
+        /// returns its length; 0, counted, when the datagram is to be dropped. Ipv4Packet.TryParse
+        /// and its accessors written out: this runs per frame, and on the interpreter each accessor
+        /// would be a call or two. Input checked the buffer range.
+        /// </summary>
+        private int Ipv4HeaderLength(byte[] frame, int offset, int length)
+        {
+            if (length < Ipv4Packet.MinimumHeaderLength)
+            {
+                Counters.IpMalformed++; // truncated
+                return 0;
+            }
+
+            int versionIhl = frame[offset];
+            int headerLength = (versionIhl & 0x0F) << 2;
+            int totalLength = (frame[offset + 2] << 8) | frame[offset + 3];
+            if ((versionIhl >> 4) != 4 || headerLength < Ipv4Packet.MinimumHeaderLength || totalLength < headerLength || totalLength > length)
+            {
+                Counters.IpMalformed++; // not version 4, malformed lengths, or truncated
+                return 0;
+            }
+
+            uint sum = Checksum.Accumulate(0, frame, offset, headerLength); // Checksum.Verify, folded here
+            sum = (sum & 0xFFFF) + (sum >> 16);
+            sum = (sum & 0xFFFF) + (sum >> 16);
+            if (sum != 0xFFFF)
+            {
+                Counters.IpBadChecksum++;
+                return 0;
+            }
+
+            return headerLength;
         }
 
         // ------------------------------------------------------------------ output
@@ -497,44 +531,30 @@ namespace EmbeddedTcp.Ip
             _txSumField = 0;
         }
 
-        private static long TcpFootprint(TcpConfig c)
+        /// <summary>The transport's segments enter IP here: a buffer at offset 34 of the transmit frame.</summary>
+        byte[] ITransportOutput.BeginSegment(uint localIp, uint remoteIp, out int offset, out int capacity)
         {
-            long perConnection = c.SendBufferSize + c.ReceiveBufferSize + 8L * c.ReassemblyRanges + 200;
-            return c.MaxConnections * perConnection + 16L * c.MaxListeners + 24L * c.TraceCapacity;
+            offset = EthernetFrame.HeaderLength + Ipv4Packet.MinimumHeaderLength;
+            capacity = _config.Mtu - Ipv4Packet.MinimumHeaderLength;
+            return _tx;
         }
 
-        /// <summary>TCP's segments enter IP here: a buffer at offset 34 of the transmit frame.</summary>
-        private sealed class TcpOutput : ITcpOutput
+        /// <summary>Sends the segment written at offset 34 of the transmit frame; the device completes the checksum of a long one.</summary>
+        void ITransportOutput.EndSegment(uint localIp, uint remoteIp, int length)
         {
-            private readonly NetworkStack _stack;
-
-            public TcpOutput(NetworkStack stack)
+            if (length >= _offloadMin)
             {
-                _stack = stack;
+                _txSumField = EthernetFrame.HeaderLength + Ipv4Packet.MinimumHeaderLength + 16; // TCP checksum
             }
 
-            public byte[] BeginSegment(uint localIp, uint remoteIp, out int offset, out int capacity)
-            {
-                offset = EthernetFrame.HeaderLength + Ipv4Packet.MinimumHeaderLength;
-                capacity = _stack._config.Mtu - Ipv4Packet.MinimumHeaderLength;
-                return _stack._tx;
-            }
+            SendIpv4(localIp, remoteIp, IpProtocol.Tcp, length);
+            _txSumField = 0;
+        }
 
-            public void EndSegment(uint localIp, uint remoteIp, int length)
-            {
-                if (length >= _stack._offloadMin)
-                {
-                    _stack._txSumField = EthernetFrame.HeaderLength + Ipv4Packet.MinimumHeaderLength + 16; // TCP checksum
-                }
-
-                _stack.SendIpv4(localIp, remoteIp, IpProtocol.Tcp, length);
-                _stack._txSumField = 0;
-            }
-
-            public void ReachabilityInDoubt(uint localIp, uint remoteIp)
-            {
-                _stack.ForgetNextHop(remoteIp);
-            }
+        /// <summary>Negative advice from the transport: re-resolve the next hop towards <paramref name="remoteIp"/>.</summary>
+        void ITransportOutput.ReachabilityInDoubt(uint localIp, uint remoteIp)
+        {
+            ForgetNextHop(remoteIp);
         }
     }
 }

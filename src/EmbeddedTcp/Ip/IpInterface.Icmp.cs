@@ -4,7 +4,7 @@ using EmbeddedTcp.Wire;
 namespace EmbeddedTcp.Ip
 {
     /// <summary>ICMP (RFC 792, RFC 1122 3.2.2): echo replies, rate-limited errors, and errors for TCP.</summary>
-    public sealed partial class NetworkStack
+    public partial class IpInterface
     {
         private long _icmpWindowStart;
         private readonly IcmpPacket _rxIcmp = new IcmpPacket();
@@ -82,7 +82,7 @@ namespace EmbeddedTcp.Ip
                     ushort remotePort = NetOrder.ReadU16(frame, t + 2);
                     uint seq = NetOrder.ReadU32(frame, t + 4);
                     int mtu = type == IcmpType.DestinationUnreachable && icmp.Code == IcmpCode.FragmentationNeeded ? icmp.NextHopMtu : 0;
-                    _tcp.IcmpError(inner.SourceAddress, inner.DestinationAddress, localPort, remotePort, seq, type, icmp.Code, mtu);
+                    _transport.IcmpError(inner.SourceAddress, inner.DestinationAddress, localPort, remotePort, seq, type, icmp.Code, mtu);
                 }
             }
         }

@@ -6,7 +6,7 @@ namespace EmbeddedTcp.Ip
 {
     /// <summary>
     /// IPv4 multicast reception and IGMPv2 host membership (RFC 2236): a fixed table of joined
-    /// groups (<see cref="NetworkConfig.MulticastGroups"/>), 224.0.0.1 always accepted and never
+    /// groups (<see cref="InterfaceConfig.MulticastGroups"/>), 224.0.0.1 always accepted and never
     /// reported (RFC 2236 section 6); an unsolicited report on join, repeated once after a random
     /// delay (section 3, "Unsolicited Report Interval" 10 s); answers to general and
     /// group-specific queries after a random delay up to the query's Max Resp Time, cancelled when
@@ -15,9 +15,8 @@ namespace EmbeddedTcp.Ip
     /// and leave. Not done: IGMPv1 router compatibility (a v1 query is answered with a v2 report
     /// after up to 10 s, as RFC 2236 section 4 allows, but leaves are still sent).
     /// </summary>
-    public sealed partial class NetworkStack
+    public partial class IpInterface
     {
-        private const byte IgmpProtocol = 2;
         private const byte IgmpQuery = 0x11;
         private const byte IgmpV1Report = 0x12;
         private const byte IgmpV2Report = 0x16;
@@ -35,7 +34,7 @@ namespace EmbeddedTcp.Ip
         private IMulticastFilter _mcFilter;
 
         // Start-up only (called once by the constructor). No groups configured: nothing at all is allocated.
-        private void InitMulticast(NetworkConfig config)
+        private void InitMulticast(InterfaceConfig config)
         {
             _mcFilter = _device as IMulticastFilter;
             int n = config.MulticastGroups;
@@ -322,7 +321,7 @@ namespace EmbeddedTcp.Ip
             NetOrder.WriteU16(t, ip + 4, ++_ipId);
             NetOrder.WriteU16(t, ip + 6, 0);
             t[ip + 8] = 1;
-            t[ip + 9] = IgmpProtocol;
+            t[ip + 9] = IpProtocol.Igmp;
             NetOrder.WriteU16(t, ip + 10, 0);
             NetOrder.WriteU32(t, ip + 12, _address);
             NetOrder.WriteU32(t, ip + 16, destination);

@@ -1,11 +1,12 @@
-namespace EmbeddedTcp.Tcp
+namespace EmbeddedTcp.Ip
 {
     /// <summary>
-    /// Where TCP's segments go: the IP layer (or a test). TCP asks for a buffer, writes the
-    /// TCP header and payload in place at the given offset (checksum included), then hands it
-    /// back with its length. Nothing is copied or allocated on the way.
+    /// Where a transport's segments go: the IP layer (or a test). The transport (TCP) asks for a
+    /// buffer, writes its header and payload in place at the given offset (checksum included), then
+    /// hands it back with its length. Nothing is copied or allocated on the way. Owned by the IP
+    /// layer, so the transport depends on IP and never the other way round.
     /// </summary>
-    public interface ITcpOutput
+    public interface ITransportOutput
     {
         /// <summary>
         /// Returns a buffer in which a TCP segment from <paramref name="localIp"/> to
