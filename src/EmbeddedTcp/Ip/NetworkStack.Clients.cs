@@ -1,3 +1,5 @@
+using EmbeddedTcp.Services;
+
 namespace EmbeddedTcp.Ip
 {
     /// <summary>The DHCP and DNS clients, which run on the poll loop.</summary>

@@ -1,8 +1,9 @@
 using System;
 using EmbeddedTcp.Hal;
+using EmbeddedTcp.Ip;
 using EmbeddedTcp.Wire;
 
-namespace EmbeddedTcp.Ip
+namespace EmbeddedTcp.Services
 {
     /// <summary>
     /// DHCP client (RFC 2131, options from RFC 2132) on UDP port 68 of its <see cref="NetworkStack"/>:

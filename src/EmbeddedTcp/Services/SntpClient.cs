@@ -1,7 +1,8 @@
 using EmbeddedTcp.Hal;
+using EmbeddedTcp.Ip;
 using EmbeddedTcp.Wire;
 
-namespace EmbeddedTcp.Ip
+namespace EmbeddedTcp.Services
 {
     /// <summary>
     /// SNTP client (RFC 4330; RFC 5905 client mode) on an ephemeral UDP port of its

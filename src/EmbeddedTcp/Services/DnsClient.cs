@@ -1,8 +1,9 @@
 using System;
 using EmbeddedTcp.Hal;
+using EmbeddedTcp.Ip;
 using EmbeddedTcp.Wire;
 
-namespace EmbeddedTcp.Ip
+namespace EmbeddedTcp.Services
 {
     /// <summary>
     /// Non-blocking DNS stub resolver for A records (RFC 1035) over UDP. Start a query with
