@@ -24,12 +24,12 @@ namespace EmbeddedTcp.Ip
         // aside, that allocate.
         private void InitClients(NetworkConfig config)
         {
-            _dns = new DnsClient(this, config, _random);
-            _dhcp = new DhcpClient(this, config, _random);
+            _dns = new DnsClient(this, this, config, _random);
+            _dhcp = new DhcpClient(this, this, config, _random, _dns);
             _allocated += DnsClient.Footprint(config) + DhcpClient.Footprint;
             if (config.UseSntp)
             {
-                _sntp = new SntpClient(this, config, _random);
+                _sntp = new SntpClient(this, this, config, _random, _dhcp);
                 _allocated += SntpClient.Footprint;
             }
             if (config.UseDhcp)

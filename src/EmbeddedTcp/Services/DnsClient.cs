@@ -18,7 +18,7 @@ namespace EmbeddedTcp.Services
     /// a fresh random source port (the socket is closed when no query is pending). Nothing is
     /// allocated after construction.
     /// </summary>
-    public sealed class DnsClient
+    public sealed class DnsClient : UdpServiceClient
     {
         /// <summary>The server port.</summary>
         public const int Port = 53;
@@ -36,14 +36,13 @@ namespace EmbeddedTcp.Services
         private const int SlotPending = 1;
         private const int SlotDone = 2;
 
-        private readonly NetworkStack _stack;
-        private readonly IRandomSource _random;
+        private const int ReceiveBurst = 64; // responses taken per poll
+
         private readonly uint _configured0;
         private readonly uint _configured1;
         private readonly int _timeoutMs;
         private readonly int _tries;
         private readonly byte[] _tx = new byte[HeaderLength + MaxNameLength + 2 + 4];
-        private readonly byte[] _rx = new byte[MaxMessageLength];
         private readonly byte[] _scratch = new byte[MaxNameLength + 1];
 
         // Queries.
@@ -69,16 +68,17 @@ namespace EmbeddedTcp.Services
 
         private uint _server0;
         private uint _server1;
-        private int _socket;
 
         /// <summary>Counters (queries, cache hits, outcomes, drops by cause).</summary>
         public readonly DnsCounters Counters = new DnsCounters();
 
-        /// <summary>Built by <see cref="NetworkStack"/>, sized from <paramref name="config"/>.</summary>
-        internal DnsClient(NetworkStack stack, NetworkConfig config, IRandomSource random)
+        /// <summary>
+        /// Built by the interface's composition root over its UDP sockets and address; sized from the
+        /// DNS settings of <paramref name="config"/>.
+        /// </summary>
+        internal DnsClient(IUdpService udp, IAddressSink host, NetworkConfig config, IRandomSource random)
+            : base(udp, host, random, MaxMessageLength)
         {
-            _stack = stack;
-            _random = random;
             _configured0 = config.DnsServer;
             _configured1 = config.SecondaryDnsServer;
             _server0 = _configured0;
@@ -110,7 +110,7 @@ namespace EmbeddedTcp.Services
             _cUsed = new long[c];
         }
 
-        /// <summary>Bytes a client of this configuration allocates, for <see cref="NetworkStack.AllocatedBytes"/>.</summary>
+        /// <summary>Bytes a client of this configuration allocates, for the interface's <c>AllocatedBytes</c>.</summary>
         internal static long Footprint(NetworkConfig config)
         {
             long q = config.DnsMaxQueries > 0 ? config.DnsMaxQueries : 1;
@@ -127,7 +127,7 @@ namespace EmbeddedTcp.Services
 
         /// <summary>
         /// Sets the servers queries go to (0 = none). DHCP calls this with the lease's servers;
-        /// with no server at all the stack's <see cref="NetworkStack.DnsServer"/> is used.
+        /// with no server at all the interface's <see cref="IAddressSink.DnsServer"/> is used.
         /// </summary>
         public void SetServers(uint primary, uint secondary)
         {
@@ -257,7 +257,7 @@ namespace EmbeddedTcp.Services
             _qFailed[slot] = false;
             _qTry[slot] = 0;
             _qAddress[slot] = 0;
-            long now = _stack.Now;
+            long now = _host.Now;
             int handle = Handles.DnsQuery | (_qGeneration[slot] << Handles.IndexBits) | slot;
             uint literal;
             if (TryParseLiteral(name, offset, length, out literal))
@@ -288,7 +288,7 @@ namespace EmbeddedTcp.Services
 
             if (_socket <= 0)
             {
-                int h = _stack.UdpOpen(0);
+                int h = _udp.UdpOpen(0);
                 if (h <= 0)
                 {
                     return NetError.NoResources;
@@ -374,30 +374,7 @@ namespace EmbeddedTcp.Services
                 return;
             }
 
-            for (int guard = 0; guard < 64; guard++)
-            {
-                uint source;
-                int port;
-                int n = _stack.UdpReceiveFrom(_socket, _rx, 0, _rx.Length, out source, out port);
-                if (n <= 0)
-                {
-                    break;
-                }
-
-                if (n > _rx.Length)
-                {
-                    Counters.DroppedOversize++;
-                    continue;
-                }
-
-                if (port != Port)
-                {
-                    Counters.DroppedWrongSource++;
-                    continue;
-                }
-
-                Input(_rx, n, source, nowMs);
-            }
+            ReceiveAll(nowMs, ReceiveBurst);
 
             for (int i = 0; i < _qState.Length; i++)
             {
@@ -408,6 +385,24 @@ namespace EmbeddedTcp.Services
             }
 
             CloseIfIdle();
+        }
+
+        /// <summary>One datagram on the query port: from a server's port 53, whole, it is a response to <see cref="Input"/>.</summary>
+        protected override void OnDatagram(uint source, int port, int length, long nowMs)
+        {
+            if (length > _rx.Length)
+            {
+                Counters.DroppedOversize++;
+                return;
+            }
+
+            if (port != Port)
+            {
+                Counters.DroppedWrongSource++;
+                return;
+            }
+
+            Input(_rx, length, source, nowMs);
         }
 
         // ------------------------------------------------------------------ queries
@@ -492,7 +487,7 @@ namespace EmbeddedTcp.Services
         {
             if (_socket > 0 && PendingCount == 0)
             {
-                _stack.UdpClose(_socket);
+                _udp.UdpClose(_socket);
                 _socket = 0;
             }
         }
@@ -509,7 +504,7 @@ namespace EmbeddedTcp.Services
 
             if (s0 == 0)
             {
-                s0 = _stack.DnsServer;
+                s0 = _host.DnsServer;
             }
 
             if (s1 == s0)
@@ -588,7 +583,7 @@ namespace EmbeddedTcp.Services
             NetOrder.WriteU16(t, p, 1); // A
             NetOrder.WriteU16(t, p + 2, 1); // IN
             p += 4;
-            _stack.UdpSendTo(_socket, server, Port, t, 0, p);
+            _udp.UdpSendTo(_socket, server, Port, t, 0, p);
         }
 
         // ------------------------------------------------------------------ input

@@ -5,10 +5,11 @@ using EmbeddedTcp.Wire;
 namespace EmbeddedTcp.Services
 {
     /// <summary>
-    /// SNTP client (RFC 4330; RFC 5905 client mode) on an ephemeral UDP port of its
-    /// <see cref="NetworkStack"/>. The server comes from <see cref="NetworkConfig.SntpServer"/> or,
-    /// when that is 0, from DHCP option 42. The result is the offset between the poll clock (the
-    /// <c>nowMs</c> given to <see cref="NetworkStack.Poll"/>) and UTC, which the application reads
+    /// SNTP client (RFC 4330; RFC 5905 client mode) on an ephemeral UDP port of its interface
+    /// (<see cref="IUdpService"/>, <see cref="IAddressSink"/>). The server comes from
+    /// <see cref="NetworkConfig.SntpServer"/> or, when that is 0, from DHCP option 42 (asked of the
+    /// <see cref="DhcpClient"/> it is given). The result is the offset between the poll clock (the
+    /// <c>nowMs</c> given to the interface's <c>Poll</c>) and UTC, which the application reads
     /// (<see cref="TrySyncedOffset"/>, <see cref="UtcMs"/>): the core still reads no clock. Each reply
     /// is checked as RFC 4330 section 5 and RFC 5905 8 ask: it must come from the server's port 123,
     /// in server mode, answer our request (its origin timestamp is our transmit timestamp, a random
@@ -18,7 +19,7 @@ namespace EmbeddedTcp.Services
     /// <see cref="NetworkConfig.SntpMinimumIntervalMs"/>, doubling up to the poll interval.
     /// Buffers are allocated at construction; nothing afterwards.
     /// </summary>
-    public sealed class SntpClient
+    public sealed class SntpClient : UdpServiceClient
     {
         /// <summary>The server's UDP port.</summary>
         public const int ServerPort = 123;
@@ -28,17 +29,15 @@ namespace EmbeddedTcp.Services
         public const long NtpToUnixSeconds = 2208988800L;
 
         private const int RetryAfterNoServerMs = 1000;
+        private const int ReceiveBurst = 8; // datagrams taken per poll
 
-        private readonly NetworkStack _stack;
-        private readonly IRandomSource _random;
+        private readonly DhcpClient _dhcp;
         private readonly byte[] _tx = new byte[MessageLength];
-        private readonly byte[] _rx = new byte[MessageLength];
         private readonly uint _configuredServer;
         private readonly long _pollIntervalMs;
         private readonly long _minimumIntervalMs;
 
         private SntpState _state;
-        private int _socket;
         private uint _server;
         private long _next;
         private long _wait;
@@ -57,11 +56,15 @@ namespace EmbeddedTcp.Services
         /// <summary>Counters (requests, synchronizations, drops by cause, Kiss-o'-Death codes).</summary>
         public readonly SntpCounters Counters = new SntpCounters();
 
-        /// <summary>Built by <see cref="NetworkStack"/> when <see cref="NetworkConfig.UseSntp"/> is set.</summary>
-        internal SntpClient(NetworkStack stack, NetworkConfig config, IRandomSource random)
+        /// <summary>
+        /// Built by the interface's composition root when <see cref="NetworkConfig.UseSntp"/> is set,
+        /// over its UDP sockets and address; reads the SNTP settings of <paramref name="config"/>; asks
+        /// <paramref name="dhcp"/> for the lease's NTP server when none is configured.
+        /// </summary>
+        internal SntpClient(IUdpService udp, IAddressSink host, NetworkConfig config, IRandomSource random, DhcpClient dhcp)
+            : base(udp, host, random, MessageLength)
         {
-            _stack = stack;
-            _random = random;
+            _dhcp = dhcp;
             _configuredServer = config.SntpServer;
             _minimumIntervalMs = config.SntpMinimumIntervalMs < 1 ? 1 : config.SntpMinimumIntervalMs;
             _pollIntervalMs = config.SntpPollIntervalMs < _minimumIntervalMs ? _minimumIntervalMs : config.SntpPollIntervalMs;
@@ -69,7 +72,7 @@ namespace EmbeddedTcp.Services
             _state = SntpState.NoServer;
         }
 
-        /// <summary>Bytes this client allocated (buffers), for <see cref="NetworkStack.AllocatedBytes"/>.</summary>
+        /// <summary>Bytes this client allocated (buffers), for the interface's <c>AllocatedBytes</c>.</summary>
         internal static int Footprint { get { return 2 * MessageLength + 120; } }
 
         /// <summary>Current state.</summary>
@@ -123,7 +126,7 @@ namespace EmbeddedTcp.Services
         {
             if (_state == SntpState.Idle || _state == SntpState.NoServer)
             {
-                _next = _stack.Now;
+                _next = _host.Now;
             }
         }
 
@@ -134,7 +137,7 @@ namespace EmbeddedTcp.Services
             {
                 _state = SntpState.NoServer;
                 _wait = _minimumIntervalMs;
-                _next = _stack.Now;
+                _next = _host.Now;
             }
         }
 
@@ -154,18 +157,7 @@ namespace EmbeddedTcp.Services
 
             if (_socket > 0)
             {
-                for (int guard = 0; guard < 8 && _socket > 0; guard++)
-                {
-                    uint source;
-                    int port;
-                    int n = _stack.UdpReceiveFrom(_socket, _rx, 0, _rx.Length, out source, out port);
-                    if (n <= 0)
-                    {
-                        break;
-                    }
-
-                    Input(_rx, n, source, port, nowMs);
-                }
+                ReceiveAll(nowMs, ReceiveBurst);
             }
 
             if (nowMs >= _next && _state != SntpState.Denied)
@@ -174,10 +166,16 @@ namespace EmbeddedTcp.Services
             }
         }
 
+        /// <summary>One datagram on the exchange's port, to <see cref="Input"/> (which checks where it came from).</summary>
+        protected override void OnDatagram(uint source, int port, int length, long nowMs)
+        {
+            Input(_rx, length, source, port, nowMs);
+        }
+
         private void Timer(long now)
         {
-            uint server = _configuredServer != 0 ? _configuredServer : _stack.Dhcp.GetNtpServer(0);
-            if (server == 0 || _stack.Address == 0)
+            uint server = _configuredServer != 0 ? _configuredServer : _dhcp.GetNtpServer(0);
+            if (server == 0 || _host.Address == 0)
             {
                 _state = SntpState.NoServer;
                 _next = now + RetryAfterNoServerMs;
@@ -193,7 +191,7 @@ namespace EmbeddedTcp.Services
 
             if (_socket <= 0)
             {
-                int h = _stack.UdpOpen(0); // a fresh random port per exchange: a late or forged reply finds nobody
+                int h = _udp.UdpOpen(0); // a fresh random port per exchange: a late or forged reply finds nobody
                 if (h <= 0)
                 {
                     _next = now + _minimumIntervalMs; // no free socket now
@@ -214,11 +212,11 @@ namespace EmbeddedTcp.Services
             NetOrder.WriteU32(b, 40, _nonceHigh);
             NetOrder.WriteU32(b, 44, _nonceLow);
             _sentAt = now;
-            _heldForArp = !_stack.NextHopResolved(server);
+            _heldForArp = !_host.NextHopResolved(server);
             _state = SntpState.Waiting;
             _next = now + _wait;
             Counters.RequestsSent++;
-            _stack.UdpSendTo(_socket, server, ServerPort, b, 0, MessageLength);
+            _udp.UdpSendTo(_socket, server, ServerPort, b, 0, MessageLength);
         }
 
         /// <summary>
@@ -329,7 +327,7 @@ namespace EmbeddedTcp.Services
             _next = next;
             if (_socket > 0)
             {
-                _stack.UdpClose(_socket);
+                _udp.UdpClose(_socket);
                 _socket = 0;
             }
         }
