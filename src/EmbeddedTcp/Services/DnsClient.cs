@@ -21,7 +21,7 @@ namespace EmbeddedTcp.Services
     public sealed class DnsClient : UdpServiceClient
     {
         /// <summary>The server port.</summary>
-        public const int Port = 53;
+        public const int Port = DnsMessage.Port;
         /// <summary>Longest name accepted, bytes (dotted text, without a trailing dot).</summary>
         public const int MaxNameLength = 64;
         /// <summary>Largest response accepted, bytes (UDP DNS without EDNS).</summary>
@@ -29,9 +29,9 @@ namespace EmbeddedTcp.Services
         /// <summary>TTLs longer than this (seconds) are shortened to it in the cache (one day).</summary>
         public const uint MaxTtlSeconds = 86400;
 
-        private const int MaxPointerJumps = 16;
         private const int MaxCnameHops = 8;
-        private const int HeaderLength = 12;
+        private const int HeaderLength = DnsMessage.HeaderLength;
+        private const int MaxBackoffDoublings = 6;
         private const int SlotFree = 0;
         private const int SlotPending = 1;
         private const int SlotDone = 2;
@@ -250,7 +250,7 @@ namespace EmbeddedTcp.Services
                     }
                 }
 
-                _qName[b + i] = Lower(c);
+                _qName[b + i] = DnsMessage.Lower(c);
             }
 
             _qLength[slot] = length;
@@ -547,7 +547,7 @@ namespace EmbeddedTcp.Services
             int count = Servers(out s0, out s1);
             int k = _qTry[slot];
             int round = count == 0 ? k : k / count;
-            if (round > 6) round = 6;
+            if (round > MaxBackoffDoublings) round = MaxBackoffDoublings;
             _qDeadline[slot] = now + ((long)_timeoutMs << round);
             if (count == 0)
             {
@@ -556,34 +556,8 @@ namespace EmbeddedTcp.Services
 
             uint server = (k % count) == 0 ? s0 : s1;
             _qServer[slot] = server;
-            byte[] t = _tx;
-            NetOrder.WriteU16(t, 0, _qId[slot]);
-            NetOrder.WriteU16(t, 2, 0x0100); // standard query, recursion desired
-            NetOrder.WriteU16(t, 4, 1);
-            NetOrder.WriteU16(t, 6, 0);
-            NetOrder.WriteU16(t, 8, 0);
-            NetOrder.WriteU16(t, 10, 0);
-            int p = HeaderLength;
-            int b = slot * MaxNameLength;
-            int end = b + _qLength[slot];
-            int start = b;
-            for (int i = b; i <= end; i++)
-            {
-                if (i == end || _qName[i] == '.')
-                {
-                    int n = i - start;
-                    t[p++] = (byte)n;
-                    Array.Copy(_qName, start, t, p, n);
-                    p += n;
-                    start = i + 1;
-                }
-            }
-
-            t[p++] = 0;
-            NetOrder.WriteU16(t, p, 1); // A
-            NetOrder.WriteU16(t, p + 2, 1); // IN
-            p += 4;
-            _udp.UdpSendTo(_socket, server, Port, t, 0, p);
+            int n = DnsMessage.WriteQuery(_tx, _qId[slot], _qName, slot * MaxNameLength, _qLength[slot]);
+            _udp.UdpSendTo(_socket, server, Port, _tx, 0, n);
         }
 
         // ------------------------------------------------------------------ input
@@ -600,7 +574,63 @@ namespace EmbeddedTcp.Services
                 return false;
             }
 
-            ushort id = NetOrder.ReadU16(m, 0);
+            int slot = MatchQuery(m, source);
+            if (slot < 0)
+            {
+                return false;
+            }
+
+            int flags = NetOrder.ReadU16(m, DnsMessage.FlagsOffset);
+            if ((flags & DnsMessage.FlagResponse) == 0 || DnsMessage.Opcode(flags) != 0)
+            {
+                Counters.DroppedMalformed++;
+                return false;
+            }
+
+            int first = MatchQuestion(m, length, slot);
+            if (first < 0)
+            {
+                return false;
+            }
+
+            // Every answer record must lie inside the message, or the whole answer is rejected.
+            int answers = NetOrder.ReadU16(m, DnsMessage.AnswerCountOffset);
+            if (!DnsMessage.RecordsInBounds(m, length, first, answers))
+            {
+                Counters.DroppedMalformed++;
+                return false;
+            }
+
+            Counters.ResponsesIn++;
+            int rcode = flags & DnsMessage.RcodeMask;
+            if ((flags & DnsMessage.FlagTruncated) != 0 || (rcode != DnsMessage.RcodeNoError && rcode != DnsMessage.RcodeNameError))
+            {
+                Counters.ServerFailures++;
+                _qFailed[slot] = true;
+                NextTry(slot, now); // SERVFAIL, REFUSED, truncated: ask the next server now
+                return true;
+            }
+
+            uint address;
+            uint ttl;
+            if (rcode == DnsMessage.RcodeNameError || !FindAddress(m, length, first, answers, out address, out ttl))
+            {
+                Finish(slot, DnsStatus.NotFound, 0);
+                return true;
+            }
+
+            CacheStore(slot, address, ttl, now);
+            Finish(slot, DnsStatus.Resolved, address);
+            return true;
+        }
+
+        /// <summary>
+        /// The pending query the response's id names, if it came from a server that query may have
+        /// asked; -1 (counted) otherwise.
+        /// </summary>
+        private int MatchQuery(byte[] m, uint source)
+        {
+            ushort id = NetOrder.ReadU16(m, DnsMessage.IdOffset);
             int slot = -1;
             for (int i = 0; i < _qState.Length; i++)
             {
@@ -614,7 +644,7 @@ namespace EmbeddedTcp.Services
             if (slot < 0)
             {
                 Counters.DroppedWrongId++;
-                return false;
+                return -1;
             }
 
             uint s0;
@@ -623,101 +653,75 @@ namespace EmbeddedTcp.Services
             if (source == 0 || (source != s0 && source != s1 && source != _qServer[slot]))
             {
                 Counters.DroppedWrongSource++;
-                return false;
+                return -1;
             }
 
-            int flags = NetOrder.ReadU16(m, 2);
-            if ((flags & 0x8000) == 0 || ((flags >> 11) & 0xF) != 0)
+            return slot;
+        }
+
+        /// <summary>
+        /// Checks that the response echoes the query's one question (its name, type A, class IN);
+        /// returns the offset of the first answer record, or -1 (counted).
+        /// </summary>
+        private int MatchQuestion(byte[] m, int length, int slot)
+        {
+            int questionEnd = DnsMessage.SkipName(m, length, HeaderLength);
+            if (questionEnd < 0 || questionEnd + DnsMessage.QuestionFixedLength > length)
             {
                 Counters.DroppedMalformed++;
-                return false;
+                return -1;
             }
 
-            int questionEnd = SkipName(m, length, HeaderLength);
-            if (questionEnd < 0 || questionEnd + 4 > length)
-            {
-                Counters.DroppedMalformed++;
-                return false;
-            }
-
-            if (NetOrder.ReadU16(m, 4) != 1 || !NameEqualsQuery(m, length, HeaderLength, slot)
-                || NetOrder.ReadU16(m, questionEnd) != 1 || NetOrder.ReadU16(m, questionEnd + 2) != 1)
+            if (NetOrder.ReadU16(m, DnsMessage.QuestionCountOffset) != 1
+                || !DnsMessage.NameEquals(m, length, HeaderLength, _qName, slot * MaxNameLength, _qLength[slot])
+                || NetOrder.ReadU16(m, questionEnd) != DnsMessage.TypeA
+                || NetOrder.ReadU16(m, questionEnd + 2) != DnsMessage.ClassInternet)
             {
                 Counters.DroppedWrongQuestion++;
-                return false;
+                return -1;
             }
 
-            int answers = NetOrder.ReadU16(m, 6);
-            int first = questionEnd + 4;
+            return questionEnd + DnsMessage.QuestionFixedLength;
+        }
 
-            // Every answer record must lie inside the message, or the whole answer is rejected.
-            int p = first;
-            for (int i = 0; i < answers; i++)
-            {
-                int e = SkipName(m, length, p);
-                if (e < 0 || e + 10 > length)
-                {
-                    Counters.DroppedMalformed++;
-                    return false;
-                }
-
-                int rdLength = NetOrder.ReadU16(m, e + 8);
-                if (e + 10 + rdLength > length)
-                {
-                    Counters.DroppedMalformed++;
-                    return false;
-                }
-
-                p = e + 10 + rdLength;
-            }
-
-            Counters.ResponsesIn++;
-            int rcode = flags & 0xF;
-            if ((flags & 0x0200) != 0 || (rcode != 0 && rcode != 3))
-            {
-                Counters.ServerFailures++;
-                _qFailed[slot] = true;
-                NextTry(slot, now); // SERVFAIL, REFUSED, truncated: ask the next server now
-                return true;
-            }
-
-            if (rcode == 3)
-            {
-                Finish(slot, DnsStatus.NotFound, 0);
-                return true;
-            }
-
-            // Follow the chain from the question name: CNAMEs move it, an A record ends it.
+        /// <summary>
+        /// Follows the chain from the question name through the <paramref name="answers"/> records
+        /// at <paramref name="first"/> (already checked to lie inside the message): CNAMEs move it (at
+        /// most <see cref="MaxCnameHops"/>), an A record ends it. The TTL is the smallest on the way.
+        /// </summary>
+        private static bool FindAddress(byte[] m, int length, int first, int answers, out uint address, out uint ttl)
+        {
             int current = HeaderLength;
-            uint ttl = MaxTtlSeconds;
+            ttl = MaxTtlSeconds;
+            address = 0;
             int hops = 0;
-            bool found = false;
-            uint address = 0;
-            for (int pass = 0; pass <= MaxCnameHops && !found; pass++)
+            for (int pass = 0; pass <= MaxCnameHops; pass++)
             {
                 bool moved = false;
-                p = first;
-                for (int i = 0; i < answers && !found; i++)
+                int p = first;
+                for (int i = 0; i < answers; i++)
                 {
-                    int e = SkipName(m, length, p);
+                    int e = DnsMessage.SkipName(m, length, p);
                     int type = NetOrder.ReadU16(m, e);
                     int cls = NetOrder.ReadU16(m, e + 2);
                     uint rrTtl = NetOrder.ReadU32(m, e + 4);
                     int rdLength = NetOrder.ReadU16(m, e + 8);
-                    int rd = e + 10;
+                    int rd = e + DnsMessage.RecordFixedLength;
                     if (rrTtl >= 0x80000000) rrTtl = 0; // RFC 2181 8
-                    if (cls == 1 && (type == 1 || type == 5) && NamesEqual(m, length, p, current))
+                    if (cls == DnsMessage.ClassInternet && (type == DnsMessage.TypeA || type == DnsMessage.TypeCname)
+                        && DnsMessage.NamesEqual(m, length, p, current))
                     {
-                        if (type == 1 && rdLength == 4)
+                        if (type == DnsMessage.TypeA && rdLength == 4)
                         {
                             address = NetOrder.ReadU32(m, rd);
                             if (rrTtl < ttl) ttl = rrTtl;
-                            found = true;
+                            return true;
                         }
-                        else if (type == 5 && hops < MaxCnameHops)
+
+                        if (type == DnsMessage.TypeCname && hops < MaxCnameHops)
                         {
-                            int targetEnd = SkipName(m, length, rd);
-                            if (targetEnd > 0 && targetEnd <= rd + rdLength && !NamesEqual(m, length, rd, current))
+                            int targetEnd = DnsMessage.SkipName(m, length, rd);
+                            if (targetEnd > 0 && targetEnd <= rd + rdLength && !DnsMessage.NamesEqual(m, length, rd, current))
                             {
                                 current = rd;
                                 hops++;
@@ -736,191 +740,7 @@ namespace EmbeddedTcp.Services
                 }
             }
 
-            if (!found)
-            {
-                Finish(slot, DnsStatus.NotFound, 0);
-                return true;
-            }
-
-            CacheStore(slot, address, ttl, now);
-            Finish(slot, DnsStatus.Resolved, address);
-            return true;
-        }
-
-        // ------------------------------------------------------------------ names
-
-        private static byte Lower(byte c)
-        {
-            return c >= 'A' && c <= 'Z' ? (byte)(c + 32) : c;
-        }
-
-        /// <summary>
-        /// Moves <paramref name="pos"/> through compression pointers to the next label's length
-        /// byte and returns the label length (0 = the root, end of name), or -1 when the name is
-        /// bad: past the end, a reserved label type, a pointer that does not point backwards
-        /// (into the message after the header), more than 16 jumps.
-        /// </summary>
-        private static int NextLabel(byte[] m, int length, ref int pos, ref int jumps)
-        {
-            while (true)
-            {
-                if (pos < 0 || pos >= length)
-                {
-                    return -1;
-                }
-
-                int b = m[pos];
-                if ((b & 0xC0) == 0xC0)
-                {
-                    if (pos + 1 >= length)
-                    {
-                        return -1;
-                    }
-
-                    int target = ((b & 0x3F) << 8) | m[pos + 1];
-                    if (target >= pos || target < HeaderLength || ++jumps > MaxPointerJumps)
-                    {
-                        return -1;
-                    }
-
-                    pos = target;
-                    continue;
-                }
-
-                if ((b & 0xC0) != 0 || pos + 1 + b > length)
-                {
-                    return -1;
-                }
-
-                return b;
-            }
-        }
-
-        /// <summary>Validates the name at <paramref name="offset"/> (pointers followed) and returns the offset just past its in-place encoding, or -1.</summary>
-        private static int SkipName(byte[] m, int length, int offset)
-        {
-            int pos = offset;
-            int end = -1;
-            int jumps = 0;
-            int total = 0;
-            while (true)
-            {
-                if (pos < 0 || pos >= length)
-                {
-                    return -1;
-                }
-
-                if (end < 0 && (m[pos] & 0xC0) == 0xC0)
-                {
-                    end = pos + 2;
-                }
-
-                int l = NextLabel(m, length, ref pos, ref jumps);
-                if (l < 0)
-                {
-                    return -1;
-                }
-
-                if (l == 0)
-                {
-                    return end < 0 ? pos + 1 : end;
-                }
-
-                total += l + 1;
-                if (total > 255)
-                {
-                    return -1;
-                }
-
-                pos += 1 + l;
-            }
-        }
-
-        /// <summary>True when the two names in the message are equal (ASCII case-insensitive).</summary>
-        private static bool NamesEqual(byte[] m, int length, int a, int b)
-        {
-            int ja = 0;
-            int jb = 0;
-            int total = 0;
-            while (true)
-            {
-                int la = NextLabel(m, length, ref a, ref ja);
-                int lb = NextLabel(m, length, ref b, ref jb);
-                if (la < 0 || lb < 0 || la != lb)
-                {
-                    return false;
-                }
-
-                if (la == 0)
-                {
-                    return true;
-                }
-
-                for (int k = 1; k <= la; k++)
-                {
-                    if (Lower(m[a + k]) != Lower(m[b + k]))
-                    {
-                        return false;
-                    }
-                }
-
-                total += la + 1;
-                if (total > 255)
-                {
-                    return false;
-                }
-
-                a += 1 + la;
-                b += 1 + lb;
-            }
-        }
-
-        /// <summary>True when the name in the message equals the query's dotted name (case-insensitive).</summary>
-        private bool NameEqualsQuery(byte[] m, int length, int offset, int slot)
-        {
-            int q = slot * MaxNameLength;
-            int end = q + _qLength[slot];
-            int jumps = 0;
-            while (true)
-            {
-                int l = NextLabel(m, length, ref offset, ref jumps);
-                if (l < 0)
-                {
-                    return false;
-                }
-
-                if (l == 0)
-                {
-                    return q > end;
-                }
-
-                if (q > end)
-                {
-                    return false;
-                }
-
-                int s = q;
-                while (s < end && _qName[s] != '.')
-                {
-                    s++;
-                }
-
-                if (s - q != l)
-                {
-                    return false;
-                }
-
-                for (int k = 0; k < l; k++)
-                {
-                    if (Lower(m[offset + 1 + k]) != _qName[q + k])
-                    {
-                        return false;
-                    }
-                }
-
-                offset += 1 + l;
-                q = s + 1;
-            }
+            return false;
         }
 
         // ------------------------------------------------------------------ cache
