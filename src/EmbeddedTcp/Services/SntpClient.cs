@@ -22,11 +22,11 @@ namespace EmbeddedTcp.Services
     public sealed class SntpClient : UdpServiceClient
     {
         /// <summary>The server's UDP port.</summary>
-        public const int ServerPort = 123;
+        public const int ServerPort = SntpMessage.ServerPort;
         /// <summary>Length of an SNTP message without extensions or MAC.</summary>
-        public const int MessageLength = 48;
+        public const int MessageLength = SntpMessage.Length;
         /// <summary>Seconds from the NTP epoch (1900-01-01) to the Unix epoch (1970-01-01).</summary>
-        public const long NtpToUnixSeconds = 2208988800L;
+        public const long NtpToUnixSeconds = SntpMessage.NtpToUnixSeconds;
 
         private const int RetryAfterNoServerMs = 1000;
         private const int ReceiveBurst = 8; // datagrams taken per poll
@@ -202,21 +202,17 @@ namespace EmbeddedTcp.Services
             }
 
             _server = server;
-            byte[] b = _tx;
-            System.Array.Clear(b, 0, MessageLength);
-            b[0] = 0x23; // LI 0, version 4, mode 3 (client)
             // The transmit timestamp is a random nonce (RFC 5905 9.1 does the same to keep the
             // origin check strong); the server echoes it as the origin timestamp.
             _nonceHigh = _random.NextUInt32();
             _nonceLow = _random.NextUInt32();
-            NetOrder.WriteU32(b, 40, _nonceHigh);
-            NetOrder.WriteU32(b, 44, _nonceLow);
+            SntpMessage.WriteClientRequest(_tx, _nonceHigh, _nonceLow);
             _sentAt = now;
             _heldForArp = !_host.NextHopResolved(server);
             _state = SntpState.Waiting;
             _next = now + _wait;
             Counters.RequestsSent++;
-            _udp.UdpSendTo(_socket, server, ServerPort, b, 0, MessageLength);
+            _udp.UdpSendTo(_socket, server, ServerPort, _tx, 0, MessageLength);
         }
 
         /// <summary>
@@ -237,34 +233,35 @@ namespace EmbeddedTcp.Services
                 return false;
             }
 
-            int mode = m[0] & 7;
-            int version = (m[0] >> 3) & 7;
-            if (mode != 4 || version < 1 || version > 4)
+            int version = SntpMessage.Version(m);
+            if (SntpMessage.Mode(m) != SntpMessage.ModeServer || version < 1 || version > 4)
             {
                 Counters.DroppedMalformed++;
                 return false;
             }
 
-            if (NetOrder.ReadU32(m, 24) != _nonceHigh || NetOrder.ReadU32(m, 28) != _nonceLow)
+            if (NetOrder.ReadU32(m, SntpMessage.OriginateOffset) != _nonceHigh || NetOrder.ReadU32(m, SntpMessage.OriginateOffset + 4) != _nonceLow)
             {
                 Counters.DroppedBogus++; // not an answer to our request
                 return false;
             }
 
-            int stratum = m[1];
+            int stratum = m[SntpMessage.StratumOffset];
             if (stratum == 0)
             {
                 return Kiss(m, now);
             }
 
-            int leap = m[0] >> 6;
-            if (leap == 3 || stratum > 15)
+            int leap = SntpMessage.Leap(m);
+            if (leap == SntpMessage.LeapUnsynchronized || stratum > SntpMessage.MaxStratum)
             {
                 Counters.DroppedUnsynchronized++;
                 return false;
             }
 
-            if ((NetOrder.ReadU32(m, 32) | NetOrder.ReadU32(m, 36)) == 0 || (NetOrder.ReadU32(m, 40) | NetOrder.ReadU32(m, 44)) == 0)
+            const int Receive = SntpMessage.ReceiveOffset;
+            const int Transmit = SntpMessage.TransmitOffset;
+            if ((NetOrder.ReadU32(m, Receive) | NetOrder.ReadU32(m, Receive + 4)) == 0 || (NetOrder.ReadU32(m, Transmit) | NetOrder.ReadU32(m, Transmit + 4)) == 0)
             {
                 Counters.DroppedMalformed++;
                 return false;
@@ -281,8 +278,8 @@ namespace EmbeddedTcp.Services
 
             // RFC 4330 5: offset = ((T2 − T1) + (T3 − T4)) / 2, delay = (T4 − T1) − (T3 − T2), with T1
             // and T4 on the poll clock and T2, T3 the server's UTC, all in ms.
-            long t2 = NtpToUnixMs(m, 32);
-            long t3 = NtpToUnixMs(m, 40);
+            long t2 = SntpMessage.NtpToUnixMs(m, SntpMessage.ReceiveOffset);
+            long t3 = SntpMessage.NtpToUnixMs(m, SntpMessage.TransmitOffset);
             long t1 = _sentAt;
             _offset = ((t2 - t1) + (t3 - now)) / 2;
             _delay = (now - t1) - (t3 - t2);
@@ -299,8 +296,8 @@ namespace EmbeddedTcp.Services
         private bool Kiss(byte[] m, long now)
         {
             // The kiss code is four ASCII letters in the reference identifier (RFC 5905 7.4).
-            byte a = m[12], b = m[13], c = m[14], d = m[15];
-            if (a == (byte)'R' && b == (byte)'A' && c == (byte)'T' && d == (byte)'E')
+            uint code = NetOrder.ReadU32(m, SntpMessage.ReferenceIdOffset);
+            if (code == SntpMessage.KissRate)
             {
                 Counters.KissRate++;
                 _wait = _wait * 2 > _pollIntervalMs ? _pollIntervalMs : _wait * 2;
@@ -308,8 +305,7 @@ namespace EmbeddedTcp.Services
                 return true;
             }
 
-            if ((a == (byte)'D' && b == (byte)'E' && c == (byte)'N' && d == (byte)'Y')
-                || (a == (byte)'R' && b == (byte)'S' && c == (byte)'T' && d == (byte)'R'))
+            if (code == SntpMessage.KissDeny || code == SntpMessage.KissRestrict)
             {
                 Counters.KissDeny++;
                 Finish(long.MaxValue);
@@ -332,21 +328,10 @@ namespace EmbeddedTcp.Services
             }
         }
 
-        /// <summary>
-        /// An NTP timestamp (64 bits at <paramref name="offset"/>) as ms since 1970. RFC 4330 3: a
-        /// seconds value with its top bit clear is in era 1, from 2036-02-07 on.
-        /// </summary>
+        /// <summary>An NTP timestamp (64 bits at <paramref name="offset"/>) as ms since 1970 (see <see cref="SntpMessage.NtpToUnixMs"/>).</summary>
         public static long NtpToUnixMs(byte[] m, int offset)
         {
-            uint seconds = NetOrder.ReadU32(m, offset);
-            uint fraction = NetOrder.ReadU32(m, offset + 4);
-            long s = seconds;
-            if ((seconds & 0x80000000) == 0)
-            {
-                s += 0x100000000L;
-            }
-
-            return (s - NtpToUnixSeconds) * 1000 + (long)(((ulong)fraction * 1000) >> 32);
+            return SntpMessage.NtpToUnixMs(m, offset);
         }
 
         /// <summary>
