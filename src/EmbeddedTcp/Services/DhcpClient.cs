@@ -34,6 +34,8 @@ namespace EmbeddedTcp.Services
         private const int RequestTries = 4; // REQUESTs in Requesting before starting over (4+8+16+32 s)
         private const long RenewRetryMinimumMs = 60000; // RFC 2131 4.4.5
         private const uint MinimumLeaseSeconds = 60; // shorter leases are taken as 60 s: no renew storm
+        private const long FirstBackoffMs = 4000; // RFC 2131 4.1: 4 s, doubling to 64 s
+        private const uint BackoffJitterMs = 1000; // RFC 2131 4.1: randomized by ±1 s
         private const long DeclineWaitMs = 10000; // RFC 2131 3.1 step 5: at least 10 s after a DHCPDECLINE
 
         private const int ReceiveBurst = 64; // messages taken per poll
@@ -541,8 +543,8 @@ namespace EmbeddedTcp.Services
         private long Backoff(int tries)
         {
             int shift = tries < 4 ? tries : 4;
-            long jitter = (long)(_random.NextUInt32() % 2001) - 1000;
-            return (4000L << shift) + jitter;
+            long jitter = (long)(_random.NextUInt32() % (2 * BackoffJitterMs + 1)) - BackoffJitterMs;
+            return (FirstBackoffMs << shift) + jitter;
         }
 
         private void SendDiscover(long now)
@@ -794,7 +796,7 @@ namespace EmbeddedTcp.Services
             _dns1 = o.Dns1;
             _leaseSeconds = o.LeaseSeconds;
             long start = _requestSentMs;
-            if (o.LeaseSeconds == 0xFFFFFFFF)
+            if (o.LeaseSeconds == DhcpMessage.InfiniteSeconds)
             {
                 _t1At = long.MaxValue;
                 _t2At = long.MaxValue;
@@ -803,8 +805,8 @@ namespace EmbeddedTcp.Services
             else
             {
                 long lease = (o.LeaseSeconds < MinimumLeaseSeconds ? MinimumLeaseSeconds : o.LeaseSeconds) * 1000L;
-                long t1 = o.HasRenewal && o.RenewalSeconds != 0xFFFFFFFF ? o.RenewalSeconds * 1000L : lease / 2;
-                long t2 = o.HasRebinding && o.RebindingSeconds != 0xFFFFFFFF ? o.RebindingSeconds * 1000L : lease * 7 / 8;
+                long t1 = o.HasRenewal && o.RenewalSeconds != DhcpMessage.InfiniteSeconds ? o.RenewalSeconds * 1000L : lease / 2;
+                long t2 = o.HasRebinding && o.RebindingSeconds != DhcpMessage.InfiniteSeconds ? o.RebindingSeconds * 1000L : lease * 7 / 8;
                 if (t2 > lease)
                 {
                     t2 = lease * 7 / 8;

@@ -227,30 +227,9 @@ namespace EmbeddedTcp.Services
                 return NetError.NoResources;
             }
 
-            // Copy, lower-cased, and check the labels: 1..63 printable bytes between dots.
-            int b = slot * MaxNameLength;
-            int label = 0;
-            for (int i = 0; i < length; i++)
+            if (!CopyName(slot, name, offset, length))
             {
-                byte c = name[offset + i];
-                if (c == '.')
-                {
-                    if (label == 0)
-                    {
-                        return NetError.InvalidArgument;
-                    }
-
-                    label = 0;
-                }
-                else
-                {
-                    if (c <= ' ' || c > 126 || ++label > 63)
-                    {
-                        return NetError.InvalidArgument;
-                    }
-                }
-
-                _qName[b + i] = DnsMessage.Lower(c);
+                return NetError.InvalidArgument;
             }
 
             _qLength[slot] = length;
@@ -279,6 +258,47 @@ namespace EmbeddedTcp.Services
                 return handle;
             }
 
+            int error = StartQuery(slot, now);
+            return error < 0 ? error : handle;
+        }
+
+        /// <summary>
+        /// Copies the name into the query's slot, lower-cased, checking the labels: 1..63 printable
+        /// bytes between dots. False for a bad name.
+        /// </summary>
+        private bool CopyName(int slot, byte[] name, int offset, int length)
+        {
+            int b = slot * MaxNameLength;
+            int label = 0;
+            for (int i = 0; i < length; i++)
+            {
+                byte c = name[offset + i];
+                if (c == '.')
+                {
+                    if (label == 0)
+                    {
+                        return false;
+                    }
+
+                    label = 0;
+                }
+                else
+                {
+                    if (c <= ' ' || c > 126 || ++label > DnsMessage.MaxLabelLength)
+                    {
+                        return false;
+                    }
+                }
+
+                _qName[b + i] = DnsMessage.Lower(c);
+            }
+
+            return true;
+        }
+
+        /// <summary>Sends the first query of the slot's name (opening the socket when none is); <see cref="NetError.Ok"/> or an error.</summary>
+        private int StartQuery(int slot, long now)
+        {
             uint s0;
             uint s1;
             if (Servers(out s0, out s1) == 0)
@@ -302,7 +322,7 @@ namespace EmbeddedTcp.Services
             _qState[slot] = SlotPending;
             Counters.QueriesSent++;
             Send(slot, now);
-            return handle;
+            return NetError.Ok;
         }
 
         /// <summary>
@@ -703,9 +723,9 @@ namespace EmbeddedTcp.Services
                 {
                     int e = DnsMessage.SkipName(m, length, p);
                     int type = NetOrder.ReadU16(m, e);
-                    int cls = NetOrder.ReadU16(m, e + 2);
-                    uint rrTtl = NetOrder.ReadU32(m, e + 4);
-                    int rdLength = NetOrder.ReadU16(m, e + 8);
+                    int cls = NetOrder.ReadU16(m, e + DnsMessage.RecordClassOffset);
+                    uint rrTtl = NetOrder.ReadU32(m, e + DnsMessage.RecordTtlOffset);
+                    int rdLength = NetOrder.ReadU16(m, e + DnsMessage.RecordDataLengthOffset);
                     int rd = e + DnsMessage.RecordFixedLength;
                     if (rrTtl >= 0x80000000) rrTtl = 0; // RFC 2181 8
                     if (cls == DnsMessage.ClassInternet && (type == DnsMessage.TypeA || type == DnsMessage.TypeCname)

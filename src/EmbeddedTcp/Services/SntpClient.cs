@@ -276,8 +276,17 @@ namespace EmbeddedTcp.Services
                 return false;
             }
 
-            // RFC 4330 5: offset = ((T2 − T1) + (T3 − T4)) / 2, delay = (T4 − T1) − (T3 − T2), with T1
-            // and T4 on the poll clock and T2, T3 the server's UTC, all in ms.
+            TakeSample(m, stratum, leap, now);
+            return true;
+        }
+
+        /// <summary>
+        /// A usable reply: RFC 4330 5: offset = ((T2 − T1) + (T3 − T4)) / 2, delay = (T4 − T1) − (T3 − T2),
+        /// with T1 and T4 on the poll clock and T2, T3 the server's UTC, all in ms. The next request
+        /// goes out after the poll interval.
+        /// </summary>
+        private void TakeSample(byte[] m, int stratum, int leap, long now)
+        {
             long t2 = SntpMessage.NtpToUnixMs(m, SntpMessage.ReceiveOffset);
             long t3 = SntpMessage.NtpToUnixMs(m, SntpMessage.TransmitOffset);
             long t1 = _sentAt;
@@ -290,7 +299,6 @@ namespace EmbeddedTcp.Services
             Counters.Synchronizations++;
             _wait = _minimumIntervalMs;
             Finish(now + _pollIntervalMs);
-            return true;
         }
 
         private bool Kiss(byte[] m, long now)

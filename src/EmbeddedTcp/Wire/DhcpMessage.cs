@@ -39,6 +39,9 @@ namespace EmbeddedTcp.Wire
         /// <summary>Shortest message a client sends (BOOTP's minimum; some relays drop shorter ones).</summary>
         public const int MinimumLength = 300;
 
+        /// <summary>A lease, T1 or T2 of this many seconds is infinite (RFC 2131 3.3).</summary>
+        public const uint InfiniteSeconds = 0xFFFFFFFF;
+
         /// <summary>op of a client's message.</summary>
         public const byte BootRequest = 1;
         /// <summary>op of a server's message.</summary>

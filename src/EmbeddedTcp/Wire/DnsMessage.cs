@@ -24,6 +24,12 @@ namespace EmbeddedTcp.Wire
         public const int AnswerCountOffset = 6;
         /// <summary>A resource record's fixed part after its name: type, class, TTL, RDLENGTH.</summary>
         public const int RecordFixedLength = 10;
+        /// <summary>In a record's fixed part: the class (2 bytes; the type is at 0).</summary>
+        public const int RecordClassOffset = 2;
+        /// <summary>In a record's fixed part: the TTL, seconds (4 bytes).</summary>
+        public const int RecordTtlOffset = 4;
+        /// <summary>In a record's fixed part: RDLENGTH (2 bytes).</summary>
+        public const int RecordDataLengthOffset = 8;
         /// <summary>A question's fixed part after its name: type, class.</summary>
         public const int QuestionFixedLength = 4;
         /// <summary>Longest name in its wire form (RFC 1035 3.1), bytes.</summary>
@@ -71,8 +77,8 @@ namespace EmbeddedTcp.Wire
             NetOrder.WriteU16(t, FlagsOffset, FlagsRecursiveQuery);
             NetOrder.WriteU16(t, QuestionCountOffset, 1);
             NetOrder.WriteU16(t, AnswerCountOffset, 0);
-            NetOrder.WriteU16(t, 8, 0); // NSCOUNT
-            NetOrder.WriteU16(t, 10, 0); // ARCOUNT
+            NetOrder.WriteU16(t, AnswerCountOffset + 2, 0); // NSCOUNT
+            NetOrder.WriteU16(t, AnswerCountOffset + 4, 0); // ARCOUNT
             int p = HeaderLength;
             int end = nameOffset + nameLength;
             int start = nameOffset;
@@ -109,7 +115,7 @@ namespace EmbeddedTcp.Wire
                     return false;
                 }
 
-                p = e + RecordFixedLength + NetOrder.ReadU16(m, e + 8);
+                p = e + RecordFixedLength + NetOrder.ReadU16(m, e + RecordDataLengthOffset);
                 if (p > length)
                 {
                     return false;
