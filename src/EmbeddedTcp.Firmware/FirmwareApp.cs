@@ -1,5 +1,6 @@
 using EmbeddedTcp.Apps.Mdns;
 using EmbeddedTcp.Ip;
+using EmbeddedTcp.Services;
 using EmbeddedTcp.Tcp;
 
 namespace EmbeddedTcp.Firmware

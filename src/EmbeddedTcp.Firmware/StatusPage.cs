@@ -1,4 +1,5 @@
 using EmbeddedTcp.Ip;
+using EmbeddedTcp.Services;
 using EmbeddedTcp.Tcp;
 using EmbeddedTcp.Wire;
 

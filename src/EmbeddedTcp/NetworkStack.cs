@@ -1,5 +1,6 @@
 using EmbeddedTcp.Hal;
 using EmbeddedTcp.Ip;
+using EmbeddedTcp.Services;
 using EmbeddedTcp.Tcp;
 
 namespace EmbeddedTcp
@@ -53,12 +54,12 @@ namespace EmbeddedTcp
         // their buffers.
         private void InitClients(NetworkConfig config, IRandomSource random)
         {
-            _dns = new DnsClient(this, config, random);
-            _dhcp = new DhcpClient(this, config, random);
+            _dns = new DnsClient(this, this, config, random);
+            _dhcp = new DhcpClient(this, this, config, random, _dns);
             AddAllocated(DnsClient.Footprint(config) + DhcpClient.Footprint);
             if (config.UseSntp)
             {
-                _sntp = new SntpClient(this, config, random);
+                _sntp = new SntpClient(this, this, config, random, _dhcp);
                 AddAllocated(SntpClient.Footprint);
             }
             if (config.UseDhcp)

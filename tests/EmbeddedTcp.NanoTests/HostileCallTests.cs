@@ -2,6 +2,7 @@ using System;
 using EmbeddedTcp.Drivers.Enc28j60;
 using EmbeddedTcp.Firmware;
 using EmbeddedTcp.Ip;
+using EmbeddedTcp.Services;
 using EmbeddedTcp.Simulation.Enc28j60;
 using EmbeddedTcp.Tcp;
 using nanoFramework.TestFramework;

@@ -2,6 +2,7 @@ using System;
 using System.Diagnostics;
 using EmbeddedTcp.Ip;
 using EmbeddedTcp.NanoSupport;
+using EmbeddedTcp.Services;
 
 namespace EmbeddedTcp.NanoMeter
 {

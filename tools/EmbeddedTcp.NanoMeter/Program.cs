@@ -4,6 +4,7 @@ using EmbeddedTcp.Firmware;
 using EmbeddedTcp.Hal;
 using EmbeddedTcp.Ip;
 using EmbeddedTcp.NanoSupport;
+using EmbeddedTcp.Services;
 
 namespace EmbeddedTcp.NanoMeter
 {

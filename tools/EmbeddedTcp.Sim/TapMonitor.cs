@@ -2,6 +2,7 @@ using System.IO;
 using EmbeddedTcp.Diagnostics;
 using EmbeddedTcp.Firmware;
 using EmbeddedTcp.Ip;
+using EmbeddedTcp.Services;
 using EmbeddedTcp.Tcp;
 using EmbeddedTcp.Wire;
 

@@ -7,6 +7,7 @@ using EmbeddedTcp.Apps.Mqtt;
 using EmbeddedTcp.Firmware;
 using EmbeddedTcp.Hal;
 using EmbeddedTcp.Ip;
+using EmbeddedTcp.Services;
 using EmbeddedTcp.Simulation;
 using EmbeddedTcp.Wire;
 

@@ -13,6 +13,9 @@ namespace EmbeddedTcp.Ip
         /// <summary>True while the device reports its link up.</summary>
         bool LinkUp { get; }
 
+        /// <summary>Copies the interface's 6-byte MAC address to <paramref name="destination"/> at <paramref name="offset"/>.</summary>
+        void GetMacAddress(byte[] destination, int offset);
+
         /// <summary>Our IPv4 address (host order); 0 while none is configured.</summary>
         uint Address { get; }
 

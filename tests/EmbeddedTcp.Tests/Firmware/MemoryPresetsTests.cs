@@ -1,6 +1,7 @@
 using System.Text;
 using EmbeddedTcp.Firmware;
 using EmbeddedTcp.Ip;
+using EmbeddedTcp.Services;
 using EmbeddedTcp.Tcp;
 using Xunit;
 

@@ -4,6 +4,7 @@ using CsCheck;
 using EmbeddedTcp.Drivers.Enc28j60;
 using EmbeddedTcp.Firmware;
 using EmbeddedTcp.Ip;
+using EmbeddedTcp.Services;
 using EmbeddedTcp.Simulation;
 using EmbeddedTcp.Tcp;
 using EmbeddedTcp.Tests.Enc28j60;

@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using EmbeddedTcp.Ip;
+using EmbeddedTcp.Services;
 using EmbeddedTcp.Tests.Simulation;
 using Xunit;
 using Xunit.Abstractions;

@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Threading;
 using EmbeddedTcp.Ip;
+using EmbeddedTcp.Services;
 using EmbeddedTcp.Tests.Simulation;
 using Xunit;
 using Xunit.Abstractions;

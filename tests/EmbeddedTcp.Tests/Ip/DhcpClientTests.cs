@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using EmbeddedTcp.Ip;
+using EmbeddedTcp.Services;
 using EmbeddedTcp.Wire;
 using Xunit;
 using Xunit.Abstractions;

@@ -1,6 +1,7 @@
 using System;
 using System.Globalization;
 using EmbeddedTcp.Ip;
+using EmbeddedTcp.Services;
 using Xunit;
 
 namespace EmbeddedTcp.Tests.Ip

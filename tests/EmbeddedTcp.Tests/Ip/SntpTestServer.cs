@@ -1,5 +1,6 @@
 using System;
 using EmbeddedTcp.Ip;
+using EmbeddedTcp.Services;
 using EmbeddedTcp.Wire;
 
 namespace EmbeddedTcp.Tests.Ip

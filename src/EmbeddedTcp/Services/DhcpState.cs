@@ -1,9 +1,9 @@
-namespace EmbeddedTcp.Ip
+namespace EmbeddedTcp.Services
 {
     /// <summary>States of the DHCP client (RFC 2131 figure 5), plus <see cref="Stopped"/>.</summary>
     public enum DhcpState
     {
-        /// <summary>Not running (<see cref="NetworkConfig.UseDhcp"/> false, or <see cref="DhcpClient.Stop"/> called).</summary>
+        /// <summary>Not running (the configuration's <c>UseDhcp</c> false, or <see cref="DhcpClient.Stop"/> called).</summary>
         Stopped = 0,
         /// <summary>About to send a DHCPDISCOVER (start, after a NAK, after the lease expired).</summary>
         Init,

@@ -1,7 +1,4 @@
-using EmbeddedTcp.Hal;
-using EmbeddedTcp.Wire;
-
-namespace EmbeddedTcp.Ip
+namespace EmbeddedTcp.Services
 {
     /// <summary>SNTP client counters. Plain fields: reading them never allocates.</summary>
     public sealed class SntpCounters

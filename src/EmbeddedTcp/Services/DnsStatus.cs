@@ -1,4 +1,4 @@
-namespace EmbeddedTcp.Ip
+namespace EmbeddedTcp.Services
 {
     /// <summary>Result of a DNS query (see <see cref="DnsClient.GetResult"/>).</summary>
     public enum DnsStatus

@@ -1,8 +1,9 @@
 using System;
 using EmbeddedTcp.Hal;
+using EmbeddedTcp.Ip;
 using EmbeddedTcp.Wire;
 
-namespace EmbeddedTcp.Ip
+namespace EmbeddedTcp.Services
 {
     /// <summary>
     /// Non-blocking DNS stub resolver for A records (RFC 1035) over UDP. Start a query with
@@ -17,10 +18,10 @@ namespace EmbeddedTcp.Ip
     /// a fresh random source port (the socket is closed when no query is pending). Nothing is
     /// allocated after construction.
     /// </summary>
-    public sealed class DnsClient
+    public sealed class DnsClient : UdpServiceClient
     {
         /// <summary>The server port.</summary>
-        public const int Port = 53;
+        public const int Port = DnsMessage.Port;
         /// <summary>Longest name accepted, bytes (dotted text, without a trailing dot).</summary>
         public const int MaxNameLength = 64;
         /// <summary>Largest response accepted, bytes (UDP DNS without EDNS).</summary>
@@ -28,21 +29,20 @@ namespace EmbeddedTcp.Ip
         /// <summary>TTLs longer than this (seconds) are shortened to it in the cache (one day).</summary>
         public const uint MaxTtlSeconds = 86400;
 
-        private const int MaxPointerJumps = 16;
         private const int MaxCnameHops = 8;
-        private const int HeaderLength = 12;
+        private const int HeaderLength = DnsMessage.HeaderLength;
+        private const int MaxBackoffDoublings = 6;
         private const int SlotFree = 0;
         private const int SlotPending = 1;
         private const int SlotDone = 2;
 
-        private readonly NetworkStack _stack;
-        private readonly IRandomSource _random;
+        private const int ReceiveBurst = 64; // responses taken per poll
+
         private readonly uint _configured0;
         private readonly uint _configured1;
         private readonly int _timeoutMs;
         private readonly int _tries;
         private readonly byte[] _tx = new byte[HeaderLength + MaxNameLength + 2 + 4];
-        private readonly byte[] _rx = new byte[MaxMessageLength];
         private readonly byte[] _scratch = new byte[MaxNameLength + 1];
 
         // Queries.
@@ -68,16 +68,17 @@ namespace EmbeddedTcp.Ip
 
         private uint _server0;
         private uint _server1;
-        private int _socket;
 
         /// <summary>Counters (queries, cache hits, outcomes, drops by cause).</summary>
         public readonly DnsCounters Counters = new DnsCounters();
 
-        /// <summary>Built by <see cref="NetworkStack"/>, sized from <paramref name="config"/>.</summary>
-        internal DnsClient(NetworkStack stack, NetworkConfig config, IRandomSource random)
+        /// <summary>
+        /// Built by the interface's composition root over its UDP sockets and address; sized from the
+        /// DNS settings of <paramref name="config"/>.
+        /// </summary>
+        internal DnsClient(IUdpService udp, IAddressSink host, NetworkConfig config, IRandomSource random)
+            : base(udp, host, random, MaxMessageLength)
         {
-            _stack = stack;
-            _random = random;
             _configured0 = config.DnsServer;
             _configured1 = config.SecondaryDnsServer;
             _server0 = _configured0;
@@ -109,7 +110,7 @@ namespace EmbeddedTcp.Ip
             _cUsed = new long[c];
         }
 
-        /// <summary>Bytes a client of this configuration allocates, for <see cref="NetworkStack.AllocatedBytes"/>.</summary>
+        /// <summary>Bytes a client of this configuration allocates, for the interface's <c>AllocatedBytes</c>.</summary>
         internal static long Footprint(NetworkConfig config)
         {
             long q = config.DnsMaxQueries > 0 ? config.DnsMaxQueries : 1;
@@ -126,7 +127,7 @@ namespace EmbeddedTcp.Ip
 
         /// <summary>
         /// Sets the servers queries go to (0 = none). DHCP calls this with the lease's servers;
-        /// with no server at all the stack's <see cref="NetworkStack.DnsServer"/> is used.
+        /// with no server at all the interface's <see cref="IAddressSink.DnsServer"/> is used.
         /// </summary>
         public void SetServers(uint primary, uint secondary)
         {
@@ -226,37 +227,16 @@ namespace EmbeddedTcp.Ip
                 return NetError.NoResources;
             }
 
-            // Copy, lower-cased, and check the labels: 1..63 printable bytes between dots.
-            int b = slot * MaxNameLength;
-            int label = 0;
-            for (int i = 0; i < length; i++)
+            if (!CopyName(slot, name, offset, length))
             {
-                byte c = name[offset + i];
-                if (c == '.')
-                {
-                    if (label == 0)
-                    {
-                        return NetError.InvalidArgument;
-                    }
-
-                    label = 0;
-                }
-                else
-                {
-                    if (c <= ' ' || c > 126 || ++label > 63)
-                    {
-                        return NetError.InvalidArgument;
-                    }
-                }
-
-                _qName[b + i] = Lower(c);
+                return NetError.InvalidArgument;
             }
 
             _qLength[slot] = length;
             _qFailed[slot] = false;
             _qTry[slot] = 0;
             _qAddress[slot] = 0;
-            long now = _stack.Now;
+            long now = _host.Now;
             int handle = Handles.DnsQuery | (_qGeneration[slot] << Handles.IndexBits) | slot;
             uint literal;
             if (TryParseLiteral(name, offset, length, out literal))
@@ -278,6 +258,47 @@ namespace EmbeddedTcp.Ip
                 return handle;
             }
 
+            int error = StartQuery(slot, now);
+            return error < 0 ? error : handle;
+        }
+
+        /// <summary>
+        /// Copies the name into the query's slot, lower-cased, checking the labels: 1..63 printable
+        /// bytes between dots. False for a bad name.
+        /// </summary>
+        private bool CopyName(int slot, byte[] name, int offset, int length)
+        {
+            int b = slot * MaxNameLength;
+            int label = 0;
+            for (int i = 0; i < length; i++)
+            {
+                byte c = name[offset + i];
+                if (c == '.')
+                {
+                    if (label == 0)
+                    {
+                        return false;
+                    }
+
+                    label = 0;
+                }
+                else
+                {
+                    if (c <= ' ' || c > 126 || ++label > DnsMessage.MaxLabelLength)
+                    {
+                        return false;
+                    }
+                }
+
+                _qName[b + i] = DnsMessage.Lower(c);
+            }
+
+            return true;
+        }
+
+        /// <summary>Sends the first query of the slot's name (opening the socket when none is); <see cref="NetError.Ok"/> or an error.</summary>
+        private int StartQuery(int slot, long now)
+        {
             uint s0;
             uint s1;
             if (Servers(out s0, out s1) == 0)
@@ -287,7 +308,7 @@ namespace EmbeddedTcp.Ip
 
             if (_socket <= 0)
             {
-                int h = _stack.UdpOpen(0);
+                int h = _udp.UdpOpen(0);
                 if (h <= 0)
                 {
                     return NetError.NoResources;
@@ -301,7 +322,7 @@ namespace EmbeddedTcp.Ip
             _qState[slot] = SlotPending;
             Counters.QueriesSent++;
             Send(slot, now);
-            return handle;
+            return NetError.Ok;
         }
 
         /// <summary>
@@ -373,30 +394,7 @@ namespace EmbeddedTcp.Ip
                 return;
             }
 
-            for (int guard = 0; guard < 64; guard++)
-            {
-                uint source;
-                int port;
-                int n = _stack.UdpReceiveFrom(_socket, _rx, 0, _rx.Length, out source, out port);
-                if (n <= 0)
-                {
-                    break;
-                }
-
-                if (n > _rx.Length)
-                {
-                    Counters.DroppedOversize++;
-                    continue;
-                }
-
-                if (port != Port)
-                {
-                    Counters.DroppedWrongSource++;
-                    continue;
-                }
-
-                Input(_rx, n, source, nowMs);
-            }
+            ReceiveAll(nowMs, ReceiveBurst);
 
             for (int i = 0; i < _qState.Length; i++)
             {
@@ -407,6 +405,24 @@ namespace EmbeddedTcp.Ip
             }
 
             CloseIfIdle();
+        }
+
+        /// <summary>One datagram on the query port: from a server's port 53, whole, it is a response to <see cref="Input"/>.</summary>
+        protected override void OnDatagram(uint source, int port, int length, long nowMs)
+        {
+            if (length > _rx.Length)
+            {
+                Counters.DroppedOversize++;
+                return;
+            }
+
+            if (port != Port)
+            {
+                Counters.DroppedWrongSource++;
+                return;
+            }
+
+            Input(_rx, length, source, nowMs);
         }
 
         // ------------------------------------------------------------------ queries
@@ -491,7 +507,7 @@ namespace EmbeddedTcp.Ip
         {
             if (_socket > 0 && PendingCount == 0)
             {
-                _stack.UdpClose(_socket);
+                _udp.UdpClose(_socket);
                 _socket = 0;
             }
         }
@@ -508,7 +524,7 @@ namespace EmbeddedTcp.Ip
 
             if (s0 == 0)
             {
-                s0 = _stack.DnsServer;
+                s0 = _host.DnsServer;
             }
 
             if (s1 == s0)
@@ -551,7 +567,7 @@ namespace EmbeddedTcp.Ip
             int count = Servers(out s0, out s1);
             int k = _qTry[slot];
             int round = count == 0 ? k : k / count;
-            if (round > 6) round = 6;
+            if (round > MaxBackoffDoublings) round = MaxBackoffDoublings;
             _qDeadline[slot] = now + ((long)_timeoutMs << round);
             if (count == 0)
             {
@@ -560,34 +576,8 @@ namespace EmbeddedTcp.Ip
 
             uint server = (k % count) == 0 ? s0 : s1;
             _qServer[slot] = server;
-            byte[] t = _tx;
-            NetOrder.WriteU16(t, 0, _qId[slot]);
-            NetOrder.WriteU16(t, 2, 0x0100); // standard query, recursion desired
-            NetOrder.WriteU16(t, 4, 1);
-            NetOrder.WriteU16(t, 6, 0);
-            NetOrder.WriteU16(t, 8, 0);
-            NetOrder.WriteU16(t, 10, 0);
-            int p = HeaderLength;
-            int b = slot * MaxNameLength;
-            int end = b + _qLength[slot];
-            int start = b;
-            for (int i = b; i <= end; i++)
-            {
-                if (i == end || _qName[i] == '.')
-                {
-                    int n = i - start;
-                    t[p++] = (byte)n;
-                    Array.Copy(_qName, start, t, p, n);
-                    p += n;
-                    start = i + 1;
-                }
-            }
-
-            t[p++] = 0;
-            NetOrder.WriteU16(t, p, 1); // A
-            NetOrder.WriteU16(t, p + 2, 1); // IN
-            p += 4;
-            _stack.UdpSendTo(_socket, server, Port, t, 0, p);
+            int n = DnsMessage.WriteQuery(_tx, _qId[slot], _qName, slot * MaxNameLength, _qLength[slot]);
+            _udp.UdpSendTo(_socket, server, Port, _tx, 0, n);
         }
 
         // ------------------------------------------------------------------ input
@@ -604,7 +594,63 @@ namespace EmbeddedTcp.Ip
                 return false;
             }
 
-            ushort id = NetOrder.ReadU16(m, 0);
+            int slot = MatchQuery(m, source);
+            if (slot < 0)
+            {
+                return false;
+            }
+
+            int flags = NetOrder.ReadU16(m, DnsMessage.FlagsOffset);
+            if ((flags & DnsMessage.FlagResponse) == 0 || DnsMessage.Opcode(flags) != 0)
+            {
+                Counters.DroppedMalformed++;
+                return false;
+            }
+
+            int first = MatchQuestion(m, length, slot);
+            if (first < 0)
+            {
+                return false;
+            }
+
+            // Every answer record must lie inside the message, or the whole answer is rejected.
+            int answers = NetOrder.ReadU16(m, DnsMessage.AnswerCountOffset);
+            if (!DnsMessage.RecordsInBounds(m, length, first, answers))
+            {
+                Counters.DroppedMalformed++;
+                return false;
+            }
+
+            Counters.ResponsesIn++;
+            int rcode = flags & DnsMessage.RcodeMask;
+            if ((flags & DnsMessage.FlagTruncated) != 0 || (rcode != DnsMessage.RcodeNoError && rcode != DnsMessage.RcodeNameError))
+            {
+                Counters.ServerFailures++;
+                _qFailed[slot] = true;
+                NextTry(slot, now); // SERVFAIL, REFUSED, truncated: ask the next server now
+                return true;
+            }
+
+            uint address;
+            uint ttl;
+            if (rcode == DnsMessage.RcodeNameError || !FindAddress(m, length, first, answers, out address, out ttl))
+            {
+                Finish(slot, DnsStatus.NotFound, 0);
+                return true;
+            }
+
+            CacheStore(slot, address, ttl, now);
+            Finish(slot, DnsStatus.Resolved, address);
+            return true;
+        }
+
+        /// <summary>
+        /// The pending query the response's id names, if it came from a server that query may have
+        /// asked; -1 (counted) otherwise.
+        /// </summary>
+        private int MatchQuery(byte[] m, uint source)
+        {
+            ushort id = NetOrder.ReadU16(m, DnsMessage.IdOffset);
             int slot = -1;
             for (int i = 0; i < _qState.Length; i++)
             {
@@ -618,7 +664,7 @@ namespace EmbeddedTcp.Ip
             if (slot < 0)
             {
                 Counters.DroppedWrongId++;
-                return false;
+                return -1;
             }
 
             uint s0;
@@ -627,101 +673,75 @@ namespace EmbeddedTcp.Ip
             if (source == 0 || (source != s0 && source != s1 && source != _qServer[slot]))
             {
                 Counters.DroppedWrongSource++;
-                return false;
+                return -1;
             }
 
-            int flags = NetOrder.ReadU16(m, 2);
-            if ((flags & 0x8000) == 0 || ((flags >> 11) & 0xF) != 0)
+            return slot;
+        }
+
+        /// <summary>
+        /// Checks that the response echoes the query's one question (its name, type A, class IN);
+        /// returns the offset of the first answer record, or -1 (counted).
+        /// </summary>
+        private int MatchQuestion(byte[] m, int length, int slot)
+        {
+            int questionEnd = DnsMessage.SkipName(m, length, HeaderLength);
+            if (questionEnd < 0 || questionEnd + DnsMessage.QuestionFixedLength > length)
             {
                 Counters.DroppedMalformed++;
-                return false;
+                return -1;
             }
 
-            int questionEnd = SkipName(m, length, HeaderLength);
-            if (questionEnd < 0 || questionEnd + 4 > length)
-            {
-                Counters.DroppedMalformed++;
-                return false;
-            }
-
-            if (NetOrder.ReadU16(m, 4) != 1 || !NameEqualsQuery(m, length, HeaderLength, slot)
-                || NetOrder.ReadU16(m, questionEnd) != 1 || NetOrder.ReadU16(m, questionEnd + 2) != 1)
+            if (NetOrder.ReadU16(m, DnsMessage.QuestionCountOffset) != 1
+                || !DnsMessage.NameEquals(m, length, HeaderLength, _qName, slot * MaxNameLength, _qLength[slot])
+                || NetOrder.ReadU16(m, questionEnd) != DnsMessage.TypeA
+                || NetOrder.ReadU16(m, questionEnd + 2) != DnsMessage.ClassInternet)
             {
                 Counters.DroppedWrongQuestion++;
-                return false;
+                return -1;
             }
 
-            int answers = NetOrder.ReadU16(m, 6);
-            int first = questionEnd + 4;
+            return questionEnd + DnsMessage.QuestionFixedLength;
+        }
 
-            // Every answer record must lie inside the message, or the whole answer is rejected.
-            int p = first;
-            for (int i = 0; i < answers; i++)
-            {
-                int e = SkipName(m, length, p);
-                if (e < 0 || e + 10 > length)
-                {
-                    Counters.DroppedMalformed++;
-                    return false;
-                }
-
-                int rdLength = NetOrder.ReadU16(m, e + 8);
-                if (e + 10 + rdLength > length)
-                {
-                    Counters.DroppedMalformed++;
-                    return false;
-                }
-
-                p = e + 10 + rdLength;
-            }
-
-            Counters.ResponsesIn++;
-            int rcode = flags & 0xF;
-            if ((flags & 0x0200) != 0 || (rcode != 0 && rcode != 3))
-            {
-                Counters.ServerFailures++;
-                _qFailed[slot] = true;
-                NextTry(slot, now); // SERVFAIL, REFUSED, truncated: ask the next server now
-                return true;
-            }
-
-            if (rcode == 3)
-            {
-                Finish(slot, DnsStatus.NotFound, 0);
-                return true;
-            }
-
-            // Follow the chain from the question name: CNAMEs move it, an A record ends it.
+        /// <summary>
+        /// Follows the chain from the question name through the <paramref name="answers"/> records
+        /// at <paramref name="first"/> (already checked to lie inside the message): CNAMEs move it (at
+        /// most <see cref="MaxCnameHops"/>), an A record ends it. The TTL is the smallest on the way.
+        /// </summary>
+        private static bool FindAddress(byte[] m, int length, int first, int answers, out uint address, out uint ttl)
+        {
             int current = HeaderLength;
-            uint ttl = MaxTtlSeconds;
+            ttl = MaxTtlSeconds;
+            address = 0;
             int hops = 0;
-            bool found = false;
-            uint address = 0;
-            for (int pass = 0; pass <= MaxCnameHops && !found; pass++)
+            for (int pass = 0; pass <= MaxCnameHops; pass++)
             {
                 bool moved = false;
-                p = first;
-                for (int i = 0; i < answers && !found; i++)
+                int p = first;
+                for (int i = 0; i < answers; i++)
                 {
-                    int e = SkipName(m, length, p);
+                    int e = DnsMessage.SkipName(m, length, p);
                     int type = NetOrder.ReadU16(m, e);
-                    int cls = NetOrder.ReadU16(m, e + 2);
-                    uint rrTtl = NetOrder.ReadU32(m, e + 4);
-                    int rdLength = NetOrder.ReadU16(m, e + 8);
-                    int rd = e + 10;
+                    int cls = NetOrder.ReadU16(m, e + DnsMessage.RecordClassOffset);
+                    uint rrTtl = NetOrder.ReadU32(m, e + DnsMessage.RecordTtlOffset);
+                    int rdLength = NetOrder.ReadU16(m, e + DnsMessage.RecordDataLengthOffset);
+                    int rd = e + DnsMessage.RecordFixedLength;
                     if (rrTtl >= 0x80000000) rrTtl = 0; // RFC 2181 8
-                    if (cls == 1 && (type == 1 || type == 5) && NamesEqual(m, length, p, current))
+                    if (cls == DnsMessage.ClassInternet && (type == DnsMessage.TypeA || type == DnsMessage.TypeCname)
+                        && DnsMessage.NamesEqual(m, length, p, current))
                     {
-                        if (type == 1 && rdLength == 4)
+                        if (type == DnsMessage.TypeA && rdLength == 4)
                         {
                             address = NetOrder.ReadU32(m, rd);
                             if (rrTtl < ttl) ttl = rrTtl;
-                            found = true;
+                            return true;
                         }
-                        else if (type == 5 && hops < MaxCnameHops)
+
+                        if (type == DnsMessage.TypeCname && hops < MaxCnameHops)
                         {
-                            int targetEnd = SkipName(m, length, rd);
-                            if (targetEnd > 0 && targetEnd <= rd + rdLength && !NamesEqual(m, length, rd, current))
+                            int targetEnd = DnsMessage.SkipName(m, length, rd);
+                            if (targetEnd > 0 && targetEnd <= rd + rdLength && !DnsMessage.NamesEqual(m, length, rd, current))
                             {
                                 current = rd;
                                 hops++;
@@ -740,191 +760,7 @@ namespace EmbeddedTcp.Ip
                 }
             }
 
-            if (!found)
-            {
-                Finish(slot, DnsStatus.NotFound, 0);
-                return true;
-            }
-
-            CacheStore(slot, address, ttl, now);
-            Finish(slot, DnsStatus.Resolved, address);
-            return true;
-        }
-
-        // ------------------------------------------------------------------ names
-
-        private static byte Lower(byte c)
-        {
-            return c >= 'A' && c <= 'Z' ? (byte)(c + 32) : c;
-        }
-
-        /// <summary>
-        /// Moves <paramref name="pos"/> through compression pointers to the next label's length
-        /// byte and returns the label length (0 = the root, end of name), or -1 when the name is
-        /// bad: past the end, a reserved label type, a pointer that does not point backwards
-        /// (into the message after the header), more than 16 jumps.
-        /// </summary>
-        private static int NextLabel(byte[] m, int length, ref int pos, ref int jumps)
-        {
-            while (true)
-            {
-                if (pos < 0 || pos >= length)
-                {
-                    return -1;
-                }
-
-                int b = m[pos];
-                if ((b & 0xC0) == 0xC0)
-                {
-                    if (pos + 1 >= length)
-                    {
-                        return -1;
-                    }
-
-                    int target = ((b & 0x3F) << 8) | m[pos + 1];
-                    if (target >= pos || target < HeaderLength || ++jumps > MaxPointerJumps)
-                    {
-                        return -1;
-                    }
-
-                    pos = target;
-                    continue;
-                }
-
-                if ((b & 0xC0) != 0 || pos + 1 + b > length)
-                {
-                    return -1;
-                }
-
-                return b;
-            }
-        }
-
-        /// <summary>Validates the name at <paramref name="offset"/> (pointers followed) and returns the offset just past its in-place encoding, or -1.</summary>
-        private static int SkipName(byte[] m, int length, int offset)
-        {
-            int pos = offset;
-            int end = -1;
-            int jumps = 0;
-            int total = 0;
-            while (true)
-            {
-                if (pos < 0 || pos >= length)
-                {
-                    return -1;
-                }
-
-                if (end < 0 && (m[pos] & 0xC0) == 0xC0)
-                {
-                    end = pos + 2;
-                }
-
-                int l = NextLabel(m, length, ref pos, ref jumps);
-                if (l < 0)
-                {
-                    return -1;
-                }
-
-                if (l == 0)
-                {
-                    return end < 0 ? pos + 1 : end;
-                }
-
-                total += l + 1;
-                if (total > 255)
-                {
-                    return -1;
-                }
-
-                pos += 1 + l;
-            }
-        }
-
-        /// <summary>True when the two names in the message are equal (ASCII case-insensitive).</summary>
-        private static bool NamesEqual(byte[] m, int length, int a, int b)
-        {
-            int ja = 0;
-            int jb = 0;
-            int total = 0;
-            while (true)
-            {
-                int la = NextLabel(m, length, ref a, ref ja);
-                int lb = NextLabel(m, length, ref b, ref jb);
-                if (la < 0 || lb < 0 || la != lb)
-                {
-                    return false;
-                }
-
-                if (la == 0)
-                {
-                    return true;
-                }
-
-                for (int k = 1; k <= la; k++)
-                {
-                    if (Lower(m[a + k]) != Lower(m[b + k]))
-                    {
-                        return false;
-                    }
-                }
-
-                total += la + 1;
-                if (total > 255)
-                {
-                    return false;
-                }
-
-                a += 1 + la;
-                b += 1 + lb;
-            }
-        }
-
-        /// <summary>True when the name in the message equals the query's dotted name (case-insensitive).</summary>
-        private bool NameEqualsQuery(byte[] m, int length, int offset, int slot)
-        {
-            int q = slot * MaxNameLength;
-            int end = q + _qLength[slot];
-            int jumps = 0;
-            while (true)
-            {
-                int l = NextLabel(m, length, ref offset, ref jumps);
-                if (l < 0)
-                {
-                    return false;
-                }
-
-                if (l == 0)
-                {
-                    return q > end;
-                }
-
-                if (q > end)
-                {
-                    return false;
-                }
-
-                int s = q;
-                while (s < end && _qName[s] != '.')
-                {
-                    s++;
-                }
-
-                if (s - q != l)
-                {
-                    return false;
-                }
-
-                for (int k = 0; k < l; k++)
-                {
-                    if (Lower(m[offset + 1 + k]) != _qName[q + k])
-                    {
-                        return false;
-                    }
-                }
-
-                offset += 1 + l;
-                q = s + 1;
-            }
+            return false;
         }
 
         // ------------------------------------------------------------------ cache

@@ -1,11 +1,13 @@
 using System;
 using EmbeddedTcp.Hal;
+using EmbeddedTcp.Ip;
 using EmbeddedTcp.Wire;
 
-namespace EmbeddedTcp.Ip
+namespace EmbeddedTcp.Services
 {
     /// <summary>
-    /// DHCP client (RFC 2131, options from RFC 2132) on UDP port 68 of its <see cref="NetworkStack"/>:
+    /// DHCP client (RFC 2131, options from RFC 2132) on UDP port 68 of its interface, seen through
+    /// <see cref="IUdpService"/> and <see cref="IAddressSink"/> (the lease is written there):
     /// DISCOVER → OFFER → REQUEST → ACK, retransmission with RFC 2131 4.1 backoff (4 s, 8 s, ... 64 s,
     /// ±1 s from the injected random source), renewal at T1 (unicast to the server), rebinding at
     /// T2 (broadcast), the address dropped when the lease expires, NAK back to Init. Before a newly
@@ -13,50 +15,41 @@ namespace EmbeddedTcp.Ip
     /// conflict sends a DHCPDECLINE and starts over after 10 s. INIT-REBOOT (RFC 2131 3.2) verifies
     /// a previous address (<see cref="SetPreviousAddress"/>, after a restart) or the held lease
     /// (after the link went down and up) with a broadcast REQUEST carrying option 50. NTP servers
-    /// (option 42) are kept for the SNTP client; the host name goes out in option 12. Runs on the
-    /// stack's poll loop; buffers are allocated at construction, nothing afterwards. Received
+    /// (option 42) are kept for the SNTP client; the host name goes out in option 12. The lease's DNS
+    /// servers (option 6) are handed to the <see cref="DnsClient"/> it is given. Runs on the
+    /// interface's poll loop; buffers are allocated at construction, nothing afterwards. Received
     /// messages are parsed without trusting any length: bad ones are dropped and counted.
     /// </summary>
-    public sealed class DhcpClient
+    public sealed class DhcpClient : UdpServiceClient
     {
         /// <summary>The server's UDP port.</summary>
-        public const int ServerPort = 67;
+        public const int ServerPort = DhcpMessage.ServerPort;
         /// <summary>The client's UDP port.</summary>
-        public const int ClientPort = 68;
+        public const int ClientPort = DhcpMessage.ClientPort;
         /// <summary>Largest message accepted (and announced in option 57), bytes: the receive buffer.</summary>
         public const int MaxMessageLength = 576;
 
-        private const int OptionsOffset = 240;
-        private const int CookieOffset = 236;
-        private const uint MagicCookie = 0x63825363;
-        private const int MinimumMessageLength = 300; // BOOTP minimum; some relays drop shorter
         private const int TransmitLength = 320;
         private const int MaxHostNameLength = 32;
         private const int RequestTries = 4; // REQUESTs in Requesting before starting over (4+8+16+32 s)
         private const long RenewRetryMinimumMs = 60000; // RFC 2131 4.4.5
         private const uint MinimumLeaseSeconds = 60; // shorter leases are taken as 60 s: no renew storm
+        private const long FirstBackoffMs = 4000; // RFC 2131 4.1: 4 s, doubling to 64 s
+        private const uint BackoffJitterMs = 1000; // RFC 2131 4.1: randomized by ±1 s
         private const long DeclineWaitMs = 10000; // RFC 2131 3.1 step 5: at least 10 s after a DHCPDECLINE
 
-        private const byte TypeDiscover = 1;
-        private const byte TypeOffer = 2;
-        private const byte TypeRequest = 3;
-        private const byte TypeDecline = 4;
-        private const byte TypeAck = 5;
-        private const byte TypeNak = 6;
-        private const byte TypeRelease = 7;
+        private const int ReceiveBurst = 64; // messages taken per poll
 
-        private readonly NetworkStack _stack;
-        private readonly IRandomSource _random;
+        private readonly NetworkConfig _config;
+        private readonly DnsClient _dns;
         private readonly byte[] _mac = new byte[6];
         private readonly byte[] _tx = new byte[TransmitLength];
-        private readonly byte[] _rx = new byte[MaxMessageLength];
         private readonly byte[] _hostName;
         private readonly int _hostNameLength;
         private readonly bool _broadcastFlag;
         private readonly int _probes;
         private readonly int _probeIntervalMs;
 
-        private int _socket;
         private DhcpState _state;
         private uint _xid;
         private long _next = long.MaxValue;
@@ -83,31 +76,23 @@ namespace EmbeddedTcp.Ip
         private long _expiresAt = long.MaxValue;
 
         // Options of the message being parsed.
-        private int _oType;
-        private uint _oServer;
-        private uint _oMask;
-        private uint _oRouter;
-        private uint _oDns0;
-        private uint _oDns1;
-        private uint _oLease;
-        private uint _oT1;
-        private uint _oT2;
-        private uint _oNtp0;
-        private uint _oNtp1;
-        private bool _hasMask;
-        private bool _hasLease;
-        private bool _hasT1;
-        private bool _hasT2;
+        private readonly DhcpOptions _o = new DhcpOptions();
 
         /// <summary>Counters (messages sent and accepted, drops by cause).</summary>
         public readonly DhcpCounters Counters = new DhcpCounters();
 
-        /// <summary>Built by <see cref="NetworkStack"/>; starts at once when <see cref="NetworkConfig.UseDhcp"/> is set.</summary>
-        internal DhcpClient(NetworkStack stack, NetworkConfig config, IRandomSource random)
+        /// <summary>
+        /// Built by the interface's composition root (which starts it when
+        /// <see cref="NetworkConfig.UseDhcp"/> is set) over its UDP sockets and address; reads the
+        /// DHCP settings and the netmask of <paramref name="config"/>; gives the lease's DNS servers
+        /// to <paramref name="dns"/>.
+        /// </summary>
+        internal DhcpClient(IUdpService udp, IAddressSink host, NetworkConfig config, IRandomSource random, DnsClient dns)
+            : base(udp, host, random, MaxMessageLength)
         {
-            _stack = stack;
-            _random = random;
-            stack.GetMacAddress(_mac, 0);
+            _config = config;
+            _dns = dns;
+            host.GetMacAddress(_mac, 0);
             _broadcastFlag = config.DhcpBroadcastFlag;
             _probes = config.DhcpArpProbes < 0 ? 0 : config.DhcpArpProbes;
             _probeIntervalMs = config.DhcpArpProbeIntervalMs < 1 ? 1 : config.DhcpArpProbeIntervalMs;
@@ -126,7 +111,7 @@ namespace EmbeddedTcp.Ip
             }
         }
 
-        /// <summary>Bytes this client allocated (buffers), for <see cref="NetworkStack.AllocatedBytes"/>.</summary>
+        /// <summary>Bytes this client allocated (buffers), for the interface's <c>AllocatedBytes</c>.</summary>
         internal static int Footprint { get { return TransmitLength + MaxMessageLength + MaxHostNameLength + 6 + 200; } }
 
         /// <summary>Current state.</summary>
@@ -174,7 +159,7 @@ namespace EmbeddedTcp.Ip
             _previous = address;
             if (address != 0 && _state == DhcpState.Selecting)
             {
-                EnterRebooting(_stack.Now, address); // the DISCOVER already sent is abandoned (a new xid)
+                EnterRebooting(_host.Now, address); // the DISCOVER already sent is abandoned (a new xid)
             }
 
             return true;
@@ -212,7 +197,7 @@ namespace EmbeddedTcp.Ip
 
             if (_socket <= 0)
             {
-                int h = _stack.UdpOpen(ClientPort);
+                int h = _udp.UdpOpen(ClientPort);
                 if (h <= 0)
                 {
                     return false;
@@ -222,8 +207,8 @@ namespace EmbeddedTcp.Ip
             }
 
             _naks = 0;
-            _linkUp = _stack.LinkUp;
-            EnterInit(_stack.Now);
+            _linkUp = _host.LinkUp;
+            EnterInit(_host.Now);
             return true;
         }
 
@@ -233,12 +218,12 @@ namespace EmbeddedTcp.Ip
         /// </summary>
         public void Stop()
         {
-            _stack.ArpProbeEnd();
+            _host.ArpProbeEnd();
             if (_state == DhcpState.Bound || _state == DhcpState.Renewing || _state == DhcpState.Rebinding
                 || (_state == DhcpState.Rebooting && _address != 0))
             {
                 _xid = _random.NextUInt32();
-                int n = Build(TypeRelease, _address, 0, _server);
+                int n = Build(DhcpMessageType.Release, _address, 0, _server);
                 Send(_server, n);
                 Counters.ReleasesSent++;
                 DropAddress();
@@ -246,7 +231,7 @@ namespace EmbeddedTcp.Ip
 
             if (_socket > 0)
             {
-                _stack.UdpClose(_socket);
+                _udp.UdpClose(_socket);
                 _socket = 0;
             }
 
@@ -268,34 +253,11 @@ namespace EmbeddedTcp.Ip
                 return;
             }
 
-            for (int guard = 0; guard < 64; guard++)
-            {
-                uint source;
-                int port;
-                int n = _stack.UdpReceiveFrom(_socket, _rx, 0, _rx.Length, out source, out port);
-                if (n <= 0)
-                {
-                    break;
-                }
-
-                if (n > _rx.Length)
-                {
-                    Counters.DroppedOversize++;
-                    continue;
-                }
-
-                if (port != ServerPort)
-                {
-                    Counters.DroppedMalformed++;
-                    continue;
-                }
-
-                Input(_rx, n, source, nowMs);
-            }
+            ReceiveAll(nowMs, ReceiveBurst);
 
             // The link came up while we were still looking for a server (a board boots before its
             // PHY has link): start over now rather than wait out the backoff.
-            bool up = _stack.LinkUp;
+            bool up = _host.LinkUp;
             if (up && !_linkUp)
             {
                 if (_state == DhcpState.Selecting || _state == DhcpState.Requesting)
@@ -313,7 +275,7 @@ namespace EmbeddedTcp.Ip
                 }
             }
 
-            if (_state == DhcpState.Checking && _stack.ArpProbeConflict)
+            if (_state == DhcpState.Checking && _host.ArpProbeConflict)
             {
                 Decline(nowMs);
             }
@@ -323,6 +285,24 @@ namespace EmbeddedTcp.Ip
             {
                 Timer(nowMs);
             }
+        }
+
+        /// <summary>One datagram on port 68: from a server's port 67, whole, it is a message to <see cref="Input"/>.</summary>
+        protected override void OnDatagram(uint source, int port, int length, long nowMs)
+        {
+            if (length > _rx.Length)
+            {
+                Counters.DroppedOversize++;
+                return;
+            }
+
+            if (port != ServerPort)
+            {
+                Counters.DroppedMalformed++;
+                return;
+            }
+
+            Input(_rx, length, source, nowMs);
         }
 
         // ------------------------------------------------------------------ timers
@@ -417,7 +397,7 @@ namespace EmbeddedTcp.Ip
 
             _requestSentMs = now;
             bool renewing = _state == DhcpState.Renewing;
-            int n = Build(TypeRequest, _address, 0, 0);
+            int n = Build(DhcpMessageType.Request, _address, 0, 0);
             SetSecs(now);
             Send(renewing ? _server : Ipv4Address.Broadcast, n);
             Counters.RequestsSent++;
@@ -475,7 +455,7 @@ namespace EmbeddedTcp.Ip
         private void SendRebootRequest(long now)
         {
             _requestSentMs = now;
-            int n = Build(TypeRequest, 0, _previous, 0);
+            int n = Build(DhcpMessageType.Request, 0, _previous, 0);
             SetSecs(now);
             Send(Ipv4Address.Broadcast, n);
             Counters.RequestsSent++;
@@ -521,7 +501,7 @@ namespace EmbeddedTcp.Ip
             _state = DhcpState.Checking;
             _offered = address;
             _tries = 0;
-            _stack.ArpProbeBegin(address);
+            _host.ArpProbeBegin(address);
             // PROBE_WAIT, scaled: a random delay up to half an interval, so boards powered up together do not probe in step.
             _next = now + (long)(_random.NextUInt32() % (uint)(_probeIntervalMs / 2 + 1));
         }
@@ -532,22 +512,22 @@ namespace EmbeddedTcp.Ip
             {
                 _tries++;
                 Counters.ProbesSent++;
-                _stack.SendArpProbe();
+                _host.SendArpProbe();
                 _next = now + _probeIntervalMs;
                 return;
             }
 
             // The last interval passed without a conflict: the address is ours.
-            _stack.ArpProbeEnd();
+            _host.ArpProbeEnd();
             Apply(_offered);
         }
 
         /// <summary>RFC 2131 3.1 step 5 / 4.4.4: DHCPDECLINE (broadcast, option 50 and 54), then INIT after 10 s.</summary>
         private void Decline(long now)
         {
-            _stack.ArpProbeEnd();
+            _host.ArpProbeEnd();
             Counters.AddressConflicts++;
-            int n = Build(TypeDecline, 0, _offered, _server);
+            int n = Build(DhcpMessageType.Decline, 0, _offered, _server);
             Send(Ipv4Address.Broadcast, n);
             Counters.DeclinesSent++;
             if (_address != 0)
@@ -563,13 +543,13 @@ namespace EmbeddedTcp.Ip
         private long Backoff(int tries)
         {
             int shift = tries < 4 ? tries : 4;
-            long jitter = (long)(_random.NextUInt32() % 2001) - 1000;
-            return (4000L << shift) + jitter;
+            long jitter = (long)(_random.NextUInt32() % (2 * BackoffJitterMs + 1)) - BackoffJitterMs;
+            return (FirstBackoffMs << shift) + jitter;
         }
 
         private void SendDiscover(long now)
         {
-            int n = Build(TypeDiscover, 0, 0, 0);
+            int n = Build(DhcpMessageType.Discover, 0, 0, 0);
             SetSecs(now);
             Send(Ipv4Address.Broadcast, n);
             Counters.DiscoversSent++;
@@ -578,7 +558,7 @@ namespace EmbeddedTcp.Ip
 
         private void SendSelectingRequest(long now)
         {
-            int n = Build(TypeRequest, 0, _offered, _server);
+            int n = Build(DhcpMessageType.Request, 0, _offered, _server);
             SetSecs(now);
             Send(Ipv4Address.Broadcast, n);
             Counters.RequestsSent++;
@@ -587,10 +567,7 @@ namespace EmbeddedTcp.Ip
 
         private void SetSecs(long now)
         {
-            long s = (now - _startMs) / 1000;
-            if (s > 0xFFFF) s = 0xFFFF;
-            if (s < 0) s = 0;
-            NetOrder.WriteU16(_tx, 8, (ushort)s);
+            DhcpMessage.WriteSecs(_tx, (now - _startMs) / 1000);
         }
 
         private void DropAddress()
@@ -600,8 +577,8 @@ namespace EmbeddedTcp.Ip
             _t1At = long.MaxValue;
             _t2At = long.MaxValue;
             _expiresAt = long.MaxValue;
-            _stack.SetAddress(0, 0, 0, 0);
-            _stack.Dns.UseConfiguredServers();
+            _host.SetAddress(0, 0, 0, 0);
+            _dns.UseConfiguredServers();
         }
 
         // ------------------------------------------------------------------ output
@@ -611,76 +588,37 @@ namespace EmbeddedTcp.Ip
         {
             byte[] b = _tx;
             Array.Clear(b, 0, b.Length);
-            b[0] = 1; // BOOTREQUEST
-            b[1] = 1; // Ethernet
-            b[2] = 6;
-            NetOrder.WriteU32(b, 4, _xid);
-            if (_broadcastFlag && ciaddr == 0)
-            {
-                b[10] = 0x80;
-            }
-
-            Ipv4Address.Write(b, 12, ciaddr);
-            Array.Copy(_mac, 0, b, 28, 6);
-            NetOrder.WriteU32(b, CookieOffset, MagicCookie);
-            int p = OptionsOffset;
-            b[p++] = 53;
-            b[p++] = 1;
-            b[p++] = type;
-            b[p++] = 61; // client identifier: hardware type 1 + MAC
-            b[p++] = 7;
-            b[p++] = 1;
-            Array.Copy(_mac, 0, b, p, 6);
-            p += 6;
+            int p = DhcpMessage.WriteRequestHeader(b, _xid, _broadcastFlag && ciaddr == 0, ciaddr, _mac);
+            p = DhcpMessage.WriteTypeAndClientId(b, p, type, _mac);
             if (requested != 0)
             {
-                b[p++] = 50;
-                b[p++] = 4;
-                Ipv4Address.Write(b, p, requested);
-                p += 4;
+                p = DhcpMessage.WriteAddressOption(b, p, DhcpOptionCode.RequestedAddress, requested);
             }
 
             if (serverId != 0)
             {
-                b[p++] = 54;
-                b[p++] = 4;
-                Ipv4Address.Write(b, p, serverId);
-                p += 4;
+                p = DhcpMessage.WriteAddressOption(b, p, DhcpOptionCode.ServerId, serverId);
             }
 
-            if (type != TypeRelease && type != TypeDecline) // RFC 2131 table 5: only 50, 54, 61 (and 56) there
+            // RFC 2131 table 5: only 50, 54, 61 (and 56) in a DHCPRELEASE or DHCPDECLINE.
+            if (type != DhcpMessageType.Release && type != DhcpMessageType.Decline)
             {
-                b[p++] = 57; // maximum message size
-                b[p++] = 2;
-                NetOrder.WriteU16(b, p, MaxMessageLength);
-                p += 2;
-                b[p++] = 55; // parameter request list
-                b[p++] = 7;
-                b[p++] = 1;
-                b[p++] = 3;
-                b[p++] = 6;
-                b[p++] = 42; // NTP servers, for the SNTP client
-                b[p++] = 51;
-                b[p++] = 58;
-                b[p++] = 59;
+                p = DhcpMessage.WriteRequestParameters(b, p, MaxMessageLength);
                 if (_hostNameLength > 0)
                 {
-                    b[p++] = 12;
-                    b[p++] = (byte)_hostNameLength;
-                    Array.Copy(_hostName, 0, b, p, _hostNameLength);
-                    p += _hostNameLength;
+                    p = DhcpMessage.WriteBytesOption(b, p, DhcpOptionCode.HostName, _hostName, _hostNameLength);
                 }
             }
 
-            b[p++] = 255;
-            return p < MinimumMessageLength ? MinimumMessageLength : p;
+            b[p++] = DhcpOptionCode.End;
+            return p < DhcpMessage.MinimumLength ? DhcpMessage.MinimumLength : p;
         }
 
         private void Send(uint destination, int length)
         {
             if (_socket > 0)
             {
-                _stack.UdpSendTo(_socket, destination, ServerPort, _tx, 0, length);
+                _udp.UdpSendTo(_socket, destination, ServerPort, _tx, 0, length);
             }
         }
 
@@ -692,77 +630,95 @@ namespace EmbeddedTcp.Ip
         /// </summary>
         internal bool Input(byte[] m, int length, uint source, long now)
         {
-            if (m == null || length < OptionsOffset || length > m.Length)
+            if (m == null || length < DhcpMessage.OptionsOffset || length > m.Length)
             {
                 Counters.DroppedMalformed++;
                 return false;
             }
 
-            if (m[0] != 2 || m[1] != 1 || m[2] != 6)
+            if (!DhcpMessage.IsEthernetReply(m))
             {
                 Counters.DroppedMalformed++;
                 return false;
             }
 
-            if (NetOrder.ReadU32(m, 4) != _xid || _state == DhcpState.Stopped || _state == DhcpState.Init || _state == DhcpState.Bound
+            if (NetOrder.ReadU32(m, DhcpMessage.XidOffset) != _xid || _state == DhcpState.Stopped || _state == DhcpState.Init || _state == DhcpState.Bound
                 || _state == DhcpState.Checking
-                || !EthernetFrame.MacEquals(m, 28, _mac, 0))
+                || !EthernetFrame.MacEquals(m, DhcpMessage.ClientHardwareOffset, _mac, 0))
             {
                 Counters.DroppedWrongXid++;
                 return false;
             }
 
-            if (NetOrder.ReadU32(m, CookieOffset) != MagicCookie)
+            if (NetOrder.ReadU32(m, DhcpMessage.CookieOffset) != DhcpMessage.MagicCookie)
             {
                 Counters.DroppedBadCookie++;
                 return false;
             }
 
-            if (!ParseOptions(m, length))
+            DhcpOptions o = _o;
+            WireResult parsed = o.Parse(m, length);
+            if (o.Ignored != 0)
+            {
+                Counters.OptionsIgnored += o.Ignored;
+            }
+
+            if (parsed != WireResult.Ok)
             {
                 Counters.DroppedTruncated++;
                 return false;
             }
 
-            if (_oType == 0)
+            if (o.MessageType == 0)
             {
                 Counters.DroppedMalformed++;
                 return false;
             }
 
-            uint yiaddr = Ipv4Address.Read(m, 16);
+            uint yiaddr = Ipv4Address.Read(m, DhcpMessage.YourAddressOffset);
             if (_state == DhcpState.Selecting)
             {
-                if (_oType != TypeOffer)
-                {
-                    Counters.DroppedUnexpected++;
-                    return false;
-                }
-
-                if (!ValidAddress(yiaddr) || _oServer == 0)
-                {
-                    Counters.DroppedMalformed++;
-                    return false;
-                }
-
-                Counters.OffersIn++;
-                _offered = yiaddr;
-                _server = _oServer;
-                _state = DhcpState.Requesting;
-                _tries = 0;
-                _requestSentMs = now;
-                SendSelectingRequest(now);
-                return true;
+                return InputOffer(o, yiaddr, now);
             }
 
-            // Requesting, Renewing, Rebinding: ACK or NAK.
-            if (_state == DhcpState.Requesting && _oServer != 0 && _oServer != _server)
+            return InputReply(o, yiaddr, source, now);
+        }
+
+        /// <summary>Selecting: a DHCPOFFER with a usable address and a server id is taken, and REQUESTed at once.</summary>
+        private bool InputOffer(DhcpOptions o, uint yiaddr, long now)
+        {
+            if (o.MessageType != DhcpMessageType.Offer)
+            {
+                Counters.DroppedUnexpected++;
+                return false;
+            }
+
+            if (!ValidAddress(yiaddr) || o.ServerId == 0)
+            {
+                Counters.DroppedMalformed++;
+                return false;
+            }
+
+            Counters.OffersIn++;
+            _offered = yiaddr;
+            _server = o.ServerId;
+            _state = DhcpState.Requesting;
+            _tries = 0;
+            _requestSentMs = now;
+            SendSelectingRequest(now);
+            return true;
+        }
+
+        /// <summary>Requesting, Rebooting, Renewing, Rebinding: a DHCPNAK starts over, a DHCPACK gives the lease (a new address is probed first).</summary>
+        private bool InputReply(DhcpOptions o, uint yiaddr, uint source, long now)
+        {
+            if (_state == DhcpState.Requesting && o.ServerId != 0 && o.ServerId != _server)
             {
                 Counters.DroppedUnexpected++; // another server answering the broadcast REQUEST
                 return false;
             }
 
-            if (_oType == TypeNak)
+            if (o.MessageType == DhcpMessageType.Nak)
             {
                 Counters.NaksIn++;
                 _naks++;
@@ -776,13 +732,13 @@ namespace EmbeddedTcp.Ip
                 return true;
             }
 
-            if (_oType != TypeAck)
+            if (o.MessageType != DhcpMessageType.Ack)
             {
                 Counters.DroppedUnexpected++;
                 return false;
             }
 
-            if (!ValidAddress(yiaddr) || !_hasLease)
+            if (!ValidAddress(yiaddr) || !o.HasLease)
             {
                 Counters.DroppedMalformed++;
                 return false;
@@ -811,17 +767,17 @@ namespace EmbeddedTcp.Ip
         /// <summary>Keeps the server identifier and the NTP servers of the DHCPACK just accepted.</summary>
         private void TakeLease(uint source)
         {
-            if (_oServer != 0)
+            if (_o.ServerId != 0)
             {
-                _server = _oServer;
+                _server = _o.ServerId;
             }
             else if (_server == 0)
             {
                 _server = source;
             }
 
-            _ntp0 = _oNtp0;
-            _ntp1 = _oNtp1;
+            _ntp0 = _o.Ntp0;
+            _ntp1 = _o.Ntp1;
         }
 
         /// <summary>
@@ -833,13 +789,14 @@ namespace EmbeddedTcp.Ip
             _naks = 0;
             _previous = 0;
             _address = yiaddr;
-            _netmask = _hasMask && _oMask != 0 ? _oMask : _stack.Config.Netmask;
-            _router = _oRouter;
-            _dns0 = _oDns0;
-            _dns1 = _oDns1;
-            _leaseSeconds = _oLease;
+            DhcpOptions o = _o;
+            _netmask = o.HasSubnetMask && o.SubnetMask != 0 ? o.SubnetMask : _config.Netmask;
+            _router = o.Router;
+            _dns0 = o.Dns0;
+            _dns1 = o.Dns1;
+            _leaseSeconds = o.LeaseSeconds;
             long start = _requestSentMs;
-            if (_oLease == 0xFFFFFFFF)
+            if (o.LeaseSeconds == DhcpMessage.InfiniteSeconds)
             {
                 _t1At = long.MaxValue;
                 _t2At = long.MaxValue;
@@ -847,9 +804,9 @@ namespace EmbeddedTcp.Ip
             }
             else
             {
-                long lease = (_oLease < MinimumLeaseSeconds ? MinimumLeaseSeconds : _oLease) * 1000L;
-                long t1 = _hasT1 && _oT1 != 0xFFFFFFFF ? _oT1 * 1000L : lease / 2;
-                long t2 = _hasT2 && _oT2 != 0xFFFFFFFF ? _oT2 * 1000L : lease * 7 / 8;
+                long lease = (o.LeaseSeconds < MinimumLeaseSeconds ? MinimumLeaseSeconds : o.LeaseSeconds) * 1000L;
+                long t1 = o.HasRenewal && o.RenewalSeconds != DhcpMessage.InfiniteSeconds ? o.RenewalSeconds * 1000L : lease / 2;
+                long t2 = o.HasRebinding && o.RebindingSeconds != DhcpMessage.InfiniteSeconds ? o.RebindingSeconds * 1000L : lease * 7 / 8;
                 if (t2 > lease)
                 {
                     t2 = lease * 7 / 8;
@@ -868,131 +825,11 @@ namespace EmbeddedTcp.Ip
             Counters.LeasesObtained++;
             _state = DhcpState.Bound;
             _next = _t1At;
-            _stack.SetAddress(_address, _netmask, _router, _dns0);
+            _host.SetAddress(_address, _netmask, _router, _dns0);
             if (_dns0 != 0)
             {
-                _stack.Dns.SetServers(_dns0, _dns1);
+                _dns.SetServers(_dns0, _dns1);
             }
-        }
-
-        /// <summary>
-        /// Reads the options after the magic cookie into the _o fields. Pad and End are honoured;
-        /// an option whose length runs past the message fails the whole message (false); an option
-        /// whose length is wrong for its code is ignored and counted; option overload (52) is
-        /// ignored (sname and file are never read).
-        /// </summary>
-        private bool ParseOptions(byte[] m, int length)
-        {
-            _oType = 0;
-            _oServer = 0;
-            _oMask = 0;
-            _oRouter = 0;
-            _oDns0 = 0;
-            _oDns1 = 0;
-            _oLease = 0;
-            _oT1 = 0;
-            _oT2 = 0;
-            _oNtp0 = 0;
-            _oNtp1 = 0;
-            _hasMask = false;
-            _hasLease = false;
-            _hasT1 = false;
-            _hasT2 = false;
-            int p = OptionsOffset;
-            while (p < length)
-            {
-                int code = m[p];
-                if (code == 0)
-                {
-                    p++;
-                    continue;
-                }
-
-                if (code == 255)
-                {
-                    return true;
-                }
-
-                if (p + 1 >= length)
-                {
-                    return false;
-                }
-
-                int len = m[p + 1];
-                int v = p + 2;
-                if (v + len > length)
-                {
-                    return false;
-                }
-
-                switch (code)
-                {
-                    case 53:
-                        if (len == 1 && m[v] >= 1 && m[v] <= 18) _oType = m[v];
-                        else Counters.OptionsIgnored++;
-                        break;
-                    case 54:
-                        if (len == 4) _oServer = Ipv4Address.Read(m, v);
-                        else Counters.OptionsIgnored++;
-                        break;
-                    case 1:
-                        if (len == 4)
-                        {
-                            _oMask = Ipv4Address.Read(m, v);
-                            _hasMask = true;
-                        }
-                        else Counters.OptionsIgnored++;
-                        break;
-                    case 3:
-                        if (len >= 4 && (len & 3) == 0) _oRouter = Ipv4Address.Read(m, v);
-                        else Counters.OptionsIgnored++;
-                        break;
-                    case 6:
-                        if (len >= 4 && (len & 3) == 0)
-                        {
-                            _oDns0 = Ipv4Address.Read(m, v);
-                            _oDns1 = len >= 8 ? Ipv4Address.Read(m, v + 4) : 0;
-                        }
-                        else Counters.OptionsIgnored++;
-                        break;
-                    case 42:
-                        if (len >= 4 && (len & 3) == 0)
-                        {
-                            _oNtp0 = Ipv4Address.Read(m, v);
-                            _oNtp1 = len >= 8 ? Ipv4Address.Read(m, v + 4) : 0;
-                        }
-                        else Counters.OptionsIgnored++;
-                        break;
-                    case 51:
-                        if (len == 4)
-                        {
-                            _oLease = NetOrder.ReadU32(m, v);
-                            _hasLease = true;
-                        }
-                        else Counters.OptionsIgnored++;
-                        break;
-                    case 58:
-                        if (len == 4)
-                        {
-                            _oT1 = NetOrder.ReadU32(m, v);
-                            _hasT1 = true;
-                        }
-                        else Counters.OptionsIgnored++;
-                        break;
-                    case 59:
-                        if (len == 4)
-                        {
-                            _oT2 = NetOrder.ReadU32(m, v);
-                            _hasT2 = true;
-                        }
-                        else Counters.OptionsIgnored++;
-                        break;
-                }
-
-                p = v + len;
-            }
-
-            return true; // no End option: accepted when the options fill the message exactly
         }
     }
 }

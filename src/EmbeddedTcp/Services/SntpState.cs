@@ -1,7 +1,4 @@
-using EmbeddedTcp.Hal;
-using EmbeddedTcp.Wire;
-
-namespace EmbeddedTcp.Ip
+namespace EmbeddedTcp.Services
 {
     /// <summary>States of the <see cref="SntpClient"/>.</summary>
     public enum SntpState

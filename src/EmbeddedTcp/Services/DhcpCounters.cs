@@ -1,4 +1,4 @@
-namespace EmbeddedTcp.Ip
+namespace EmbeddedTcp.Services
 {
     /// <summary>DHCP client counters. Plain fields: reading them never allocates.</summary>
     public sealed class DhcpCounters

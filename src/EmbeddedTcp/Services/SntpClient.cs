@@ -1,13 +1,15 @@
 using EmbeddedTcp.Hal;
+using EmbeddedTcp.Ip;
 using EmbeddedTcp.Wire;
 
-namespace EmbeddedTcp.Ip
+namespace EmbeddedTcp.Services
 {
     /// <summary>
-    /// SNTP client (RFC 4330; RFC 5905 client mode) on an ephemeral UDP port of its
-    /// <see cref="NetworkStack"/>. The server comes from <see cref="NetworkConfig.SntpServer"/> or,
-    /// when that is 0, from DHCP option 42. The result is the offset between the poll clock (the
-    /// <c>nowMs</c> given to <see cref="NetworkStack.Poll"/>) and UTC, which the application reads
+    /// SNTP client (RFC 4330; RFC 5905 client mode) on an ephemeral UDP port of its interface
+    /// (<see cref="IUdpService"/>, <see cref="IAddressSink"/>). The server comes from
+    /// <see cref="NetworkConfig.SntpServer"/> or, when that is 0, from DHCP option 42 (asked of the
+    /// <see cref="DhcpClient"/> it is given). The result is the offset between the poll clock (the
+    /// <c>nowMs</c> given to the interface's <c>Poll</c>) and UTC, which the application reads
     /// (<see cref="TrySyncedOffset"/>, <see cref="UtcMs"/>): the core still reads no clock. Each reply
     /// is checked as RFC 4330 section 5 and RFC 5905 8 ask: it must come from the server's port 123,
     /// in server mode, answer our request (its origin timestamp is our transmit timestamp, a random
@@ -17,27 +19,25 @@ namespace EmbeddedTcp.Ip
     /// <see cref="NetworkConfig.SntpMinimumIntervalMs"/>, doubling up to the poll interval.
     /// Buffers are allocated at construction; nothing afterwards.
     /// </summary>
-    public sealed class SntpClient
+    public sealed class SntpClient : UdpServiceClient
     {
         /// <summary>The server's UDP port.</summary>
-        public const int ServerPort = 123;
+        public const int ServerPort = SntpMessage.ServerPort;
         /// <summary>Length of an SNTP message without extensions or MAC.</summary>
-        public const int MessageLength = 48;
+        public const int MessageLength = SntpMessage.Length;
         /// <summary>Seconds from the NTP epoch (1900-01-01) to the Unix epoch (1970-01-01).</summary>
-        public const long NtpToUnixSeconds = 2208988800L;
+        public const long NtpToUnixSeconds = SntpMessage.NtpToUnixSeconds;
 
         private const int RetryAfterNoServerMs = 1000;
+        private const int ReceiveBurst = 8; // datagrams taken per poll
 
-        private readonly NetworkStack _stack;
-        private readonly IRandomSource _random;
+        private readonly DhcpClient _dhcp;
         private readonly byte[] _tx = new byte[MessageLength];
-        private readonly byte[] _rx = new byte[MessageLength];
         private readonly uint _configuredServer;
         private readonly long _pollIntervalMs;
         private readonly long _minimumIntervalMs;
 
         private SntpState _state;
-        private int _socket;
         private uint _server;
         private long _next;
         private long _wait;
@@ -56,11 +56,15 @@ namespace EmbeddedTcp.Ip
         /// <summary>Counters (requests, synchronizations, drops by cause, Kiss-o'-Death codes).</summary>
         public readonly SntpCounters Counters = new SntpCounters();
 
-        /// <summary>Built by <see cref="NetworkStack"/> when <see cref="NetworkConfig.UseSntp"/> is set.</summary>
-        internal SntpClient(NetworkStack stack, NetworkConfig config, IRandomSource random)
+        /// <summary>
+        /// Built by the interface's composition root when <see cref="NetworkConfig.UseSntp"/> is set,
+        /// over its UDP sockets and address; reads the SNTP settings of <paramref name="config"/>; asks
+        /// <paramref name="dhcp"/> for the lease's NTP server when none is configured.
+        /// </summary>
+        internal SntpClient(IUdpService udp, IAddressSink host, NetworkConfig config, IRandomSource random, DhcpClient dhcp)
+            : base(udp, host, random, MessageLength)
         {
-            _stack = stack;
-            _random = random;
+            _dhcp = dhcp;
             _configuredServer = config.SntpServer;
             _minimumIntervalMs = config.SntpMinimumIntervalMs < 1 ? 1 : config.SntpMinimumIntervalMs;
             _pollIntervalMs = config.SntpPollIntervalMs < _minimumIntervalMs ? _minimumIntervalMs : config.SntpPollIntervalMs;
@@ -68,7 +72,7 @@ namespace EmbeddedTcp.Ip
             _state = SntpState.NoServer;
         }
 
-        /// <summary>Bytes this client allocated (buffers), for <see cref="NetworkStack.AllocatedBytes"/>.</summary>
+        /// <summary>Bytes this client allocated (buffers), for the interface's <c>AllocatedBytes</c>.</summary>
         internal static int Footprint { get { return 2 * MessageLength + 120; } }
 
         /// <summary>Current state.</summary>
@@ -122,7 +126,7 @@ namespace EmbeddedTcp.Ip
         {
             if (_state == SntpState.Idle || _state == SntpState.NoServer)
             {
-                _next = _stack.Now;
+                _next = _host.Now;
             }
         }
 
@@ -133,7 +137,7 @@ namespace EmbeddedTcp.Ip
             {
                 _state = SntpState.NoServer;
                 _wait = _minimumIntervalMs;
-                _next = _stack.Now;
+                _next = _host.Now;
             }
         }
 
@@ -153,18 +157,7 @@ namespace EmbeddedTcp.Ip
 
             if (_socket > 0)
             {
-                for (int guard = 0; guard < 8 && _socket > 0; guard++)
-                {
-                    uint source;
-                    int port;
-                    int n = _stack.UdpReceiveFrom(_socket, _rx, 0, _rx.Length, out source, out port);
-                    if (n <= 0)
-                    {
-                        break;
-                    }
-
-                    Input(_rx, n, source, port, nowMs);
-                }
+                ReceiveAll(nowMs, ReceiveBurst);
             }
 
             if (nowMs >= _next && _state != SntpState.Denied)
@@ -173,10 +166,16 @@ namespace EmbeddedTcp.Ip
             }
         }
 
+        /// <summary>One datagram on the exchange's port, to <see cref="Input"/> (which checks where it came from).</summary>
+        protected override void OnDatagram(uint source, int port, int length, long nowMs)
+        {
+            Input(_rx, length, source, port, nowMs);
+        }
+
         private void Timer(long now)
         {
-            uint server = _configuredServer != 0 ? _configuredServer : _stack.Dhcp.GetNtpServer(0);
-            if (server == 0 || _stack.Address == 0)
+            uint server = _configuredServer != 0 ? _configuredServer : _dhcp.GetNtpServer(0);
+            if (server == 0 || _host.Address == 0)
             {
                 _state = SntpState.NoServer;
                 _next = now + RetryAfterNoServerMs;
@@ -192,7 +191,7 @@ namespace EmbeddedTcp.Ip
 
             if (_socket <= 0)
             {
-                int h = _stack.UdpOpen(0); // a fresh random port per exchange: a late or forged reply finds nobody
+                int h = _udp.UdpOpen(0); // a fresh random port per exchange: a late or forged reply finds nobody
                 if (h <= 0)
                 {
                     _next = now + _minimumIntervalMs; // no free socket now
@@ -203,21 +202,17 @@ namespace EmbeddedTcp.Ip
             }
 
             _server = server;
-            byte[] b = _tx;
-            System.Array.Clear(b, 0, MessageLength);
-            b[0] = 0x23; // LI 0, version 4, mode 3 (client)
             // The transmit timestamp is a random nonce (RFC 5905 9.1 does the same to keep the
             // origin check strong); the server echoes it as the origin timestamp.
             _nonceHigh = _random.NextUInt32();
             _nonceLow = _random.NextUInt32();
-            NetOrder.WriteU32(b, 40, _nonceHigh);
-            NetOrder.WriteU32(b, 44, _nonceLow);
+            SntpMessage.WriteClientRequest(_tx, _nonceHigh, _nonceLow);
             _sentAt = now;
-            _heldForArp = !_stack.NextHopResolved(server);
+            _heldForArp = !_host.NextHopResolved(server);
             _state = SntpState.Waiting;
             _next = now + _wait;
             Counters.RequestsSent++;
-            _stack.UdpSendTo(_socket, server, ServerPort, b, 0, MessageLength);
+            _udp.UdpSendTo(_socket, server, ServerPort, _tx, 0, MessageLength);
         }
 
         /// <summary>
@@ -238,34 +233,35 @@ namespace EmbeddedTcp.Ip
                 return false;
             }
 
-            int mode = m[0] & 7;
-            int version = (m[0] >> 3) & 7;
-            if (mode != 4 || version < 1 || version > 4)
+            int version = SntpMessage.Version(m);
+            if (SntpMessage.Mode(m) != SntpMessage.ModeServer || version < 1 || version > 4)
             {
                 Counters.DroppedMalformed++;
                 return false;
             }
 
-            if (NetOrder.ReadU32(m, 24) != _nonceHigh || NetOrder.ReadU32(m, 28) != _nonceLow)
+            if (NetOrder.ReadU32(m, SntpMessage.OriginateOffset) != _nonceHigh || NetOrder.ReadU32(m, SntpMessage.OriginateOffset + 4) != _nonceLow)
             {
                 Counters.DroppedBogus++; // not an answer to our request
                 return false;
             }
 
-            int stratum = m[1];
+            int stratum = m[SntpMessage.StratumOffset];
             if (stratum == 0)
             {
                 return Kiss(m, now);
             }
 
-            int leap = m[0] >> 6;
-            if (leap == 3 || stratum > 15)
+            int leap = SntpMessage.Leap(m);
+            if (leap == SntpMessage.LeapUnsynchronized || stratum > SntpMessage.MaxStratum)
             {
                 Counters.DroppedUnsynchronized++;
                 return false;
             }
 
-            if ((NetOrder.ReadU32(m, 32) | NetOrder.ReadU32(m, 36)) == 0 || (NetOrder.ReadU32(m, 40) | NetOrder.ReadU32(m, 44)) == 0)
+            const int Receive = SntpMessage.ReceiveOffset;
+            const int Transmit = SntpMessage.TransmitOffset;
+            if ((NetOrder.ReadU32(m, Receive) | NetOrder.ReadU32(m, Receive + 4)) == 0 || (NetOrder.ReadU32(m, Transmit) | NetOrder.ReadU32(m, Transmit + 4)) == 0)
             {
                 Counters.DroppedMalformed++;
                 return false;
@@ -280,10 +276,19 @@ namespace EmbeddedTcp.Ip
                 return false;
             }
 
-            // RFC 4330 5: offset = ((T2 − T1) + (T3 − T4)) / 2, delay = (T4 − T1) − (T3 − T2), with T1
-            // and T4 on the poll clock and T2, T3 the server's UTC, all in ms.
-            long t2 = NtpToUnixMs(m, 32);
-            long t3 = NtpToUnixMs(m, 40);
+            TakeSample(m, stratum, leap, now);
+            return true;
+        }
+
+        /// <summary>
+        /// A usable reply: RFC 4330 5: offset = ((T2 − T1) + (T3 − T4)) / 2, delay = (T4 − T1) − (T3 − T2),
+        /// with T1 and T4 on the poll clock and T2, T3 the server's UTC, all in ms. The next request
+        /// goes out after the poll interval.
+        /// </summary>
+        private void TakeSample(byte[] m, int stratum, int leap, long now)
+        {
+            long t2 = SntpMessage.NtpToUnixMs(m, SntpMessage.ReceiveOffset);
+            long t3 = SntpMessage.NtpToUnixMs(m, SntpMessage.TransmitOffset);
             long t1 = _sentAt;
             _offset = ((t2 - t1) + (t3 - now)) / 2;
             _delay = (now - t1) - (t3 - t2);
@@ -294,14 +299,13 @@ namespace EmbeddedTcp.Ip
             Counters.Synchronizations++;
             _wait = _minimumIntervalMs;
             Finish(now + _pollIntervalMs);
-            return true;
         }
 
         private bool Kiss(byte[] m, long now)
         {
             // The kiss code is four ASCII letters in the reference identifier (RFC 5905 7.4).
-            byte a = m[12], b = m[13], c = m[14], d = m[15];
-            if (a == (byte)'R' && b == (byte)'A' && c == (byte)'T' && d == (byte)'E')
+            uint code = NetOrder.ReadU32(m, SntpMessage.ReferenceIdOffset);
+            if (code == SntpMessage.KissRate)
             {
                 Counters.KissRate++;
                 _wait = _wait * 2 > _pollIntervalMs ? _pollIntervalMs : _wait * 2;
@@ -309,8 +313,7 @@ namespace EmbeddedTcp.Ip
                 return true;
             }
 
-            if ((a == (byte)'D' && b == (byte)'E' && c == (byte)'N' && d == (byte)'Y')
-                || (a == (byte)'R' && b == (byte)'S' && c == (byte)'T' && d == (byte)'R'))
+            if (code == SntpMessage.KissDeny || code == SntpMessage.KissRestrict)
             {
                 Counters.KissDeny++;
                 Finish(long.MaxValue);
@@ -328,26 +331,15 @@ namespace EmbeddedTcp.Ip
             _next = next;
             if (_socket > 0)
             {
-                _stack.UdpClose(_socket);
+                _udp.UdpClose(_socket);
                 _socket = 0;
             }
         }
 
-        /// <summary>
-        /// An NTP timestamp (64 bits at <paramref name="offset"/>) as ms since 1970. RFC 4330 3: a
-        /// seconds value with its top bit clear is in era 1, from 2036-02-07 on.
-        /// </summary>
+        /// <summary>An NTP timestamp (64 bits at <paramref name="offset"/>) as ms since 1970 (see <see cref="SntpMessage.NtpToUnixMs"/>).</summary>
         public static long NtpToUnixMs(byte[] m, int offset)
         {
-            uint seconds = NetOrder.ReadU32(m, offset);
-            uint fraction = NetOrder.ReadU32(m, offset + 4);
-            long s = seconds;
-            if ((seconds & 0x80000000) == 0)
-            {
-                s += 0x100000000L;
-            }
-
-            return (s - NtpToUnixSeconds) * 1000 + (long)(((ulong)fraction * 1000) >> 32);
+            return SntpMessage.NtpToUnixMs(m, offset);
         }
 
         /// <summary>

@@ -1,4 +1,4 @@
-namespace EmbeddedTcp.Ip
+namespace EmbeddedTcp.Services
 {
     /// <summary>DNS client counters. Plain fields: reading them never allocates.</summary>
     public sealed class DnsCounters
