@@ -35,7 +35,7 @@ namespace EmbeddedTcp
         /// segment) and a 1072-byte send ring (2 × MSS in flight; the device's traffic is requests,
         /// pages and telemetry, not bulk). 6 listeners: the four services and two for the
         /// application. The rings are 2.7 KB of the 3.5 KB a connection costs.</item>
-        /// <item>ARP: 6 neighbours (one preallocated entry object each, about 60 bytes: the gateway and the LAN peers), 2 frames held
+        /// <item>ARP: 8 neighbours (one preallocated entry object each: the gateway and the LAN peers), 2 frames held
         /// while resolving (one connection's SYN and a DNS query to a new next hop).</item>
         /// <item>UDP: 3 sockets (DHCP's port 68, DNS while a query is pending, one for the
         /// application) with 1 KB receive queues: a full DHCP message (576 bytes) or DNS answer
@@ -51,7 +51,7 @@ namespace EmbeddedTcp
         public static NetworkConfig Esp32()
         {
             var c = new NetworkConfig();
-            c.SetSizes(604, 6, 2, 3, 1024, 4, 2, 536, 6, 6, 2 * 536, 3 * 536, 8);
+            c.SetSizes(604, 8, 2, 3, 1024, 4, 2, 536, 6, 6, 2 * 536, 3 * 536, 8);
             c.MulticastGroups = 0;
             return c;
         }
