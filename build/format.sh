@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Code style (issue 19 item 5): the rules are in /.editorconfig (formatting, code style, naming,
+# and which .NET analyzer rules apply; Directory.Build.targets turns the analyzers on for the
+# desktop projects).
+#
+#   bash build/format.sh           apply: whitespace, code style and analyzer fixes, whole solution
+#   bash build/format.sh --check   verify only (what CI runs); exit 1 if a file would change
+#
+# Offline apart from the package registry (restore); the nanoCLR kit is optional. The projects
+# the kit compiles (tests/EmbeddedTcp.NanoTests, tests/EmbeddedTcp.DeviceTests.NanoClr,
+# tools/EmbeddedTcp.NanoMeter, the board's typecheck) reference the nano builds' dlls by path under
+# bin/$(Configuration), so those are built first, in Release, and dotnet format loads the solution
+# in Release (Configuration from the environment): then every project, and every .cs file, loads.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+check=false
+case "${1:-}" in
+  --check) check=true ;;
+  "") ;;
+  *) echo "usage: bash build/format.sh [--check]" >&2; exit 2 ;;
+esac
+
+export Configuration=Release
+dotnet restore EmbeddedTcp.sln --verbosity quiet
+# The nano builds of the core, apps and firmware (Firmware.Nano references the other two).
+dotnet build src/EmbeddedTcp.Firmware.Nano/EmbeddedTcp.Firmware.Nano.csproj -c Release --no-restore --nologo --verbosity quiet
+
+if $check; then
+  # One pass checks whitespace (IDE0055), code style (IDE0011, IDE0065, IDE0160, IDE0036, IDE1006)
+  # and the analyzer rules at warning (the build checks those too).
+  dotnet format EmbeddedTcp.sln --verify-no-changes --no-restore --severity warn
+else
+  # Code style and analyzer fixes, then whitespace once more over what the fixes wrote.
+  dotnet format EmbeddedTcp.sln --no-restore --severity warn
+  dotnet format whitespace EmbeddedTcp.sln --no-restore
+fi
