@@ -31,7 +31,22 @@ if $check; then
   # and the analyzer rules at warning (the build checks those too).
   dotnet format EmbeddedTcp.sln --verify-no-changes --no-restore --severity warn
 else
-  # Code style and analyzer fixes, then whitespace once more over what the fixes wrote.
-  dotnet format EmbeddedTcp.sln --no-restore --severity warn
-  dotnet format whitespace EmbeddedTcp.sln --no-restore
+  # Rounds until a round changes nothing (then --check passes): some fixes only become possible
+  # after others - braces on an outer if/else before the nested one, analyzer fixes (CA1854,
+  # CA1864) once the one-liners they rewrite have braces. Each round: code style, then analyzer
+  # fixes, then whitespace over what the fixes wrote. Two rounds plus one to confirm, usually.
+  tree_hash() { git ls-files -co --exclude-standard -- '*.cs' | sort | xargs -d '\n' sha1sum | sha1sum; }
+  for round in 1 2 3 4 5; do
+    before=$(tree_hash)
+    echo "format: round $round"
+    dotnet format style EmbeddedTcp.sln --no-restore --severity warn
+    dotnet format analyzers EmbeddedTcp.sln --no-restore --severity warn
+    dotnet format whitespace EmbeddedTcp.sln --no-restore
+    if [ "$(tree_hash)" = "$before" ]; then
+      echo "format: done (round $round changed nothing)"
+      exit 0
+    fi
+  done
+  echo "format: still changing after 5 rounds; run it again and report the files that keep changing" >&2
+  exit 1
 fi
