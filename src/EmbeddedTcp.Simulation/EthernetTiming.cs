@@ -27,7 +27,11 @@ namespace EmbeddedTcp.Simulation
         public static int WireBytes(int frameLength)
         {
             int withFcs = frameLength + FcsBytes;
-            if (withFcs < MinimumFrameBytes) withFcs = MinimumFrameBytes;
+            if (withFcs < MinimumFrameBytes)
+            {
+                withFcs = MinimumFrameBytes;
+            }
+
             return PreambleAndSfdBytes + withFcs + InterFrameGapBytes;
         }
 
@@ -38,7 +42,8 @@ namespace EmbeddedTcp.Simulation
         /// </summary>
         public static long SerializationDelayNs(int frameLength, long bitsPerSecond)
         {
-            if (bitsPerSecond <= 0) throw new ArgumentOutOfRangeException(nameof(bitsPerSecond));
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(bitsPerSecond);
+
             long bits = (long)WireBytes(frameLength) * 8;
             // bits * 1e9 fits in a long for any frame below 10^9 bits.
             return (bits * 1_000_000_000L + bitsPerSecond - 1) / bitsPerSecond;

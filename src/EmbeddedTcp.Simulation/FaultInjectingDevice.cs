@@ -37,7 +37,10 @@ namespace EmbeddedTcp.Simulation
         {
             _inner = inner ?? throw new ArgumentNullException(nameof(inner));
             if (transmitFaults != null && transmitFaults == receiveFaults)
+            {
                 throw new ArgumentException("each direction needs its own FaultInjector", nameof(receiveFaults));
+            }
+
             _transmitFaults = transmitFaults;
             _receiveFaults = receiveFaults;
             _clock = clock;
@@ -71,7 +74,11 @@ namespace EmbeddedTcp.Simulation
         public int Receive(byte[] buffer, int offset, int capacity)
         {
             long now = NowNs;
-            if (_receiveFaults == null && _receiveQueue.Count == 0) return _inner.Receive(buffer, offset, capacity);
+            if (_receiveFaults == null && _receiveQueue.Count == 0)
+            {
+                return _inner.Receive(buffer, offset, capacity);
+            }
+
             for (int reads = 0; ; reads++)
             {
                 while (_receiveQueue.Count > 0 && _receiveQueue.NextDue <= now)
@@ -86,12 +93,26 @@ namespace EmbeddedTcp.Simulation
                     }
                     _receiveQueue.RemoveTop();
                 }
-                if (reads == MaxInnerReadsPerReceive) return 0;
+                if (reads == MaxInnerReadsPerReceive)
+                {
+                    return 0;
+                }
+
                 int n = _inner.Receive(_scratch, 0, _scratch.Length);
-                if (n == 0) return 0;
+                if (n == 0)
+                {
+                    return 0;
+                }
+
                 _receiveSink.BaseNs = now;
-                if (_receiveFaults != null) _receiveFaults.Process(_scratch, 0, n, _receiveSink);
-                else _receiveSink.Accept(_scratch, 0, n, 0);
+                if (_receiveFaults != null)
+                {
+                    _receiveFaults.Process(_scratch, 0, n, _receiveSink);
+                }
+                else
+                {
+                    _receiveSink.Accept(_scratch, 0, n, 0);
+                }
             }
         }
 
@@ -105,11 +126,22 @@ namespace EmbeddedTcp.Simulation
         {
             long now = NowNs;
             SendDue(now);
-            if (_transmitFaults == null && _transmitQueue.Count == 0) return _inner.Send(frame, offset, length);
+            if (_transmitFaults == null && _transmitQueue.Count == 0)
+            {
+                return _inner.Send(frame, offset, length);
+            }
+
             _transmitSink.BaseNs = now;
             _transmitSink.DirectResult = true;
-            if (_transmitFaults != null) _transmitFaults.Process(frame, offset, length, _transmitSink);
-            else _transmitSink.Accept(frame, offset, length, 0);
+            if (_transmitFaults != null)
+            {
+                _transmitFaults.Process(frame, offset, length, _transmitSink);
+            }
+            else
+            {
+                _transmitSink.Accept(frame, offset, length, 0);
+            }
+
             SendDue(now); // a zero-delay frame queued behind a delayed one may be due already
             return _transmitSink.DirectResult;
         }
@@ -130,7 +162,11 @@ namespace EmbeddedTcp.Simulation
             while (_transmitQueue.Count > 0 && _transmitQueue.NextDue <= now)
             {
                 int slot = _transmitQueue.Top;
-                if (!_inner.Send(_transmitQueue.Buffer(slot), 0, _transmitQueue.Length(slot))) DelayedSendFailures++;
+                if (!_inner.Send(_transmitQueue.Buffer(slot), 0, _transmitQueue.Length(slot)))
+                {
+                    DelayedSendFailures++;
+                }
+
                 _transmitQueue.RemoveTop();
             }
         }
@@ -147,10 +183,17 @@ namespace EmbeddedTcp.Simulation
             {
                 if (_transmit && extraDelayNs == 0 && _queue.Count == 0)
                 {
-                    if (!_owner._inner.Send(frame, offset, length)) DirectResult = false;
+                    if (!_owner._inner.Send(frame, offset, length))
+                    {
+                        DirectResult = false;
+                    }
+
                     return;
                 }
-                if (!_queue.Enqueue(frame, offset, length, BaseNs + extraDelayNs, 0)) _owner.QueueOverflows++;
+                if (!_queue.Enqueue(frame, offset, length, BaseNs + extraDelayNs, 0))
+                {
+                    _owner.QueueOverflows++;
+                }
             }
         }
     }

@@ -29,7 +29,8 @@ namespace EmbeddedTcp.Simulation
         /// <summary>Creates an injector with its own generator seeded by <paramref name="seed"/>.</summary>
         public FaultInjector(ulong seed, FaultOptions options)
         {
-            if (options == null) throw new ArgumentNullException(nameof(options));
+            ArgumentNullException.ThrowIfNull(options);
+
             _random = new Pcg32(seed);
             _scratch = new byte[options.MaxFrameLength];
             _held = new byte[options.MaxFrameLength];
@@ -60,8 +61,13 @@ namespace EmbeddedTcp.Simulation
         /// <summary>Changes the rates and delays; the generator's state carries on.</summary>
         public void Configure(FaultOptions options)
         {
-            if (options == null) throw new ArgumentNullException(nameof(options));
-            if (options.DelayNs < 0 || options.JitterNs < 0) throw new ArgumentOutOfRangeException(nameof(options), "delays must be >= 0");
+            ArgumentNullException.ThrowIfNull(options);
+
+            if (options.DelayNs < 0 || options.JitterNs < 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(options), "delays must be >= 0");
+            }
+
             _lossThreshold = Pcg32.Threshold(options.LossRate);
             _duplicateThreshold = Pcg32.Threshold(options.DuplicateRate);
             _reorderThreshold = Pcg32.Threshold(options.ReorderRate);
@@ -116,8 +122,15 @@ namespace EmbeddedTcp.Simulation
             }
 
             long delay = _delayNs;
-            if (_jitterNs > 0) delay += (long)(rJitter % (ulong)(_jitterNs + 1));
-            if (delay > 0) Delayed++;
+            if (_jitterNs > 0)
+            {
+                delay += (long)(rJitter % (ulong)(_jitterNs + 1));
+            }
+
+            if (delay > 0)
+            {
+                Delayed++;
+            }
 
             if (rReorder < _reorderThreshold && !_holding)
             {
@@ -148,7 +161,11 @@ namespace EmbeddedTcp.Simulation
         /// <summary>Hands a held frame (if any) to <paramref name="sink"/> now.</summary>
         public void Flush(IFrameSink sink)
         {
-            if (!_holding) return;
+            if (!_holding)
+            {
+                return;
+            }
+
             _holding = false;
             FramesOut++;
             sink.Accept(_held, 0, _heldLength, _heldDelayNs);

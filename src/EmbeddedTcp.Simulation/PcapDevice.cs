@@ -39,7 +39,11 @@ namespace EmbeddedTcp.Simulation
         public int Receive(byte[] buffer, int offset, int capacity)
         {
             int n = _inner.Receive(buffer, offset, capacity);
-            if (n > 0) _writer.WriteFrame(NowNs, buffer, offset, n);
+            if (n > 0)
+            {
+                _writer.WriteFrame(NowNs, buffer, offset, n);
+            }
+
             return n;
         }
 
@@ -47,7 +51,11 @@ namespace EmbeddedTcp.Simulation
         public bool Send(byte[] frame, int offset, int length)
         {
             bool ok = _inner.Send(frame, offset, length);
-            if (ok) _writer.WriteFrame(NowNs, frame, offset, length);
+            if (ok)
+            {
+                _writer.WriteFrame(NowNs, frame, offset, length);
+            }
+
             return ok;
         }
 

@@ -29,7 +29,8 @@ namespace EmbeddedTcp.Simulation
         public PcapWriter(Stream stream, bool nanosecondResolution = false, int snapLength = 65535, bool leaveOpen = false)
         {
             _stream = stream ?? throw new ArgumentNullException(nameof(stream));
-            if (snapLength < 1) throw new ArgumentOutOfRangeException(nameof(snapLength));
+            ArgumentOutOfRangeException.ThrowIfLessThan(snapLength, 1);
+
             _leaveOpen = leaveOpen;
             _nanoseconds = nanosecondResolution;
             _snapLength = snapLength;
@@ -60,11 +61,23 @@ namespace EmbeddedTcp.Simulation
         /// </summary>
         public void WriteFrame(long timestampNs, byte[] frame, int offset, int length)
         {
-            if (_disposed) throw new ObjectDisposedException(nameof(PcapWriter));
-            if (timestampNs < 0) timestampNs = 0;
+            if (_disposed)
+            {
+                throw new ObjectDisposedException(nameof(PcapWriter));
+            }
+
+            if (timestampNs < 0)
+            {
+                timestampNs = 0;
+            }
+
             long seconds = timestampNs / 1_000_000_000L;
             long fraction = timestampNs % 1_000_000_000L;
-            if (!_nanoseconds) fraction /= 1000;
+            if (!_nanoseconds)
+            {
+                fraction /= 1000;
+            }
+
             int included = length < _snapLength ? length : _snapLength;
             Put32(_record, 0, (uint)seconds);
             Put32(_record, 4, (uint)fraction);
@@ -81,10 +94,17 @@ namespace EmbeddedTcp.Simulation
         /// <summary>Flushes and, unless leaveOpen was given, closes the stream.</summary>
         public void Dispose()
         {
-            if (_disposed) return;
+            if (_disposed)
+            {
+                return;
+            }
+
             _disposed = true;
             _stream.Flush();
-            if (!_leaveOpen) _stream.Dispose();
+            if (!_leaveOpen)
+            {
+                _stream.Dispose();
+            }
         }
 
         private static void Put16(byte[] b, int o, ushort v)

@@ -51,8 +51,16 @@ namespace EmbeddedTcp.Simulation
         /// </summary>
         public static ulong Threshold(double probability)
         {
-            if (!(probability > 0)) return 0;
-            if (probability >= 1) return 1UL << 32;
+            if (!(probability > 0))
+            {
+                return 0;
+            }
+
+            if (probability >= 1)
+            {
+                return 1UL << 32;
+            }
+
             return (ulong)(probability * 4294967296.0);
         }
     }

@@ -12,9 +12,9 @@ namespace EmbeddedTcp.Simulation
     /// </summary>
     public sealed class SimulatedLan
     {
-        private NetworkStack[] _stacks = new NetworkStack[0];
-        private SimulatedPort[] _ports = new SimulatedPort[0];
-        private IBusyHost[] _busy = new IBusyHost[0];
+        private NetworkStack[] _stacks = Array.Empty<NetworkStack>();
+        private SimulatedPort[] _ports = Array.Empty<SimulatedPort>();
+        private IBusyHost[] _busy = Array.Empty<IBusyHost>();
 
         /// <summary>Creates an empty LAN: a learning switch at <paramref name="options"/>' speed (10 Mbit/s by default).</summary>
         public SimulatedLan(LinkOptions options = null, ulong seed = 1)
@@ -63,7 +63,11 @@ namespace EmbeddedTcp.Simulation
         public void SetBusyHost(NetworkStack stack, IBusyHost host)
         {
             int i = Array.IndexOf(_stacks, stack);
-            if (i < 0) throw new ArgumentException("the stack is not on this LAN", nameof(stack));
+            if (i < 0)
+            {
+                throw new ArgumentException("the stack is not on this LAN", nameof(stack));
+            }
+
             _busy[i] = host;
         }
 

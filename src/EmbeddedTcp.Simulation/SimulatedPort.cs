@@ -21,15 +21,23 @@ namespace EmbeddedTcp.Simulation
 
         internal SimulatedPort(SimulatedWire wire, int index, byte[] macAddress, int receiveQueueFrames)
         {
-            if (macAddress == null || macAddress.Length != 6) throw new ArgumentException("a MAC address is 6 bytes", nameof(macAddress));
-            if (receiveQueueFrames < 1) throw new ArgumentOutOfRangeException(nameof(receiveQueueFrames));
+            if (macAddress == null || macAddress.Length != 6)
+            {
+                throw new ArgumentException("a MAC address is 6 bytes", nameof(macAddress));
+            }
+
+            ArgumentOutOfRangeException.ThrowIfLessThan(receiveQueueFrames, 1);
+
             _wire = wire;
             Index = index;
             Array.Copy(macAddress, _mac, 6);
             MacKey = MacToKey(macAddress, 0);
             _slots = new byte[receiveQueueFrames][];
             _lengths = new int[receiveQueueFrames];
-            for (int i = 0; i < receiveQueueFrames; i++) _slots[i] = new byte[EthernetTiming.MaxFrameBytes];
+            for (int i = 0; i < receiveQueueFrames; i++)
+            {
+                _slots[i] = new byte[EthernetTiming.MaxFrameBytes];
+            }
         }
 
         /// <summary>Position of this port on its wire (0-based, in the order ports were added).</summary>

@@ -18,7 +18,8 @@ namespace EmbeddedTcp.Simulation
         public SimulatedSwitch(VirtualClock clock, LinkOptions options = null, ulong seed = 1, int macTableSize = 256)
             : base(clock, options, seed)
         {
-            if (macTableSize < 1) throw new System.ArgumentOutOfRangeException(nameof(macTableSize));
+            System.ArgumentOutOfRangeException.ThrowIfLessThan(macTableSize, 1);
+
             _macs = new long[macTableSize];
             _macPorts = new int[macTableSize];
         }
@@ -40,7 +41,10 @@ namespace EmbeddedTcp.Simulation
         protected override int SelectDestinations(SimulatedPort from, byte[] frame, int offset, int length, int[] destinations)
         {
             // Learn the source (a multicast source address is invalid and not learned).
-            if ((frame[offset + 6] & 1) == 0) Learn(SimulatedPort.MacToKey(frame, offset + 6), from.Index);
+            if ((frame[offset + 6] & 1) == 0)
+            {
+                Learn(SimulatedPort.MacToKey(frame, offset + 6), from.Index);
+            }
 
             if ((frame[offset] & 1) == 0)
             {
@@ -61,7 +65,10 @@ namespace EmbeddedTcp.Simulation
         {
             for (int i = 0; i < _macCount; i++)
             {
-                if (_macs[i] == key) return _macPorts[i];
+                if (_macs[i] == key)
+                {
+                    return _macPorts[i];
+                }
             }
             return -1;
         }
@@ -73,7 +80,10 @@ namespace EmbeddedTcp.Simulation
                 if (_macs[i] == key) { _macPorts[i] = port; return; }
             }
             int slot;
-            if (_macCount < _macs.Length) slot = _macCount++;
+            if (_macCount < _macs.Length)
+            {
+                slot = _macCount++;
+            }
             else { slot = _nextReplace; _nextReplace = (_nextReplace + 1) % _macs.Length; }
             _macs[slot] = key;
             _macPorts[slot] = port;

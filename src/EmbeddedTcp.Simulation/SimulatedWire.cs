@@ -21,8 +21,8 @@ namespace EmbeddedTcp.Simulation
     public class SimulatedWire
     {
         private readonly List<SimulatedPort> _portList = new List<SimulatedPort>();
-        private SimulatedPort[] _ports = new SimulatedPort[0];
-        private int[] _destinations = new int[0];
+        private SimulatedPort[] _ports = Array.Empty<SimulatedPort>();
+        private int[] _destinations = Array.Empty<int>();
         private readonly TimedFrameQueue _inFlight;
         private readonly Pcg32 _jitterRandom;
         private readonly long _bitsPerSecond;
@@ -41,9 +41,21 @@ namespace EmbeddedTcp.Simulation
         {
             Clock = clock ?? throw new ArgumentNullException(nameof(clock));
             options = options ?? new LinkOptions();
-            if (options.BitsPerSecond <= 0) throw new ArgumentOutOfRangeException(nameof(options), "BitsPerSecond must be > 0");
-            if (options.PropagationDelayNs < 0 || options.JitterNs < 0) throw new ArgumentOutOfRangeException(nameof(options), "delays must be >= 0");
-            if (options.MaxFramesInFlight < 1) throw new ArgumentOutOfRangeException(nameof(options), "MaxFramesInFlight must be >= 1");
+            if (options.BitsPerSecond <= 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(options), "BitsPerSecond must be > 0");
+            }
+
+            if (options.PropagationDelayNs < 0 || options.JitterNs < 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(options), "delays must be >= 0");
+            }
+
+            if (options.MaxFramesInFlight < 1)
+            {
+                throw new ArgumentOutOfRangeException(nameof(options), "MaxFramesInFlight must be >= 1");
+            }
+
             _bitsPerSecond = options.BitsPerSecond;
             _propagationNs = options.PropagationDelayNs;
             _jitterNs = options.JitterNs;
@@ -89,7 +101,11 @@ namespace EmbeddedTcp.Simulation
         /// </summary>
         public int DeliverDue()
         {
-            if (_delivering) return 0;
+            if (_delivering)
+            {
+                return 0;
+            }
+
             _delivering = true;
             int delivered = 0;
             long now = Clock.NowNs;
@@ -118,7 +134,10 @@ namespace EmbeddedTcp.Simulation
             int n = 0;
             for (int i = 0; i < _ports.Length; i++)
             {
-                if (i != from.Index) destinations[n++] = i;
+                if (i != from.Index)
+                {
+                    destinations[n++] = i;
+                }
             }
             return n;
         }
@@ -136,15 +155,30 @@ namespace EmbeddedTcp.Simulation
             long end = start + EthernetTiming.SerializationDelayNs(length, _bitsPerSecond);
             from.TransmitFreeAtNs = end;
             long baseDelivery = end + _propagationNs;
-            if (_jitterNs > 0) baseDelivery += (long)_jitterRandom.NextBelow((ulong)_jitterNs + 1);
-            if (baseDelivery < from.LastBaseDeliveryNs) baseDelivery = from.LastBaseDeliveryNs;
+            if (_jitterNs > 0)
+            {
+                baseDelivery += (long)_jitterRandom.NextBelow((ulong)_jitterNs + 1);
+            }
+
+            if (baseDelivery < from.LastBaseDeliveryNs)
+            {
+                baseDelivery = from.LastBaseDeliveryNs;
+            }
+
             from.LastBaseDeliveryNs = baseDelivery;
             FramesTransmitted++;
 
             _transmitSink.From = from;
             _transmitSink.BaseNs = baseDelivery;
-            if (from.TransmitFaults != null) from.TransmitFaults.Process(frame, offset, length, _transmitSink);
-            else _transmitSink.Accept(frame, offset, length, 0);
+            if (from.TransmitFaults != null)
+            {
+                from.TransmitFaults.Process(frame, offset, length, _transmitSink);
+            }
+            else
+            {
+                _transmitSink.Accept(frame, offset, length, 0);
+            }
+
             return true;
         }
 
@@ -169,7 +203,10 @@ namespace EmbeddedTcp.Simulation
 
         private void Schedule(SimulatedPort to, byte[] frame, int offset, int length, long dueNs)
         {
-            if (!_inFlight.Enqueue(frame, offset, length, dueNs, to.Index)) DroppedInFlightFull++;
+            if (!_inFlight.Enqueue(frame, offset, length, dueNs, to.Index))
+            {
+                DroppedInFlightFull++;
+            }
         }
 
         private sealed class TransmitSink : IFrameSink

@@ -58,10 +58,21 @@ namespace EmbeddedTcp.Simulation
         /// </summary>
         public TapDevice(string interfaceName, byte[] macAddress)
         {
-            if (!OperatingSystem.IsLinux()) throw new PlatformNotSupportedException("TapDevice needs Linux (/dev/net/tun).");
+            if (!OperatingSystem.IsLinux())
+            {
+                throw new PlatformNotSupportedException("TapDevice needs Linux (/dev/net/tun).");
+            }
+
             if (string.IsNullOrEmpty(interfaceName) || Encoding.ASCII.GetByteCount(interfaceName) >= IFNAMSIZ)
+            {
                 throw new ArgumentException("interface name must be 1..15 ASCII characters", nameof(interfaceName));
-            if (macAddress == null || macAddress.Length != 6) throw new ArgumentException("a MAC address is 6 bytes", nameof(macAddress));
+            }
+
+            if (macAddress == null || macAddress.Length != 6)
+            {
+                throw new ArgumentException("a MAC address is 6 bytes", nameof(macAddress));
+            }
+
             Array.Copy(macAddress, _mac, 6);
 
             _fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
@@ -77,9 +88,17 @@ namespace EmbeddedTcp.Simulation
             }
 
             byte* ifr = stackalloc byte[40];
-            for (int i = 0; i < 40; i++) ifr[i] = 0;
+            for (int i = 0; i < 40; i++)
+            {
+                ifr[i] = 0;
+            }
+
             byte[] nameBytes = Encoding.ASCII.GetBytes(interfaceName);
-            for (int i = 0; i < nameBytes.Length; i++) ifr[i] = nameBytes[i];
+            for (int i = 0; i < nameBytes.Length; i++)
+            {
+                ifr[i] = nameBytes[i];
+            }
+
             *(short*)(ifr + IFNAMSIZ) = (short)(IFF_TAP | IFF_NO_PI);
             if (ioctl(_fd, TUNSETIFF, ifr) < 0)
             {
@@ -96,7 +115,11 @@ namespace EmbeddedTcp.Simulation
                 throw new TapDeviceException("TapDevice: " + why + ".", errno);
             }
             int len = 0;
-            while (len < IFNAMSIZ && ifr[len] != 0) len++;
+            while (len < IFNAMSIZ && ifr[len] != 0)
+            {
+                len++;
+            }
+
             InterfaceName = Encoding.ASCII.GetString(ifr, len);
         }
 
@@ -125,21 +148,36 @@ namespace EmbeddedTcp.Simulation
         /// <inheritdoc />
         public int Receive(byte[] buffer, int offset, int capacity)
         {
-            if (_fd < 0) return 0;
+            if (_fd < 0)
+            {
+                return 0;
+            }
             // Bounded: skip at most a few frames that do not fit the caller's buffer.
             for (int attempt = 0; attempt < 8; attempt++)
             {
                 long n;
-                fixed (byte* p = _readBuffer) n = (long)read(_fd, p, (nint)_readBuffer.Length);
+                fixed (byte* p = _readBuffer)
+                {
+                    n = (long)read(_fd, p, (nint)_readBuffer.Length);
+                }
+
                 if (n < 0)
                 {
                     int errno = Marshal.GetLastPInvokeError();
-                    if (errno == EAGAIN || errno == EINTR) return 0;
+                    if (errno == EAGAIN || errno == EINTR)
+                    {
+                        return 0;
+                    }
+
                     ReceiveErrors++;
                     LastErrno = errno;
                     return 0;
                 }
-                if (n == 0) return 0;
+                if (n == 0)
+                {
+                    return 0;
+                }
+
                 if (n > capacity)
                 {
                     ReceiveTooLong++;
@@ -155,9 +193,17 @@ namespace EmbeddedTcp.Simulation
         /// <inheritdoc />
         public bool Send(byte[] frame, int offset, int length)
         {
-            if (_fd < 0 || length <= 0 || offset < 0 || offset + length > frame.Length) return false;
+            if (_fd < 0 || length <= 0 || offset < 0 || offset + length > frame.Length)
+            {
+                return false;
+            }
+
             long n;
-            fixed (byte* p = frame) n = (long)write(_fd, p + offset, (nint)length);
+            fixed (byte* p = frame)
+            {
+                n = (long)write(_fd, p + offset, (nint)length);
+            }
+
             if (n != length)
             {
                 SendErrors++;
@@ -177,7 +223,11 @@ namespace EmbeddedTcp.Simulation
         /// </summary>
         public bool WaitForFrame(int timeoutMs)
         {
-            if (_fd < 0) return false;
+            if (_fd < 0)
+            {
+                return false;
+            }
+
             PollFd pfd;
             pfd.Fd = _fd;
             pfd.Events = POLLIN;

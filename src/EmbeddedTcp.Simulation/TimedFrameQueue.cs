@@ -47,7 +47,11 @@ namespace EmbeddedTcp.Simulation
         /// <summary>Copies a frame in; false when full or the frame is too long.</summary>
         public bool Enqueue(byte[] frame, int offset, int length, long due, int tag)
         {
-            if (_freeCount == 0 || length > FrameCapacity || length < 0) return false;
+            if (_freeCount == 0 || length > FrameCapacity || length < 0)
+            {
+                return false;
+            }
+
             int slot = _free[--_freeCount];
             System.Array.Copy(frame, offset, _buffers[slot], 0, length);
             _lengths[slot] = length;
@@ -82,7 +86,10 @@ namespace EmbeddedTcp.Simulation
         /// <summary>Drops every frame.</summary>
         public void Clear()
         {
-            while (_count > 0) RemoveTop();
+            while (_count > 0)
+            {
+                RemoveTop();
+            }
         }
 
         private bool Less(int a, int b)
@@ -96,7 +103,11 @@ namespace EmbeddedTcp.Simulation
             while (i > 0)
             {
                 int parent = (i - 1) >> 1;
-                if (!Less(_heap[i], _heap[parent])) break;
+                if (!Less(_heap[i], _heap[parent]))
+                {
+                    break;
+                }
+
                 int t = _heap[i]; _heap[i] = _heap[parent]; _heap[parent] = t;
                 i = parent;
             }
@@ -107,11 +118,23 @@ namespace EmbeddedTcp.Simulation
             while (true)
             {
                 int left = 2 * i + 1;
-                if (left >= _count) break;
+                if (left >= _count)
+                {
+                    break;
+                }
+
                 int smallest = left;
                 int right = left + 1;
-                if (right < _count && Less(_heap[right], _heap[left])) smallest = right;
-                if (!Less(_heap[smallest], _heap[i])) break;
+                if (right < _count && Less(_heap[right], _heap[left]))
+                {
+                    smallest = right;
+                }
+
+                if (!Less(_heap[smallest], _heap[i]))
+                {
+                    break;
+                }
+
                 int t = _heap[i]; _heap[i] = _heap[smallest]; _heap[smallest] = t;
                 i = smallest;
             }

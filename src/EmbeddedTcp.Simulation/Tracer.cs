@@ -42,7 +42,11 @@ namespace EmbeddedTcp.Simulation
         public int Receive(byte[] buffer, int offset, int capacity)
         {
             int n = _inner.Receive(buffer, offset, capacity);
-            if (n > 0 && Enabled) _callback(FrameDirection.Received, NowNs, buffer, offset, n);
+            if (n > 0 && Enabled)
+            {
+                _callback(FrameDirection.Received, NowNs, buffer, offset, n);
+            }
+
             return n;
         }
 
@@ -50,7 +54,11 @@ namespace EmbeddedTcp.Simulation
         public bool Send(byte[] frame, int offset, int length)
         {
             bool ok = _inner.Send(frame, offset, length);
-            if (Enabled) _callback(ok ? FrameDirection.Sent : FrameDirection.SendRefused, NowNs, frame, offset, length);
+            if (Enabled)
+            {
+                _callback(ok ? FrameDirection.Sent : FrameDirection.SendRefused, NowNs, frame, offset, length);
+            }
+
             return ok;
         }
 

@@ -16,7 +16,11 @@ namespace EmbeddedTcp.Simulation
         /// <summary>Creates a clock reading <paramref name="startNs"/> nanoseconds (default 0).</summary>
         public VirtualClock(long startNs = 0)
         {
-            if (startNs < 0) throw new ArgumentOutOfRangeException(nameof(startNs), "start time must be >= 0");
+            if (startNs < 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(startNs), "start time must be >= 0");
+            }
+
             NowNs = startNs;
         }
 
@@ -32,13 +36,20 @@ namespace EmbeddedTcp.Simulation
         /// </summary>
         public void AdvanceTo(long timeNs)
         {
-            if (timeNs > NowNs) NowNs = timeNs;
+            if (timeNs > NowNs)
+            {
+                NowNs = timeNs;
+            }
         }
 
         /// <summary>Moves the clock forward by <paramref name="deltaNs"/> nanoseconds (must be >= 0).</summary>
         public void AdvanceBy(long deltaNs)
         {
-            if (deltaNs < 0) throw new ArgumentOutOfRangeException(nameof(deltaNs), "the clock cannot run backwards");
+            if (deltaNs < 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(deltaNs), "the clock cannot run backwards");
+            }
+
             NowNs += deltaNs;
         }
 

@@ -84,11 +84,18 @@ namespace EmbeddedTcp
         {
             long next = _dhcp.Deadline();
             long t = _dns.Deadline();
-            if (t < next) next = t;
+            if (t < next)
+            {
+                next = t;
+            }
+
             if (_sntp != null)
             {
                 t = _sntp.Deadline();
-                if (t < next) next = t;
+                if (t < next)
+                {
+                    next = t;
+                }
             }
 
             return next;

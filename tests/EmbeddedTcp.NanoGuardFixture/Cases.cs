@@ -350,13 +350,21 @@ namespace NanoGuardFixture
 
         private static int ThrowNew(int i)
         {
-            if (i >= 0) throw new InvalidOperationException();
+            if (i >= 0)
+            {
+                throw new InvalidOperationException();
+            }
+
             return i;
         }
 
         private static int ThrowStored(int i)
         {
-            if (i >= 0) throw s_error;
+            if (i >= 0)
+            {
+                throw s_error;
+            }
+
             return i;
         }
     }

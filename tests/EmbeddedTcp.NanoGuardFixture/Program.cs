@@ -68,15 +68,26 @@ namespace NanoGuardFixture
 
         public static void Main()
         {
-            for (int k = 0; k < Names.Length; k++) Phases[k] = "@@nanoclr phase " + Names[k];
-            for (int k = 0; k < Names.Length; k++) s_sink += Run(k, 0);
+            for (int k = 0; k < Names.Length; k++)
+            {
+                Phases[k] = "@@nanoclr phase " + Names[k];
+            }
+
+            for (int k = 0; k < Names.Length; k++)
+            {
+                s_sink += Run(k, 0);
+            }
+
             for (int first = 0; first < Names.Length; first += Batch)
             {
                 Debug.WriteLine(CmdReset);
                 for (int k = first; k < first + Batch && k < Names.Length; k++)
                 {
                     Debug.WriteLine(Phases[k]);
-                    for (int i = 0; i < N; i++) s_sink += Run(k, i);
+                    for (int i = 0; i < N; i++)
+                    {
+                        s_sink += Run(k, i);
+                    }
                 }
 
                 Debug.WriteLine(PhNone);

@@ -31,7 +31,11 @@ namespace EmbeddedTcp.Tests
         /// <summary>Skips (or, under CI / EMBEDDEDTCP_REQUIRE_ALL=1, fails) with <paramref name="reason"/> when <paramref name="condition"/> is false.</summary>
         public static void Need(bool condition, string reason)
         {
-            if (condition) return;
+            if (condition)
+            {
+                return;
+            }
+
             Assert.False(RequireAll, "required but missing (CI / EMBEDDEDTCP_REQUIRE_ALL): " + reason);
             Skip.If(true, reason);
         }
@@ -80,7 +84,11 @@ namespace EmbeddedTcp.Tests
             string ip = Tool("ip", "iproute2");
             string ns = "etcp-probe-" + Environment.ProcessId + "-" + System.Threading.Interlocked.Increment(ref _probe);
             var probe = ExternalTool.Run(10_000, ip, "netns", "add", ns);
-            if (probe.ExitCode == 0) ExternalTool.Run(10_000, ip, "netns", "del", ns);
+            if (probe.ExitCode == 0)
+            {
+                ExternalTool.Run(10_000, ip, "netns", "del", ns);
+            }
+
             Need(probe.ExitCode == 0, "ip netns add does not work here: " + probe);
             return ip;
         }

@@ -125,7 +125,11 @@ namespace EmbeddedTcp.NanoSupport
             {
                 _macLast = macLast;
                 _frames = new byte[depth][];
-                for (int i = 0; i < depth; i++) _frames[i] = new byte[MaxFrame];
+                for (int i = 0; i < depth; i++)
+                {
+                    _frames[i] = new byte[MaxFrame];
+                }
+
                 _lengths = new int[depth];
                 _sums = new int[depth];
                 _fillFrom = new int[depth];
@@ -162,13 +166,25 @@ namespace EmbeddedTcp.NanoSupport
             /// <inheritdoc />
             public int Receive(byte[] buffer, int offset, int capacity)
             {
-                if (_count == 0 || ReceiveLimit == 0) return 0;
-                if (ReceiveLimit > 0) ReceiveLimit--;
+                if (_count == 0 || ReceiveLimit == 0)
+                {
+                    return 0;
+                }
+
+                if (ReceiveLimit > 0)
+                {
+                    ReceiveLimit--;
+                }
+
                 int length = _lengths[_head];
                 byte[] frame = _frames[_head];
                 _head = (_head + 1) % _frames.Length;
                 _count--;
-                if (length > capacity) return 0;
+                if (length > capacity)
+                {
+                    return 0;
+                }
+
                 int slot = (_head + _frames.Length - 1) % _frames.Length;
                 if (_fillFrom[slot] != 0)
                 {
@@ -184,7 +200,11 @@ namespace EmbeddedTcp.NanoSupport
             /// <inheritdoc />
             public bool Send(byte[] frame, int offset, int length)
             {
-                if (!Up || length > MaxFrame) return false;
+                if (!Up || length > MaxFrame)
+                {
+                    return false;
+                }
+
                 Sent++;
                 _sentCounter++;
                 if (DropEvery > 0 && _sentCounter % DropEvery == 0)
@@ -204,14 +224,22 @@ namespace EmbeddedTcp.NanoSupport
             /// <summary>Offload: as <see cref="Send"/>, the checksum at <paramref name="checksumOffset"/> over <paramref name="sumStart"/>..end filled when the peer takes the frame.</summary>
             public bool SendWithChecksum(byte[] frame, int offset, int length, int sumStart, int checksumOffset)
             {
-                if (!Send(frame, offset, length)) return false;
+                if (!Send(frame, offset, length))
+                {
+                    return false;
+                }
+
                 Peer.LeaveChecksum(sumStart, checksumOffset);
                 return true;
             }
 
             private void LeaveChecksum(int sumStart, int checksumOffset)
             {
-                if (_count == 0) return;
+                if (_count == 0)
+                {
+                    return;
+                }
+
                 int tail = (_head + _count - 1) % _frames.Length;
                 _fillFrom[tail] = sumStart;
                 _fillAt[tail] = checksumOffset;
@@ -231,7 +259,11 @@ namespace EmbeddedTcp.NanoSupport
             /// </summary>
             public int CopyWaiting(int index, byte[] destination, int offset)
             {
-                if (index < 0 || index >= _count) return 0;
+                if (index < 0 || index >= _count)
+                {
+                    return 0;
+                }
+
                 int slot = (_head + index) % _frames.Length;
                 int length = _lengths[slot];
                 if (_fillFrom[slot] != 0)
@@ -246,7 +278,11 @@ namespace EmbeddedTcp.NanoSupport
             /// <summary>Swaps two queued frames (positions as in <see cref="CopyWaiting"/>): delivers them out of order.</summary>
             public void SwapWaiting(int first, int second)
             {
-                if (first < 0 || second < 0 || first >= _count || second >= _count) return;
+                if (first < 0 || second < 0 || first >= _count || second >= _count)
+                {
+                    return;
+                }
+
                 int a = (_head + first) % _frames.Length;
                 int b = (_head + second) % _frames.Length;
                 byte[] frame = _frames[a];
@@ -264,7 +300,11 @@ namespace EmbeddedTcp.NanoSupport
             /// </summary>
             public void Inject(byte[] frame, int offset, int length)
             {
-                if (length > MaxFrame) return;
+                if (length > MaxFrame)
+                {
+                    return;
+                }
+
                 Enqueue(frame, offset, length);
             }
 

@@ -25,7 +25,11 @@ namespace EmbeddedTcp.Bench
             if (args.Length == 3 && args[0] == "soak-holes")
             {
                 var scenario = new Harness.HoleScenario(int.Parse(args[1]));
-                for (long i = 0; i < long.Parse(args[2]); i++) scenario.Iterate();
+                for (long i = 0; i < long.Parse(args[2]); i++)
+                {
+                    scenario.Iterate();
+                }
+
                 Console.WriteLine("ok: " + args[2] + " iterations, " + scenario.NowMs + " ms of virtual time, " + scenario.Retransmissions + " retransmissions by the sender (" + scenario.Diagnostics + ")");
                 return 0;
             }

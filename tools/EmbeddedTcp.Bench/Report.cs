@@ -41,12 +41,22 @@ namespace EmbeddedTcp.Bench
             bool skipTap = false;
             for (int i = 1; i < args.Length; i++)
             {
-                if (args[i] == "--json" && i + 1 < args.Length) jsonPath = args[++i];
-                else if (args[i] == "--skip-tap") skipTap = true;
+                if (args[i] == "--json" && i + 1 < args.Length)
+                {
+                    jsonPath = args[++i];
+                }
+                else if (args[i] == "--skip-tap")
+                {
+                    skipTap = true;
+                }
                 else { Console.Error.WriteLine("report: unknown option " + args[i]); return 2; }
             }
 
-            foreach (string k in Keys) Json[k] = null;
+            foreach (string k in Keys)
+            {
+                Json[k] = null;
+            }
+
             var total = Stopwatch.StartNew();
             Console.Error.WriteLine("report: measuring (a few minutes; progress on stderr)");
 
@@ -103,7 +113,11 @@ namespace EmbeddedTcp.Bench
 
         internal static void Set(string key, double? value)
         {
-            if (!Json.ContainsKey(key)) throw new ArgumentException("unknown key " + key);
+            if (!Json.ContainsKey(key))
+            {
+                throw new ArgumentException("unknown key " + key);
+            }
+
             Json[key] = value;
         }
 
@@ -391,7 +405,10 @@ namespace EmbeddedTcp.Bench
             foreach (string phase in NanoMeterRun.EventPhases)
             {
                 NanoMeterPerEvent e = o.PerEvent(phase);
-                if (e == null || e.Objs != 0) allocating.Add(phase + (e == null ? " (missing)" : " " + F(e.Objs)));
+                if (e == null || e.Objs != 0)
+                {
+                    allocating.Add(phase + (e == null ? " (missing)" : " " + F(e.Objs)));
+                }
             }
 
             Add("9 nanoCLR", "event phases that allocate, on nanoCLR", allocating.Count + " of " + NanoMeterRun.EventPhases.Length, allocating.Count == 0 ? "none; not in JSON" : "objects per event: " + string.Join(", ", allocating) + "; not in JSON");
@@ -437,7 +454,10 @@ namespace EmbeddedTcp.Bench
             {
                 for (var d = new DirectoryInfo(start); d != null; d = d.Parent)
                 {
-                    if (File.Exists(Path.Combine(d.FullName, "EmbeddedTcp.sln"))) return d.FullName;
+                    if (File.Exists(Path.Combine(d.FullName, "EmbeddedTcp.sln")))
+                    {
+                        return d.FullName;
+                    }
                 }
             }
 
@@ -476,7 +496,7 @@ namespace EmbeddedTcp.Bench
             }
 
             string bin = Path.Combine(dir, "bin", "Release");
-            string[] found = Directory.Exists(bin) ? Directory.GetFiles(bin, name + ".dll", SearchOption.AllDirectories) : new string[0];
+            string[] found = Directory.Exists(bin) ? Directory.GetFiles(bin, name + ".dll", SearchOption.AllDirectories) : Array.Empty<string>();
             string pe = found.Length > 0 ? Path.ChangeExtension(found[0], ".pe") : null;
             if (pe != null && File.Exists(pe))
             {
@@ -515,7 +535,11 @@ namespace EmbeddedTcp.Bench
             }
 
             Console.WriteLine();
-            foreach (string n in Notes) Console.WriteLine("- " + n);
+            foreach (string n in Notes)
+            {
+                Console.WriteLine("- " + n);
+            }
+
             Console.WriteLine("- Wall-clock figures (2, 3, 4, 8) come from a shared machine and are noisy; allocation, line rate (simulated time), SPI, footprint and nanoCLR counts are exact.");
             Console.WriteLine("- Took " + F(elapsed.TotalSeconds, "0") + " s.");
             Console.WriteLine();
@@ -560,8 +584,14 @@ namespace EmbeddedTcp.Bench
             {
                 double? v = Json[Keys[i]];
                 sb.Append(i == 0 ? "\n  \"" : ",\n  \"").Append(Keys[i]).Append("\": ");
-                if (!v.HasValue || double.IsNaN(v.Value) || double.IsInfinity(v.Value)) sb.Append("null");
-                else sb.Append(Math.Round(v.Value, 4).ToString("R", CultureInfo.InvariantCulture));
+                if (!v.HasValue || double.IsNaN(v.Value) || double.IsInfinity(v.Value))
+                {
+                    sb.Append("null");
+                }
+                else
+                {
+                    sb.Append(Math.Round(v.Value, 4).ToString("R", CultureInfo.InvariantCulture));
+                }
             }
 
             return sb.Append("\n}\n").ToString();

@@ -61,7 +61,10 @@ namespace EmbeddedTcp.Bench
                     notes.Add("TAP lwIP: skipped: " + lwipSkip);
                 }
 
-                if (_cancelled) notes.Add("TAP kernel veth: skipped: interrupted");
+                if (_cancelled)
+                {
+                    notes.Add("TAP kernel veth: skipped: interrupted");
+                }
                 else
                 {
                     try { Veth(tag, peerDir, python, work, out vethRx, out vethTx); }
@@ -108,12 +111,32 @@ namespace EmbeddedTcp.Bench
         {
             peerDir = null;
             python = null;
-            if (!OperatingSystem.IsLinux()) return "not Linux";
-            if (Environment.UserName != "root" && Sh("id", "-u").Trim() != "0") return "not root (network namespaces and TAP need root)";
-            if (!File.Exists("/dev/net/tun")) return "/dev/net/tun is missing";
-            if (Which("ip") == null) return "iproute2 (ip) is missing";
+            if (!OperatingSystem.IsLinux())
+            {
+                return "not Linux";
+            }
+
+            if (Environment.UserName != "root" && Sh("id", "-u").Trim() != "0")
+            {
+                return "not root (network namespaces and TAP need root)";
+            }
+
+            if (!File.Exists("/dev/net/tun"))
+            {
+                return "/dev/net/tun is missing";
+            }
+
+            if (Which("ip") == null)
+            {
+                return "iproute2 (ip) is missing";
+            }
+
             python = File.Exists("/usr/bin/python3") ? "/usr/bin/python3" : Which("python3");
-            if (python == null) return "python3 is missing (the kernel-side client)";
+            if (python == null)
+            {
+                return "python3 is missing (the kernel-side client)";
+            }
+
             foreach (string candidate in new[] { Environment.GetEnvironmentVariable("LWIP_PEER_DIR"), Path.Combine(Report.RepoRoot(), "../shared/peers/lwip"), "/work/shared/peers/lwip" })
             {
                 if (!string.IsNullOrEmpty(candidate) && File.Exists(Path.Combine(candidate, "lwpeer_client.py")))
@@ -128,8 +151,16 @@ namespace EmbeddedTcp.Bench
 
         private static string LwipPrerequisites()
         {
-            if (Which("gcc") == null) return "gcc is missing (apt-get install gcc)";
-            if (!File.Exists("/usr/include/lwip/lwipopts.h")) return "Debian's liblwip-dev is missing (apt-get install liblwip-dev)";
+            if (Which("gcc") == null)
+            {
+                return "gcc is missing (apt-get install gcc)";
+            }
+
+            if (!File.Exists("/usr/include/lwip/lwipopts.h"))
+            {
+                return "Debian's liblwip-dev is missing (apt-get install liblwip-dev)";
+            }
+
             return null;
         }
 
@@ -175,7 +206,10 @@ namespace EmbeddedTcp.Bench
                 server.Stop = true;
                 thread?.Join(5000);
                 tap?.Dispose();
-                if (created) Sh("ip", "netns del " + ns);
+                if (created)
+                {
+                    Sh("ip", "netns del " + ns);
+                }
             }
         }
 
@@ -183,7 +217,11 @@ namespace EmbeddedTcp.Bench
         {
             string binary = Path.Combine(work, "lwip-peer");
             string build = Sh("bash", "\"" + Path.Combine(peerDir, "build.sh") + "\" \"" + binary + "\"");
-            if (!File.Exists(binary)) throw new InvalidOperationException("lwip-peer build failed: " + build.Trim());
+            if (!File.Exists(binary))
+            {
+                throw new InvalidOperationException("lwip-peer build failed: " + build.Trim());
+            }
+
             string ns = "etbl" + tag;
             string dev = "etbl" + tag;
             bool created = false;
@@ -205,7 +243,10 @@ namespace EmbeddedTcp.Bench
             finally
             {
                 StopProcess(peer);
-                if (created) Sh("ip", "netns del " + ns);
+                if (created)
+                {
+                    Sh("ip", "netns del " + ns);
+                }
             }
         }
 
@@ -240,8 +281,15 @@ namespace EmbeddedTcp.Bench
             finally
             {
                 StopProcess(server);
-                if (createdClient) Sh("ip", "netns del " + nsClient);
-                if (createdServer) Sh("ip", "netns del " + nsServer);
+                if (createdClient)
+                {
+                    Sh("ip", "netns del " + nsClient);
+                }
+
+                if (createdServer)
+                {
+                    Sh("ip", "netns del " + nsServer);
+                }
             }
         }
 
@@ -313,21 +361,41 @@ threading.Event().wait()
                     Stack.Poll(now);
                     _polls++;
                     int h;
-                    while ((h = tcp.Accept(discardListener)) > 0) Put(_discard, h, null);
-                    while ((h = tcp.Accept(chargenListener)) > 0) Put(_chargen, h, _chargenOffset);
+                    while ((h = tcp.Accept(discardListener)) > 0)
+                    {
+                        Put(_discard, h, null);
+                    }
+
+                    while ((h = tcp.Accept(chargenListener)) > 0)
+                    {
+                        Put(_chargen, h, _chargenOffset);
+                    }
+
                     for (int i = 0; i < _discard.Length; i++)
                     {
                         h = _discard[i];
-                        if (h <= 0) continue;
+                        if (h <= 0)
+                        {
+                            continue;
+                        }
+
                         int n;
-                        while ((n = tcp.Receive(h, _sink, 0, _sink.Length)) > 0) _discarded += n;
+                        while ((n = tcp.Receive(h, _sink, 0, _sink.Length)) > 0)
+                        {
+                            _discarded += n;
+                        }
+
                         if (n < 0) { tcp.Close(h); _discard[i] = 0; }
                     }
 
                     for (int i = 0; i < _chargen.Length; i++)
                     {
                         h = _chargen[i];
-                        if (h <= 0) continue;
+                        if (h <= 0)
+                        {
+                            continue;
+                        }
+
                         int n = tcp.Receive(h, _sink, 0, _sink.Length);
                         if (n < 0 || !tcp.IsValid(h)) { tcp.Close(h); _chargen[i] = 0; continue; }
                         int sent;
@@ -352,7 +420,11 @@ threading.Event().wait()
                     if (slots[i] <= 0)
                     {
                         slots[i] = handle;
-                        if (offsets != null) offsets[i] = 0;
+                        if (offsets != null)
+                        {
+                            offsets[i] = 0;
+                        }
+
                         return;
                     }
                 }
@@ -367,7 +439,11 @@ threading.Event().wait()
                 {
                     for (int line = 0; line < 95; line++)
                     {
-                        for (int i = 0; i < 72; i++) p[k++] = (byte)(32 + (line + i) % 95);
+                        for (int i = 0; i < 72; i++)
+                        {
+                            p[k++] = (byte)(32 + (line + i) % 95);
+                        }
+
                         p[k++] = 13;
                         p[k++] = 10;
                     }
@@ -387,9 +463,17 @@ threading.Event().wait()
             var runs = new double[Repeats];
             for (int i = 0; i < Repeats; i++)
             {
-                if (_cancelled) return null;
+                if (_cancelled)
+                {
+                    return null;
+                }
+
                 double? r = ClientOnce(ns, peerDir, python, what);
-                if (!r.HasValue) return null;
+                if (!r.HasValue)
+                {
+                    return null;
+                }
+
                 runs[i] = r.Value;
             }
 
@@ -411,7 +495,7 @@ threading.Event().wait()
             // "... (0.122 s, 163.3 MiB/s)": bytes over the client's own time, 3 decimals
             int open = line.LastIndexOf('(');
             int s = line.IndexOf(" s,", open, StringComparison.Ordinal);
-            double seconds = double.Parse(line.Substring(open + 1, s - open - 1), CultureInfo.InvariantCulture);
+            double seconds = double.Parse(line.AsSpan(open + 1, s - open - 1), CultureInfo.InvariantCulture);
             return SizeBytes / seconds / 1e6;
         }
 
@@ -428,7 +512,10 @@ threading.Event().wait()
                 string l;
                 while ((l = p.StandardOutput.ReadLine()) != null)
                 {
-                    if (l.StartsWith(prefix, StringComparison.Ordinal)) return true;
+                    if (l.StartsWith(prefix, StringComparison.Ordinal))
+                    {
+                        return true;
+                    }
                 }
 
                 return false;
@@ -445,14 +532,22 @@ threading.Event().wait()
 
         private static void StopProcess(Process p)
         {
-            if (p == null) return;
+            if (p == null)
+            {
+                return;
+            }
+
             try
             {
                 if (!p.HasExited)
                 {
                     // `ip netns exec` execs into the program, so the PID is the server itself
                     Sh("kill", "-TERM " + p.Id);
-                    if (!p.WaitForExit(3000)) p.Kill();
+                    if (!p.WaitForExit(3000))
+                    {
+                        p.Kill();
+                    }
+
                     p.WaitForExit(3000);
                 }
             }
@@ -466,7 +561,10 @@ threading.Event().wait()
         private static void Ip(string args)
         {
             string output = Sh("ip", args, out int code);
-            if (code != 0) throw new InvalidOperationException("ip " + args + ": " + output.Trim());
+            if (code != 0)
+            {
+                throw new InvalidOperationException("ip " + args + ": " + output.Trim());
+            }
         }
 
         private static string Which(string tool)
@@ -474,13 +572,19 @@ threading.Event().wait()
             foreach (string dir in (Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin:/usr/sbin:/sbin").Split(':'))
             {
                 string path = Path.Combine(dir, tool);
-                if (File.Exists(path)) return path;
+                if (File.Exists(path))
+                {
+                    return path;
+                }
             }
 
             foreach (string dir in new[] { "/usr/sbin", "/sbin" })
             {
                 string path = Path.Combine(dir, tool);
-                if (File.Exists(path)) return path;
+                if (File.Exists(path))
+                {
+                    return path;
+                }
             }
 
             return null;

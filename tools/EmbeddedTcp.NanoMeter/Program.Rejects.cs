@@ -1,10 +1,10 @@
 using System;
+using System.Device.Gpio;
+using System.Device.Spi;
 using System.Diagnostics;
 using EmbeddedTcp.Boards.Esp32Enc28j60;
 using EmbeddedTcp.Drivers.Enc28j60;
 using EmbeddedTcp.NanoSupport;
-using System.Device.Gpio;
-using System.Device.Spi;
 
 namespace EmbeddedTcp.NanoMeter
 {

@@ -134,8 +134,16 @@ namespace EmbeddedTcp.Sim
             long end = _lan.NowMs + maxMs;
             for (int guard = 0; guard < 20_000_000; guard++)
             {
-                if (done()) return true;
-                if (_lan.NowMs >= end) return false;
+                if (done())
+                {
+                    return true;
+                }
+
+                if (_lan.NowMs >= end)
+                {
+                    return false;
+                }
+
                 Step(Math.Min(end, _lan.NowMs + 10));
             }
             return done();
@@ -187,8 +195,17 @@ namespace EmbeddedTcp.Sim
                 bytes = 0;
                 ok = false;
             }
-            var p = new DemoPhase { Name = name, Bytes = bytes, DurationNs = NowNs - _phaseStartNs, Ok = ok, SpiBusyNs = _board.SpiBusyNs - spiStart,
-                CpuBusyNs = _board.CpuBusyNs - cpuStart, ModelledSpiNs = _board.ModelledSpiNs - modelledSpiStart, IdleNs = _board.IdleNs - idleStart };
+            var p = new DemoPhase
+            {
+                Name = name,
+                Bytes = bytes,
+                DurationNs = NowNs - _phaseStartNs,
+                Ok = ok,
+                SpiBusyNs = _board.SpiBusyNs - spiStart,
+                CpuBusyNs = _board.CpuBusyNs - cpuStart,
+                ModelledSpiNs = _board.ModelledSpiNs - modelledSpiStart,
+                IdleNs = _board.IdleNs - idleStart
+            };
             Phases.Add(p);
             if (bytes > 0)
             {
@@ -207,7 +224,11 @@ namespace EmbeddedTcp.Sim
             for (int i = 0; i < _board.Stack.Tcp.Capacity; i++)
             {
                 _board.Stack.Tcp.GetEntry(i, info);
-                if (info.Free || info.State == TcpState.Closed) continue;
+                if (info.Free || info.State == TcpState.Closed)
+                {
+                    continue;
+                }
+
                 lines.Add(string.Format(CultureInfo.InvariantCulture, "    tcp {0,6} {1,6} {2,-21} {3,-21} {4}", info.ReceiveQueued, info.SendQueued,
                     Ipv4Address.Format(info.LocalIp) + ":" + info.LocalPort, Ipv4Address.Format(info.RemoteIp) + ":" + info.RemotePort, TcpStateNames.Of(info.State)));
             }
@@ -215,16 +236,26 @@ namespace EmbeddedTcp.Sim
             if (lines.Count > 0)
             {
                 _out.WriteLine("    Proto Recv-Q Send-Q Local Address         Foreign Address       State");
-                foreach (string l in lines) _out.WriteLine(l);
+                foreach (string l in lines)
+                {
+                    _out.WriteLine(l);
+                }
             }
         }
 
         private int Connect(int port)
         {
             int h = _host.Tcp.Connect(HostIp, BoardIp, port, 0);
-            if (h <= 0) throw new InvalidOperationException("connect to port " + port + ": error " + h);
+            if (h <= 0)
+            {
+                throw new InvalidOperationException("connect to port " + port + ": error " + h);
+            }
+
             if (!RunUntil(() => _host.Tcp.GetState(h) == TcpState.Established, 10000))
+            {
                 throw new InvalidOperationException("port " + port + " not established");
+            }
+
             return h;
         }
 
@@ -245,16 +276,34 @@ namespace EmbeddedTcp.Sim
             if (!RunUntil(() =>
             {
                 int n;
-                while ((n = _host.Tcp.Receive(h, _buf, 0, _buf.Length)) > 0) response.Write(_buf, 0, n);
-                if (n == NetError.EndOfStream) ended = true;
-                else if (n < 0) throw new InvalidOperationException("http receive error " + n);
+                while ((n = _host.Tcp.Receive(h, _buf, 0, _buf.Length)) > 0)
+                {
+                    response.Write(_buf, 0, n);
+                }
+
+                if (n == NetError.EndOfStream)
+                {
+                    ended = true;
+                }
+                else if (n < 0)
+                {
+                    throw new InvalidOperationException("http receive error " + n);
+                }
+
                 return ended;
-            }, 10000)) throw new InvalidOperationException("no complete HTTP response");
+            }, 10000))
+            {
+                throw new InvalidOperationException("no complete HTTP response");
+            }
             // The board closed first (it is the active closer): we are in CLOSE_WAIT.
             _out.WriteLine("    host's end is " + TcpStateNames.Of(_host.Tcp.GetState(h)) + " (the board closed first); host closes too");
             Close(h);
             string text = Encoding.ASCII.GetString(response.ToArray());
-            if (!text.StartsWith("HTTP/1.0 200 OK", StringComparison.Ordinal)) throw new InvalidOperationException("unexpected response: " + text.Split('\r')[0]);
+            if (!text.StartsWith("HTTP/1.0 200 OK", StringComparison.Ordinal))
+            {
+                throw new InvalidOperationException("unexpected response: " + text.Split('\r')[0]);
+            }
+
             _out.WriteLine("    response (" + response.Length + " bytes):");
             foreach (string line in text.Split("\r\n"))
             {
@@ -268,7 +317,11 @@ namespace EmbeddedTcp.Sim
             int h = Connect(7);
             var data = new byte[size];
             var rng = new Pcg32(_seed, 7);
-            for (int i = 0; i < size; i++) data[i] = (byte)rng.NextUInt32();
+            for (int i = 0; i < size; i++)
+            {
+                data[i] = (byte)rng.NextUInt32();
+            }
+
             var back = new byte[size];
             int sent = 0, got = 0;
             if (!RunUntil(() =>
@@ -276,16 +329,31 @@ namespace EmbeddedTcp.Sim
                 if (sent < size)
                 {
                     int s = _host.Tcp.Send(h, data, sent, size - sent);
-                    if (s < 0) throw new InvalidOperationException("echo send error " + s);
+                    if (s < 0)
+                    {
+                        throw new InvalidOperationException("echo send error " + s);
+                    }
+
                     sent += s;
                 }
                 int n;
-                while (got < size && (n = _host.Tcp.Receive(h, back, got, size - got)) > 0) got += n;
+                while (got < size && (n = _host.Tcp.Receive(h, back, got, size - got)) > 0)
+                {
+                    got += n;
+                }
+
                 return got == size;
-            }, 60000)) throw new InvalidOperationException("echo incomplete: " + got + " of " + size);
+            }, 60000))
+            {
+                throw new InvalidOperationException("echo incomplete: " + got + " of " + size);
+            }
+
             for (int i = 0; i < size; i++)
             {
-                if (data[i] != back[i]) throw new InvalidOperationException("echo differs at byte " + i);
+                if (data[i] != back[i])
+                {
+                    throw new InvalidOperationException("echo differs at byte " + i);
+                }
             }
             _out.WriteLine("    all " + size + " bytes came back unchanged");
             Close(h);
@@ -296,7 +364,11 @@ namespace EmbeddedTcp.Sim
         {
             int h = Connect(9);
             var chunk = new byte[4096];
-            for (int i = 0; i < chunk.Length; i++) chunk[i] = (byte)i;
+            for (int i = 0; i < chunk.Length; i++)
+            {
+                chunk[i] = (byte)i;
+            }
+
             long sent = 0;
             long nextReport = size / 4;
             if (!RunUntil(() =>
@@ -304,8 +376,16 @@ namespace EmbeddedTcp.Sim
                 while (sent < size)
                 {
                     int s = _host.Tcp.Send(h, chunk, 0, (int)Math.Min(chunk.Length, size - sent));
-                    if (s < 0) throw new InvalidOperationException("discard send error " + s);
-                    if (s == 0) break;
+                    if (s < 0)
+                    {
+                        throw new InvalidOperationException("discard send error " + s);
+                    }
+
+                    if (s == 0)
+                    {
+                        break;
+                    }
+
                     sent += s;
                 }
                 if (sent >= nextReport && nextReport <= size)
@@ -314,7 +394,11 @@ namespace EmbeddedTcp.Sim
                     nextReport += size / 4;
                 }
                 return sent == size && _host.Tcp.BytesQueued(h) == 0;
-            }, 600000)) throw new InvalidOperationException("bulk send incomplete");
+            }, 600000))
+            {
+                throw new InvalidOperationException("bulk send incomplete");
+            }
+
             Close(h);
             RunUntil(() => _board.App.Counters.DiscardBytes >= size, 1000);
             _out.WriteLine("    the board discarded " + _board.App.Counters.DiscardBytes + " bytes");
@@ -344,7 +428,10 @@ namespace EmbeddedTcp.Sim
                 {
                     for (int i = 0; i < n; i++)
                     {
-                        if (_buf[i] != FirmwareApp.ChargenByte(got + i)) patternOk = false;
+                        if (_buf[i] != FirmwareApp.ChargenByte(got + i))
+                        {
+                            patternOk = false;
+                        }
                     }
                     got += n;
                 }
@@ -354,8 +441,16 @@ namespace EmbeddedTcp.Sim
                     nextReport += size / 4;
                 }
                 return got >= size;
-            }, 600000)) throw new InvalidOperationException("chargen incomplete: " + got);
-            if (!patternOk) throw new InvalidOperationException("chargen stream is not the RFC 864 pattern");
+            }, 600000))
+            {
+                throw new InvalidOperationException("chargen incomplete: " + got);
+            }
+
+            if (!patternOk)
+            {
+                throw new InvalidOperationException("chargen stream is not the RFC 864 pattern");
+            }
+
             _out.WriteLine("    every byte matched the RFC 864 pattern (72 printable characters + CRLF per line, rotating)");
             // Half-close, then read what is still in flight until the board's FIN: a clean close.
             _host.Tcp.Shutdown(h);
@@ -372,7 +467,10 @@ namespace EmbeddedTcp.Sim
         private long WaitAllClosed()
         {
             if (!RunUntil(() => _host.Tcp.ActiveCount == 0 && _board.Stack.Tcp.ActiveCount == 0, 4 * 60000 + 1000))
+            {
                 throw new InvalidOperationException("connections left open");
+            }
+
             return 0;
         }
 

@@ -74,7 +74,10 @@ namespace EmbeddedTcp.Sim
             var sendRow = new Dictionary<ScenarioEvent, int>();
             AddRows(r, firstRow, sendRow);
             AddLines(r, firstRow, sendRow);
-            while (Rows.Count <= MaxRow()) Rows.Add(new Row());
+            while (Rows.Count <= MaxRow())
+            {
+                Rows.Add(new Row());
+            }
         }
 
         /// <summary>Every distinct instant: events, arrivals, losses.</summary>
@@ -84,8 +87,15 @@ namespace EmbeddedTcp.Sim
             foreach (ScenarioEvent e in r.Events)
             {
                 times.Add(e.TimeNs);
-                if (e.ArrivedNs >= 0) times.Add(e.ArrivedNs);
-                if (e.DroppedAtNs >= 0) times.Add(e.DroppedAtNs);
+                if (e.ArrivedNs >= 0)
+                {
+                    times.Add(e.ArrivedNs);
+                }
+
+                if (e.DroppedAtNs >= 0)
+                {
+                    times.Add(e.DroppedAtNs);
+                }
             }
 
             return times;
@@ -100,7 +110,11 @@ namespace EmbeddedTcp.Sim
             var notes = new Dictionary<long, List<(string note, ScenarioEvent ev)>>();
             void Add(long t, string note, ScenarioEvent ev)
             {
-                if (!notes.TryGetValue(t, out var list)) notes[t] = list = new List<(string, ScenarioEvent)>();
+                if (!notes.TryGetValue(t, out var list))
+                {
+                    notes[t] = list = new List<(string, ScenarioEvent)>();
+                }
+
                 list.Add((note, ev));
             }
 
@@ -113,7 +127,10 @@ namespace EmbeddedTcp.Sim
                 }
 
                 Add(e.TimeNs, e.Node + "->" + e.To + " " + Scenarios.SegmentText(e) + (e.Dropped ? " (lost)" : ""), e);
-                if (e.DroppedAtNs >= 0) Add(e.DroppedAtNs, e.Node + "->" + e.To + " " + e.Flags + " seq=" + e.Seq.ToString(CultureInfo.InvariantCulture) + " lost on the wire", null);
+                if (e.DroppedAtNs >= 0)
+                {
+                    Add(e.DroppedAtNs, e.Node + "->" + e.To + " " + e.Flags + " seq=" + e.Seq.ToString(CultureInfo.InvariantCulture) + " lost on the wire", null);
+                }
             }
 
             return notes;
@@ -125,9 +142,20 @@ namespace EmbeddedTcp.Sim
             var arrivals = new HashSet<long>();
             foreach (ScenarioEvent e in r.Events)
             {
-                if (!e.IsSegment) continue;
-                if (e.ArrivedNs >= 0) arrivals.Add(e.ArrivedNs);
-                if (e.DroppedAtNs >= 0) arrivals.Add(e.DroppedAtNs);
+                if (!e.IsSegment)
+                {
+                    continue;
+                }
+
+                if (e.ArrivedNs >= 0)
+                {
+                    arrivals.Add(e.ArrivedNs);
+                }
+
+                if (e.DroppedAtNs >= 0)
+                {
+                    arrivals.Add(e.DroppedAtNs);
+                }
             }
 
             return arrivals;
@@ -169,7 +197,11 @@ namespace EmbeddedTcp.Sim
                 List<(string note, ScenarioEvent ev)> list = notes.TryGetValue(t, out var l) ? l : new List<(string, ScenarioEvent)>();
                 // Arrivals end on an instant's first row; when a send would leave from that row, a
                 // blank row goes first, or the arrow head and the new line's start would overlap.
-                if (list.Count == 0 || (arrivals.Contains(t) && list[0].ev != null && list[0].ev.IsSegment)) list.Insert(0, (null, null));
+                if (list.Count == 0 || (arrivals.Contains(t) && list[0].ev != null && list[0].ev.IsSegment))
+                {
+                    list.Insert(0, (null, null));
+                }
+
                 for (int i = 0; i < list.Count; i++)
                 {
                     var row = new Row { TimeNs = t, FirstOfInstant = i == 0, Note = list[i].note };
@@ -182,7 +214,15 @@ namespace EmbeddedTcp.Sim
 
                     if (s != null)
                     {
-                        if (s.Node == "A") a = s.ToState; else b = s.ToState;
+                        if (s.Node == "A")
+                        {
+                            a = s.ToState;
+                        }
+                        else
+                        {
+                            b = s.ToState;
+                        }
+
                         row.StateNode = s.Node;
                         row.NewState = s.ToState;
                     }
@@ -207,7 +247,11 @@ namespace EmbeddedTcp.Sim
             var index = new Dictionary<ScenarioEvent, int>();
             foreach (ScenarioEvent e in r.Events)
             {
-                if (!e.IsSegment) continue;
+                if (!e.IsSegment)
+                {
+                    continue;
+                }
+
                 countAt.TryGetValue((e.TimeNs, e.Node), out int i);
                 countAt[(e.TimeNs, e.Node)] = i + 1;
                 index[e] = i;
@@ -216,7 +260,10 @@ namespace EmbeddedTcp.Sim
 
             foreach (ScenarioEvent e in r.Events)
             {
-                if (!e.IsSegment) continue;
+                if (!e.IsSegment)
+                {
+                    continue;
+                }
                 // An arrival or a loss is the first thing at its instant.
                 var line = new Line { Segment = e, FromRow = pairRow[(e.TimeNs, index[e])] };
                 if (e.ArrivedNs >= 0)
@@ -236,7 +283,11 @@ namespace EmbeddedTcp.Sim
                     line.InFlight = true;
                 }
 
-                if (line.ToRow <= line.FromRow) line.ToRow = line.FromRow + 1; // cannot happen (flights take time); keeps the drawing sane
+                if (line.ToRow <= line.FromRow)
+                {
+                    line.ToRow = line.FromRow + 1; // cannot happen (flights take time); keeps the drawing sane
+                }
+
                 Lines.Add(line);
             }
         }
@@ -244,14 +295,22 @@ namespace EmbeddedTcp.Sim
         private int MaxRow()
         {
             int m = 0;
-            foreach (Line l in Lines) m = Math.Max(m, l.ToRow);
+            foreach (Line l in Lines)
+            {
+                m = Math.Max(m, l.ToRow);
+            }
+
             return m;
         }
 
         /// <summary>"3.9 s", "250 ms": an idle stretch for the break mark.</summary>
         public static string Duration(long ns)
         {
-            if (ns >= 1_000_000_000) return (ns / 1e9).ToString("0.0##", CultureInfo.InvariantCulture) + " s";
+            if (ns >= 1_000_000_000)
+            {
+                return (ns / 1e9).ToString("0.0##", CultureInfo.InvariantCulture) + " s";
+            }
+
             return (ns / 1e6).ToString("0.#", CultureInfo.InvariantCulture) + " ms";
         }
     }

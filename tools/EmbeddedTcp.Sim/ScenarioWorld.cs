@@ -123,10 +123,26 @@ namespace EmbeddedTcp.Sim
             var e = new TraceEvent();
             while (s.Tcp.Trace.TryRead(e))
             {
-                if (e.Kind != TraceKind.StateChange) continue;
+                if (e.Kind != TraceKind.StateChange)
+                {
+                    continue;
+                }
+
                 string to = TcpStateNames.Of((TcpState)e.B);
-                if (node == "A") StateA = to; else StateB = to;
-                if (!_recording) continue;
+                if (node == "A")
+                {
+                    StateA = to;
+                }
+                else
+                {
+                    StateB = to;
+                }
+
+                if (!_recording)
+                {
+                    continue;
+                }
+
                 Events.Add(new ScenarioEvent
                 {
                     TimeNs = Lan.Clock.NowNs - _startNs,
@@ -144,8 +160,16 @@ namespace EmbeddedTcp.Sim
         private bool OnSend(int node, byte[] frame, int offset, int length)
         {
             DrainTraces();
-            if (!SegmentInfo.TryDecode(frame, offset, length, out SegmentInfo s)) return false;
-            if (s.Syn && _isn[node] == null) _isn[node] = s.Seq;
+            if (!SegmentInfo.TryDecode(frame, offset, length, out SegmentInfo s))
+            {
+                return false;
+            }
+
+            if (s.Syn && _isn[node] == null)
+            {
+                _isn[node] = s.Seq;
+            }
+
             bool drop = Drop != null && _recording && Drop(node, s);
             if (_recording)
             {
@@ -177,7 +201,11 @@ namespace EmbeddedTcp.Sim
         /// </summary>
         private void OnReceive(int node, byte[] frame, int offset, int length)
         {
-            if (!_recording || length <= 0 || !SegmentInfo.TryDecode(frame, offset, length, out SegmentInfo s)) return;
+            if (!_recording || length <= 0 || !SegmentInfo.TryDecode(frame, offset, length, out SegmentInfo s))
+            {
+                return;
+            }
+
             string from = node == 0 ? "B" : "A";
             string flags = s.FlagText;
             foreach (ScenarioEvent e in Events)
@@ -201,13 +229,19 @@ namespace EmbeddedTcp.Sim
             var flights = new List<long>();
             foreach (ScenarioEvent e in Events)
             {
-                if (e.IsSegment && e.ArrivedNs >= 0) flights.Add(e.ArrivedNs - e.SentNs);
+                if (e.IsSegment && e.ArrivedNs >= 0)
+                {
+                    flights.Add(e.ArrivedNs - e.SentNs);
+                }
             }
             flights.Sort();
             long oneWay = flights.Count > 0 ? flights[flights.Count / 2] : 100_000; // nothing arrived: assume 100 µs
             foreach (ScenarioEvent e in Events)
             {
-                if (e.IsSegment && e.Dropped) e.DroppedAtNs = e.SentNs + Math.Max(1, oneWay / 2);
+                if (e.IsSegment && e.Dropped)
+                {
+                    e.DroppedAtNs = e.SentNs + Math.Max(1, oneWay / 2);
+                }
             }
         }
 
@@ -229,8 +263,16 @@ namespace EmbeddedTcp.Sim
             long end = Lan.NowMs + maxMs;
             for (int guard = 0; guard < 5_000_000; guard++)
             {
-                if (done()) return true;
-                if (Lan.NowMs >= end) return false;
+                if (done())
+                {
+                    return true;
+                }
+
+                if (Lan.NowMs >= end)
+                {
+                    return false;
+                }
+
                 Step(Math.Min(end, Lan.NowMs + AppTickMs));
             }
             return done();
@@ -251,7 +293,11 @@ namespace EmbeddedTcp.Sim
             public int Receive(byte[] buffer, int offset, int capacity)
             {
                 int n = _inner.Receive(buffer, offset, capacity);
-                if (n > 0) _world.OnReceive(_node, buffer, offset, n);
+                if (n > 0)
+                {
+                    _world.OnReceive(_node, buffer, offset, n);
+                }
+
                 return n;
             }
             public bool Send(byte[] frame, int offset, int length) => _world.OnSend(_node, frame, offset, length) || _inner.Send(frame, offset, length);

@@ -31,7 +31,11 @@ namespace EmbeddedTcp.Sim
             var path = new List<string>();
             foreach (ScenarioEvent e in Events.Where(e => !e.IsSegment && e.Node == node))
             {
-                if (path.Count == 0) path.Add(e.FromState);
+                if (path.Count == 0)
+                {
+                    path.Add(e.FromState);
+                }
+
                 path.Add(e.ToState);
             }
             return path;
@@ -96,7 +100,7 @@ namespace EmbeddedTcp.Sim
             int l = Listen(w);
             int a = w.A.Tcp.Connect(ScenarioWorld.IpA, ScenarioWorld.IpB, PortB, PortA);
             int b = 0;
-            w.App = () => { if (b <= 0) b = w.B.Tcp.Accept(l); };
+            w.App = () => { if (b <= 0) { b = w.B.Tcp.Accept(l); } };
             Require(w.RunUntil(() => b > 0 && w.A.Tcp.GetState(a) == TcpState.Established, 5000), "handshake");
             w.App = null;
             return (a, b);
@@ -104,7 +108,10 @@ namespace EmbeddedTcp.Sim
 
         private static void Require(bool ok, string what)
         {
-            if (!ok) throw new InvalidOperationException("scenario step did not complete: " + what);
+            if (!ok)
+            {
+                throw new InvalidOperationException("scenario step did not complete: " + what);
+            }
         }
 
         private static bool BothClosed(ScenarioWorld w) => w.StateA == "CLOSED" && w.StateB == "CLOSED";
@@ -113,11 +120,18 @@ namespace EmbeddedTcp.Sim
         private static bool Drain(TcpStack tcp, int h)
         {
             var buf = new byte[2048];
-            for (;;)
+            for (; ; )
             {
                 int n = tcp.Receive(h, buf, 0, buf.Length);
-                if (n == NetError.EndOfStream) return true;
-                if (n <= 0) return false;
+                if (n == NetError.EndOfStream)
+                {
+                    return true;
+                }
+
+                if (n <= 0)
+                {
+                    return false;
+                }
             }
         }
 
@@ -137,8 +151,16 @@ namespace EmbeddedTcp.Sim
             bool bClosed = false;
             w.App = () =>
             {
-                if (bClosed) return;
-                if (eofAt < 0 && Drain(w.B.Tcp, b)) eofAt = w.Lan.NowMs;
+                if (bClosed)
+                {
+                    return;
+                }
+
+                if (eofAt < 0 && Drain(w.B.Tcp, b))
+                {
+                    eofAt = w.Lan.NowMs;
+                }
+
                 if (eofAt >= 0 && w.Lan.NowMs >= eofAt + bDelayMs) { w.B.Tcp.Close(b); bClosed = true; }
             };
             Require(w.RunUntil(() => BothClosed(w), waitMs), "close");
@@ -225,8 +247,16 @@ namespace EmbeddedTcp.Sim
             w.App = () =>
             {
                 if (!aDone && Drain(w.A.Tcp, a)) { w.A.Tcp.Close(a); aDone = true; }
-                if (bDone) return;
-                if (nextAt < 0 && Drain(w.B.Tcp, b)) nextAt = w.Lan.NowMs + 50;
+                if (bDone)
+                {
+                    return;
+                }
+
+                if (nextAt < 0 && Drain(w.B.Tcp, b))
+                {
+                    nextAt = w.Lan.NowMs + 50;
+                }
+
                 if (nextAt >= 0 && w.Lan.NowMs >= nextAt)
                 {
                     if (chunks < 3) { w.B.Tcp.Send(b, answer, 0, answer.Length); chunks++; nextAt = w.Lan.NowMs + 50; }
@@ -316,7 +346,10 @@ namespace EmbeddedTcp.Sim
                     string wire = (new string(' ', pad) + centre).PadRight(Wire);
                     for (int c = 0; c < Wire; c++)
                     {
-                        if (cells[i][c] != ' ') wire = wire.Remove(c, 1).Insert(c, cells[i][c].ToString());
+                        if (cells[i][c] != ' ')
+                        {
+                            wire = wire.Remove(c, 1).Insert(c, cells[i][c].ToString());
+                        }
                     }
 
                     line.Append(mark.PadLeft(10)).Append("  ").Append(new string(' ', StateWidth)).Append(" ~").Append(wire).Append('~');
@@ -326,11 +359,18 @@ namespace EmbeddedTcp.Sim
                     bool instant = row.TimeNs >= 0;
                     // Two instants less than a microsecond apart print the same time: print it once.
                     string time = row.FirstOfInstant && Ms(row.TimeNs) != printed ? Ms(row.TimeNs) : "";
-                    if (time.Length > 0) printed = time;
+                    if (time.Length > 0)
+                    {
+                        printed = time;
+                    }
+
                     line.Append(time.PadLeft(10)).Append("  ")
                         .Append((instant ? row.StateA : "").PadRight(StateWidth)).Append(" |").Append(cells[i]).Append("| ")
                         .Append((instant ? row.StateB : "").PadRight(StateWidth));
-                    if (row.Note != null) line.Append("  ").Append(row.Note);
+                    if (row.Note != null)
+                    {
+                        line.Append("  ").Append(row.Note);
+                    }
                 }
 
                 sb.AppendLine(line.ToString().TrimEnd());
@@ -343,8 +383,15 @@ namespace EmbeddedTcp.Sim
         {
             foreach (ScenarioEvent e in r.Events)
             {
-                if (!e.IsSegment && e.Node == node) return e.FromState;
-                if (e.IsSegment) return node == "A" ? e.StateA : e.StateB;
+                if (!e.IsSegment && e.Node == node)
+                {
+                    return e.FromState;
+                }
+
+                if (e.IsSegment)
+                {
+                    return node == "A" ? e.StateA : e.StateB;
+                }
             }
             return node == "A" ? r.Events[^1].StateA : r.Events[^1].StateB;
         }
@@ -430,7 +477,11 @@ namespace EmbeddedTcp.Sim
             for (int i = 0; i < layout.Rows.Count; i++)
             {
                 long idle = layout.Rows[i].IdleNs;
-                if (idle <= 0) continue;
+                if (idle <= 0)
+                {
+                    continue;
+                }
+
                 double y = Y(i);
                 Lifelines(from, y - 7);
                 string text = "\u2026 " + LadderLayout.Duration(idle) + " \u2026";
@@ -466,7 +517,10 @@ namespace EmbeddedTcp.Sim
                     sb.Append("<text class=\"time\" x=\"20\" y=\"").Append(Num(Y(i) + 4)).Append("\" fill=\"#666\">").Append(Ms(rw.TimeNs)).Append("</text>\n");
                 }
 
-                if (rw.StateNode != null) State(rw.StateNode == "A" ? xa : xb, Y(i) + 4, rw.NewState, rw.StateNode == "A");
+                if (rw.StateNode != null)
+                {
+                    State(rw.StateNode == "A" ? xa : xb, Y(i) + 4, rw.NewState, rw.StateNode == "A");
+                }
             }
 
             foreach (LadderLayout.Line line in layout.Lines)
@@ -482,8 +536,16 @@ namespace EmbeddedTcp.Sim
                 sb.Append("<line class=\"segment").Append(e.Dropped ? " lost" : "").Append("\" data-from=\"").Append(e.Node).Append("\" data-flags=\"").Append(Xml(e.Flags))
                   .Append("\" data-seq=\"").Append(e.Seq.ToString(CultureInfo.InvariantCulture)).Append("\" data-ack=\"").Append(e.Ack.ToString(CultureInfo.InvariantCulture))
                   .Append("\" data-sent=\"").Append(Ms(e.SentNs)).Append('"');
-                if (e.ArrivedNs >= 0) sb.Append(" data-arrived=\"").Append(Ms(e.ArrivedNs)).Append('"');
-                if (e.DroppedAtNs >= 0) sb.Append(" data-dropped-at=\"").Append(Ms(e.DroppedAtNs)).Append('"');
+                if (e.ArrivedNs >= 0)
+                {
+                    sb.Append(" data-arrived=\"").Append(Ms(e.ArrivedNs)).Append('"');
+                }
+
+                if (e.DroppedAtNs >= 0)
+                {
+                    sb.Append(" data-dropped-at=\"").Append(Ms(e.DroppedAtNs)).Append('"');
+                }
+
                 sb.Append(" x1=\"").Append(x1).Append("\" y1=\"").Append(Num(y1)).Append("\" x2=\"").Append(Num(x2)).Append("\" y2=\"").Append(Num(y2)).Append('"').Append(style).Append("/>\n");
                 if (e.Dropped)
                 {

@@ -19,12 +19,24 @@ namespace EmbeddedTcp.Sim
         public static bool TryDecode(byte[] f, int off, int len, out SegmentInfo s)
         {
             s = default;
-            if (len < 14 + 20 + 20 || f[off + 12] != 0x08 || f[off + 13] != 0x00) return false;
+            if (len < 14 + 20 + 20 || f[off + 12] != 0x08 || f[off + 13] != 0x00)
+            {
+                return false;
+            }
+
             int ip = off + 14;
-            if ((f[ip] >> 4) != 4 || f[ip + 9] != 6) return false;
+            if ((f[ip] >> 4) != 4 || f[ip + 9] != 6)
+            {
+                return false;
+            }
+
             int ihl = (f[ip] & 0xF) * 4;
             int total = (f[ip + 2] << 8) | f[ip + 3];
-            if (total > len - 14 || ihl < 20) return false;
+            if (total > len - 14 || ihl < 20)
+            {
+                return false;
+            }
+
             int t = ip + ihl;
             int doff = (f[t + 12] >> 4) * 4;
             s.SourceIp = Read32(f, ip + 12);
@@ -51,7 +63,7 @@ namespace EmbeddedTcp.Sim
             {
                 var b = new StringBuilder();
                 byte flags = Flags;
-                void Add(int bit, string name) { if ((flags & bit) != 0) { if (b.Length > 0) b.Append(','); b.Append(name); } }
+                void Add(int bit, string name) { if ((flags & bit) != 0) { if (b.Length > 0) { b.Append(','); } b.Append(name); } }
                 Add(0x02, "SYN");
                 Add(0x01, "FIN");
                 Add(0x04, "RST");

@@ -30,7 +30,10 @@ namespace EmbeddedTcp.Sim
             var reorder = new Option<double>("--reorder") { Description = "Reorder this fraction of frames." };
             var seed = new Option<ulong>("--seed") { Description = "Seed of the fault injection.", DefaultValueFactory = _ => 1 };
             var window = new Option<int>("--window") { Description = "Receive and send ring size of each connection in bytes (its receive window; default 4096). 65536 matches lwIP's TAP peer." };
-            foreach (Option o in new Option[] { window, tap, ip, gateway, dns, dhcp, mac, connect, mqtt, hostname, resolve, ntp, seconds, pcap, loss, dup, reorder, seed }) cmd.Options.Add(o);
+            foreach (Option o in new Option[] { window, tap, ip, gateway, dns, dhcp, mac, connect, mqtt, hostname, resolve, ntp, seconds, pcap, loss, dup, reorder, seed })
+            {
+                cmd.Options.Add(o);
+            }
 
             cmd.SetAction(p =>
             {
@@ -49,17 +52,60 @@ namespace EmbeddedTcp.Sim
                     WindowBytes = p.GetValue(window),
                 };
                 string s;
-                if ((s = p.GetValue(ip)) != null && !TapRunner.TryParseCidr(s, out o.Address, out o.Netmask)) return Bad(stderr, "bad --ip '" + s + "' (want A.B.C.D/P)");
-                if ((s = p.GetValue(gateway)) != null && !Ipv4Address.TryParse(s, out o.Gateway)) return Bad(stderr, "bad --gateway '" + s + "'");
-                if ((s = p.GetValue(dns)) != null && !Ipv4Address.TryParse(s, out o.DnsServer)) return Bad(stderr, "bad --dns '" + s + "'");
-                if ((s = p.GetValue(mac)) != null && (o.Mac = TapRunner.ParseMac(s)) == null) return Bad(stderr, "bad --mac '" + s + "' (want aa:bb:cc:dd:ee:ff)");
-                if ((s = p.GetValue(connect)) != null && !TapRunner.TryParseEndpoint(s, out o.ConnectAddress, out o.ConnectPort)) return Bad(stderr, "bad --connect '" + s + "' (want A.B.C.D:PORT)");
-                if ((s = p.GetValue(mqtt)) != null && !TapRunner.TryParseEndpoint(s, out o.MqttAddress, out o.MqttPort)) return Bad(stderr, "bad --mqtt '" + s + "' (want A.B.C.D:PORT)");
-                if ((s = p.GetValue(ntp)) != null && !Ipv4Address.TryParse(s, out o.Ntp)) return Bad(stderr, "bad --ntp '" + s + "'");
-                if (o.Address == 0 && !o.Dhcp) return Bad(stderr, "give --ip A.B.C.D/P or --dhcp");
-                if (o.Loss < 0 || o.Loss > 1 || o.Duplicate < 0 || o.Duplicate > 1 || o.Reorder < 0 || o.Reorder > 1) return Bad(stderr, "--loss/--dup/--reorder are fractions between 0 and 1");
-                if (o.Seconds < 0) return Bad(stderr, "--seconds must be positive");
-                if (o.WindowBytes != 0 && (o.WindowBytes < 536 || o.WindowBytes > 1 << 20)) return Bad(stderr, "--window is a ring size in bytes, 536 to 1048576");
+                if ((s = p.GetValue(ip)) != null && !TapRunner.TryParseCidr(s, out o.Address, out o.Netmask))
+                {
+                    return Bad(stderr, "bad --ip '" + s + "' (want A.B.C.D/P)");
+                }
+
+                if ((s = p.GetValue(gateway)) != null && !Ipv4Address.TryParse(s, out o.Gateway))
+                {
+                    return Bad(stderr, "bad --gateway '" + s + "'");
+                }
+
+                if ((s = p.GetValue(dns)) != null && !Ipv4Address.TryParse(s, out o.DnsServer))
+                {
+                    return Bad(stderr, "bad --dns '" + s + "'");
+                }
+
+                if ((s = p.GetValue(mac)) != null && (o.Mac = TapRunner.ParseMac(s)) == null)
+                {
+                    return Bad(stderr, "bad --mac '" + s + "' (want aa:bb:cc:dd:ee:ff)");
+                }
+
+                if ((s = p.GetValue(connect)) != null && !TapRunner.TryParseEndpoint(s, out o.ConnectAddress, out o.ConnectPort))
+                {
+                    return Bad(stderr, "bad --connect '" + s + "' (want A.B.C.D:PORT)");
+                }
+
+                if ((s = p.GetValue(mqtt)) != null && !TapRunner.TryParseEndpoint(s, out o.MqttAddress, out o.MqttPort))
+                {
+                    return Bad(stderr, "bad --mqtt '" + s + "' (want A.B.C.D:PORT)");
+                }
+
+                if ((s = p.GetValue(ntp)) != null && !Ipv4Address.TryParse(s, out o.Ntp))
+                {
+                    return Bad(stderr, "bad --ntp '" + s + "'");
+                }
+
+                if (o.Address == 0 && !o.Dhcp)
+                {
+                    return Bad(stderr, "give --ip A.B.C.D/P or --dhcp");
+                }
+
+                if (o.Loss < 0 || o.Loss > 1 || o.Duplicate < 0 || o.Duplicate > 1 || o.Reorder < 0 || o.Reorder > 1)
+                {
+                    return Bad(stderr, "--loss/--dup/--reorder are fractions between 0 and 1");
+                }
+
+                if (o.Seconds < 0)
+                {
+                    return Bad(stderr, "--seconds must be positive");
+                }
+
+                if (o.WindowBytes != 0 && (o.WindowBytes < 536 || o.WindowBytes > 1 << 20))
+                {
+                    return Bad(stderr, "--window is a ring size in bytes, 536 to 1048576");
+                }
 
                 using var cts = new CancellationTokenSource();
                 ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cts.Cancel(); };

@@ -72,7 +72,11 @@ namespace EmbeddedTcp.Sim
         {
             while (_stack.Tcp.Trace.TryRead(_event))
             {
-                if (_event.Kind != TraceKind.StateChange) continue;
+                if (_event.Kind != TraceKind.StateChange)
+                {
+                    continue;
+                }
+
                 _stack.Tcp.GetEntry(_event.Connection, _info);
                 _out.WriteLine(Sec(now) + "  conn " + _event.Connection + "  " + (TcpStateNames.Of((TcpState)_event.A) + " -> " + TcpStateNames.Of((TcpState)_event.B)).PadRight(30)
                     + Ipv4Address.Format(_info.LocalIp) + ":" + _info.LocalPort + " <-> " + Ipv4Address.Format(_info.RemoteIp) + ":" + _info.RemotePort);

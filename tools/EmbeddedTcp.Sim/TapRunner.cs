@@ -124,7 +124,11 @@ namespace EmbeddedTcp.Sim
             while (!cancel.IsCancellationRequested)
             {
                 long now = clock.ElapsedMilliseconds;
-                if (now >= endMs) break;
+                if (now >= endMs)
+                {
+                    break;
+                }
+
                 stack.Poll(now);
                 app.Poll(now);
                 monitor.Report(now);
@@ -149,11 +153,18 @@ namespace EmbeddedTcp.Sim
         public static byte[] ParseMac(string s)
         {
             string[] parts = s.Split(':', '-');
-            if (parts.Length != 6) return null;
+            if (parts.Length != 6)
+            {
+                return null;
+            }
+
             var mac = new byte[6];
             for (int i = 0; i < 6; i++)
             {
-                if (parts[i].Length != 2 || !byte.TryParse(parts[i], NumberStyles.HexNumber, CultureInfo.InvariantCulture, out mac[i])) return null;
+                if (parts[i].Length != 2 || !byte.TryParse(parts[i], NumberStyles.HexNumber, CultureInfo.InvariantCulture, out mac[i]))
+                {
+                    return null;
+                }
             }
             return mac;
         }
@@ -164,9 +175,21 @@ namespace EmbeddedTcp.Sim
             netmask = 0xFFFFFF00;
             int slash = s.IndexOf('/');
             string ip = slash < 0 ? s : s.Substring(0, slash);
-            if (!Ipv4Address.TryParse(ip, out address) || address == 0) return false;
-            if (slash < 0) return true;
-            if (!int.TryParse(s.Substring(slash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out int p) || p < 1 || p > 32) return false;
+            if (!Ipv4Address.TryParse(ip, out address) || address == 0)
+            {
+                return false;
+            }
+
+            if (slash < 0)
+            {
+                return true;
+            }
+
+            if (!int.TryParse(s.AsSpan(slash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out int p) || p < 1 || p > 32)
+            {
+                return false;
+            }
+
             netmask = p == 32 ? 0xFFFFFFFF : ~(0xFFFFFFFFu >> p);
             return true;
         }
@@ -178,7 +201,7 @@ namespace EmbeddedTcp.Sim
             int colon = s.LastIndexOf(':');
             address = 0;
             return colon > 0 && Ipv4Address.TryParse(s.Substring(0, colon), out address) && address != 0
-                && int.TryParse(s.Substring(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out port) && port > 0 && port < 65536;
+                && int.TryParse(s.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out port) && port > 0 && port < 65536;
         }
     }
 }

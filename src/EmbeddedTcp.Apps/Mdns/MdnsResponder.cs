@@ -111,7 +111,11 @@ namespace EmbeddedTcp.Apps.Mdns
             for (int i = 0; i < name.Length && n < MaxLabel; i++)
             {
                 char c = name[i];
-                if (c >= 'A' && c <= 'Z') c = (char)(c + 32);
+                if (c >= 'A' && c <= 'Z')
+                {
+                    c = (char)(c + 32);
+                }
+
                 if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')
                 {
                     _base[n++] = (byte)c;
@@ -169,7 +173,11 @@ namespace EmbeddedTcp.Apps.Mdns
         public string FullName()
         {
             var chars = new char[_host[0]];
-            for (int i = 0; i < chars.Length; i++) chars[i] = (char)_host[1 + i];
+            for (int i = 0; i < chars.Length; i++)
+            {
+                chars[i] = (char)_host[1 + i];
+            }
+
             return new string(chars) + ".local";
         }
 
@@ -534,20 +542,36 @@ namespace EmbeddedTcp.Apps.Mdns
                 bool any = type == TypeAny;
                 if (NameIs(_host, _hostLength))
                 {
-                    if (type == TypeA || any) want |= WantA;
+                    if (type == TypeA || any)
+                    {
+                        want |= WantA;
+                    }
                 }
                 else if (_options.HttpPort > 0 && NameIs(ServiceName, ServiceName.Length))
                 {
-                    if (type == TypePtr || any) want |= WantPtr;
+                    if (type == TypePtr || any)
+                    {
+                        want |= WantPtr;
+                    }
                 }
                 else if (_options.HttpPort > 0 && NameIs(_instance, _instanceLength))
                 {
-                    if (type == TypeSrv || any) want |= WantSrv;
-                    if (type == TypeTxt || any) want |= WantTxt;
+                    if (type == TypeSrv || any)
+                    {
+                        want |= WantSrv;
+                    }
+
+                    if (type == TypeTxt || any)
+                    {
+                        want |= WantTxt;
+                    }
                 }
                 else if (_options.HttpPort > 0 && NameIs(EnumName, EnumName.Length))
                 {
-                    if (type == TypePtr || any) want |= WantEnum;
+                    if (type == TypePtr || any)
+                    {
+                        want |= WantEnum;
+                    }
                 }
 
                 if (want != before && (cls & UnicastResponseBit) != 0)
@@ -732,9 +756,21 @@ namespace EmbeddedTcp.Apps.Mdns
             }
 
             RecordsTruncated++;
-            if (_hostAt >= start) _hostAt = -1;
-            if (_serviceAt >= start) _serviceAt = -1;
-            if (_instanceAt >= start) _instanceAt = -1;
+            if (_hostAt >= start)
+            {
+                _hostAt = -1;
+            }
+
+            if (_serviceAt >= start)
+            {
+                _serviceAt = -1;
+            }
+
+            if (_instanceAt >= start)
+            {
+                _instanceAt = -1;
+            }
+
             return false;
         }
 

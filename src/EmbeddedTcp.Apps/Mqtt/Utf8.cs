@@ -48,25 +48,41 @@ namespace EmbeddedTcp.Apps.Mqtt
 
                 if (c < 0x80)
                 {
-                    if (p + 1 > end) return -1;
+                    if (p + 1 > end)
+                    {
+                        return -1;
+                    }
+
                     buffer[p++] = (byte)c;
                 }
                 else if (c < 0x800)
                 {
-                    if (p + 2 > end) return -1;
+                    if (p + 2 > end)
+                    {
+                        return -1;
+                    }
+
                     buffer[p++] = (byte)(0xC0 | (c >> 6));
                     buffer[p++] = (byte)(0x80 | (c & 0x3F));
                 }
                 else if (c < 0x10000)
                 {
-                    if (p + 3 > end) return -1;
+                    if (p + 3 > end)
+                    {
+                        return -1;
+                    }
+
                     buffer[p++] = (byte)(0xE0 | (c >> 12));
                     buffer[p++] = (byte)(0x80 | ((c >> 6) & 0x3F));
                     buffer[p++] = (byte)(0x80 | (c & 0x3F));
                 }
                 else
                 {
-                    if (p + 4 > end) return -1;
+                    if (p + 4 > end)
+                    {
+                        return -1;
+                    }
+
                     buffer[p++] = (byte)(0xF0 | (c >> 18));
                     buffer[p++] = (byte)(0x80 | ((c >> 12) & 0x3F));
                     buffer[p++] = (byte)(0x80 | ((c >> 6) & 0x3F));
@@ -126,21 +142,33 @@ namespace EmbeddedTcp.Apps.Mqtt
 
                 if (c < 0x80)
                 {
-                    if (buffer[p++] != c) return false;
+                    if (buffer[p++] != c)
+                    {
+                        return false;
+                    }
                 }
                 else if (c < 0x800)
                 {
-                    if (buffer[p++] != (byte)(0xC0 | (c >> 6)) || buffer[p++] != (byte)(0x80 | (c & 0x3F))) return false;
+                    if (buffer[p++] != (byte)(0xC0 | (c >> 6)) || buffer[p++] != (byte)(0x80 | (c & 0x3F)))
+                    {
+                        return false;
+                    }
                 }
                 else if (c < 0x10000)
                 {
                     if (buffer[p++] != (byte)(0xE0 | (c >> 12)) || buffer[p++] != (byte)(0x80 | ((c >> 6) & 0x3F))
-                        || buffer[p++] != (byte)(0x80 | (c & 0x3F))) return false;
+                        || buffer[p++] != (byte)(0x80 | (c & 0x3F)))
+                    {
+                        return false;
+                    }
                 }
                 else
                 {
                     if (buffer[p++] != (byte)(0xF0 | (c >> 18)) || buffer[p++] != (byte)(0x80 | ((c >> 12) & 0x3F))
-                        || buffer[p++] != (byte)(0x80 | ((c >> 6) & 0x3F)) || buffer[p++] != (byte)(0x80 | (c & 0x3F))) return false;
+                        || buffer[p++] != (byte)(0x80 | ((c >> 6) & 0x3F)) || buffer[p++] != (byte)(0x80 | (c & 0x3F)))
+                    {
+                        return false;
+                    }
                 }
             }
 

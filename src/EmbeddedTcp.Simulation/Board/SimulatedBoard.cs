@@ -45,9 +45,15 @@ namespace EmbeddedTcp.Simulation.Board
         public SimulatedBoard(SimulatedLan lan, byte[] mac, NetworkConfig config, uint seed, FirmwareOptions firmware,
             long spiClockHz = DefaultSpiClockHz, Func<INetworkDevice, INetworkDevice> wrap = null, Esp32CostModel cpu = null)
         {
-            if (lan == null) throw new ArgumentNullException(nameof(lan));
-            if (mac == null || mac.Length != 6) throw new ArgumentException("a MAC address is 6 bytes", nameof(mac));
-            if (spiClockHz <= 0) throw new ArgumentOutOfRangeException(nameof(spiClockHz));
+            ArgumentNullException.ThrowIfNull(lan);
+
+            if (mac == null || mac.Length != 6)
+            {
+                throw new ArgumentException("a MAC address is 6 bytes", nameof(mac));
+            }
+
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(spiClockHz);
+
             Lan = lan;
             SpiClockHz = spiClockHz;
             Port = lan.AddPort(mac);

@@ -51,13 +51,21 @@ namespace EmbeddedTcp.Simulation.Cost
         /// <summary>CPU time of the turn's interpreted work on <paramref name="model"/>, ns (SPI waits excluded).</summary>
         public double CpuNs(Esp32CostModel model)
         {
-            if (model == null) return 0;
+            if (model == null)
+            {
+                return 0;
+            }
+
             NanoEventCost stackIdle = NanoEventCosts.Get("stack-idle-poll");
             NanoEventCost idle = NanoEventCosts.Get("idle-poll");
             double il = 0, calls = 0, ncalls = 0;
             void Add(NanoEventCost e, double times, NanoEventCost minus = null)
             {
-                if (times == 0) return;
+                if (times == 0)
+                {
+                    return;
+                }
+
                 il += times * (e.Il - (minus?.Il ?? 0));
                 calls += times * (e.Calls - (minus?.Calls ?? 0));
                 ncalls += times * (e.NativeCalls - (minus?.NativeCalls ?? 0));
@@ -114,23 +122,49 @@ namespace EmbeddedTcp.Simulation.Cost
             bool data = IsTcpWithPayload(frame, offset, length);
             if (inbound)
             {
-                if (data) RxData++; else RxOther++;
+                if (data)
+                {
+                    RxData++;
+                }
+                else
+                {
+                    RxOther++;
+                }
             }
             else
             {
-                if (data) TxData++; else TxOther++;
+                if (data)
+                {
+                    TxData++;
+                }
+                else
+                {
+                    TxOther++;
+                }
             }
         }
 
         /// <summary>True for an Ethernet II / IPv4 / TCP frame whose segment carries payload.</summary>
         public static bool IsTcpWithPayload(byte[] f, int o, int n)
         {
-            if (n < 14 + 20 + 20 || f[o + 12] != 0x08 || f[o + 13] != 0x00) return false;
+            if (n < 14 + 20 + 20 || f[o + 12] != 0x08 || f[o + 13] != 0x00)
+            {
+                return false;
+            }
+
             int ip = o + 14;
-            if ((f[ip] >> 4) != 4 || f[ip + 9] != 6) return false;
+            if ((f[ip] >> 4) != 4 || f[ip + 9] != 6)
+            {
+                return false;
+            }
+
             int ihl = (f[ip] & 0x0F) * 4;
             int total = (f[ip + 2] << 8) | f[ip + 3];
-            if (ihl < 20 || ip + ihl + 20 > o + n) return false;
+            if (ihl < 20 || ip + ihl + 20 > o + n)
+            {
+                return false;
+            }
+
             int thl = (f[ip + ihl + 12] >> 4) * 4;
             return total - ihl - thl > 0;
         }

@@ -80,7 +80,11 @@ namespace EmbeddedTcp.Simulation.Cost
             bool first = true;
             foreach (KeyValuePair<string, NanoEventCost> e in events)
             {
-                if (!first) sb.Append(",\n");
+                if (!first)
+                {
+                    sb.Append(",\n");
+                }
+
                 first = false;
                 sb.Append("    \"").Append(e.Key).Append("\": { \"il\": ").Append(N(e.Value.Il)).Append(", \"calls\": ").Append(N(e.Value.Calls))
                     .Append(", \"ncalls\": ").Append(N(e.Value.NativeCalls)).Append(" }");

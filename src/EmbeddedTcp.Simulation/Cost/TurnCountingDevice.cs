@@ -30,7 +30,11 @@ namespace EmbeddedTcp.Simulation.Cost
         public int Receive(byte[] buffer, int offset, int capacity)
         {
             int n = _inner.Receive(buffer, offset, capacity);
-            if (n > 0) Turn.CountFrame(buffer, offset, n, true);
+            if (n > 0)
+            {
+                Turn.CountFrame(buffer, offset, n, true);
+            }
+
             return n;
         }
 
@@ -38,7 +42,11 @@ namespace EmbeddedTcp.Simulation.Cost
         public bool Send(byte[] frame, int offset, int length)
         {
             bool ok = _inner.Send(frame, offset, length);
-            if (ok) Turn.CountFrame(frame, offset, length, false);
+            if (ok)
+            {
+                Turn.CountFrame(frame, offset, length, false);
+            }
+
             return ok;
         }
     }

@@ -48,7 +48,11 @@ namespace EmbeddedTcp.Simulation.Enc28j60
                 throw new InvalidOperationException("driver did not initialise on the model");
             }
             byte[] frame = new byte[frameLength];
-            for (int i = 0; i < frame.Length; i++) frame[i] = (byte)(i * 7);
+            for (int i = 0; i < frame.Length; i++)
+            {
+                frame[i] = (byte)(i * 7);
+            }
+
             Array.Copy(mac, frame, 6);
             byte[] rx = new byte[1514];
             byte[] wire = new byte[1536];
@@ -68,8 +72,15 @@ namespace EmbeddedTcp.Simulation.Enc28j60
             t0 = chip.Transactions;
             for (int i = 0; i < bursts; i++)
             {
-                for (int j = 0; j < 3; j++) chip.InjectFrame(frame, 0, frameLength);
-                for (int j = 0; j < 3; j++) Expect(driver.Receive(rx, 0, rx.Length) == frameLength);
+                for (int j = 0; j < 3; j++)
+                {
+                    chip.InjectFrame(frame, 0, frameLength);
+                }
+
+                for (int j = 0; j < 3; j++)
+                {
+                    Expect(driver.Receive(rx, 0, rx.Length) == frameLength);
+                }
             }
             cost.ReceiveBurstTransactions = (chip.Transactions - t0) / (double)(bursts * 3);
 

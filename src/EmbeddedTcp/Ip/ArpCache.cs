@@ -104,7 +104,10 @@ namespace EmbeddedTcp.Ip
             int k = 0;
             for (int i = 0; i < Entries.Length; i++)
             {
-                if (Entries[i].State == ArpEntry.Resolved) k++;
+                if (Entries[i].State == ArpEntry.Resolved)
+                {
+                    k++;
+                }
             }
 
             return k;

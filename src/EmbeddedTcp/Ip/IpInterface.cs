@@ -216,13 +216,29 @@ namespace EmbeddedTcp.Ip
         {
             long next = _lastPoll + _config.MaxPollIntervalMs;
             long t = _transport.NextDeadline();
-            if (t < next) next = t;
+            if (t < next)
+            {
+                next = t;
+            }
+
             t = _arp.Deadline();
-            if (t < next) next = t;
+            if (t < next)
+            {
+                next = t;
+            }
+
             t = ServicesDeadline();
-            if (t < next) next = t;
+            if (t < next)
+            {
+                next = t;
+            }
+
             t = MulticastDeadline();
-            if (t < next) next = t;
+            if (t < next)
+            {
+                next = t;
+            }
+
             return next;
         }
 

@@ -93,7 +93,7 @@ namespace EmbeddedTcp.Ip
         public long UdpBadChecksum;
         /// <summary>Malformed UDP headers.</summary>
         public long UdpMalformed;
-    
+
         /// <summary>Multicast datagrams accepted for a joined group (or 224.0.0.1).</summary>
         public long MulticastIn;
         /// <summary>Multicast frames or datagrams for a group we have not joined (passed by a device or hash filter).</summary>

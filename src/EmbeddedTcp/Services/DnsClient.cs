@@ -159,7 +159,10 @@ namespace EmbeddedTcp.Services
                 int n = 0;
                 for (int i = 0; i < _qState.Length; i++)
                 {
-                    if (_qState[i] == SlotPending) n++;
+                    if (_qState[i] == SlotPending)
+                    {
+                        n++;
+                    }
                 }
 
                 return n;
@@ -461,7 +464,11 @@ namespace EmbeddedTcp.Services
             {
                 if (i == length || name[offset + i] == '.')
                 {
-                    if (digits == 0 || parts == 4) return false;
+                    if (digits == 0 || parts == 4)
+                    {
+                        return false;
+                    }
+
                     result = (result << 8) | (uint)value;
                     parts++;
                     value = 0;
@@ -470,13 +477,25 @@ namespace EmbeddedTcp.Services
                 }
 
                 int c = name[offset + i];
-                if (c < '0' || c > '9' || digits == 3) return false;
+                if (c < '0' || c > '9' || digits == 3)
+                {
+                    return false;
+                }
+
                 value = value * 10 + (c - '0');
-                if (value > 255) return false;
+                if (value > 255)
+                {
+                    return false;
+                }
+
                 digits++;
             }
 
-            if (parts != 4) return false;
+            if (parts != 4)
+            {
+                return false;
+            }
+
             address = result;
             return true;
         }
@@ -553,10 +572,22 @@ namespace EmbeddedTcp.Services
             _qStatus[slot] = status;
             _qAddress[slot] = address;
             _qState[slot] = SlotDone;
-            if (status == DnsStatus.Resolved) Counters.Resolved++;
-            else if (status == DnsStatus.NotFound) Counters.NotFound++;
-            else if (status == DnsStatus.Timeout) Counters.Timeouts++;
-            else Counters.Errors++;
+            if (status == DnsStatus.Resolved)
+            {
+                Counters.Resolved++;
+            }
+            else if (status == DnsStatus.NotFound)
+            {
+                Counters.NotFound++;
+            }
+            else if (status == DnsStatus.Timeout)
+            {
+                Counters.Timeouts++;
+            }
+            else
+            {
+                Counters.Errors++;
+            }
         }
 
         /// <summary>Sends try number _qTry[slot]: server k mod count, timeout doubled each round.</summary>
@@ -567,7 +598,11 @@ namespace EmbeddedTcp.Services
             int count = Servers(out s0, out s1);
             int k = _qTry[slot];
             int round = count == 0 ? k : k / count;
-            if (round > MaxBackoffDoublings) round = MaxBackoffDoublings;
+            if (round > MaxBackoffDoublings)
+            {
+                round = MaxBackoffDoublings;
+            }
+
             _qDeadline[slot] = now + ((long)_timeoutMs << round);
             if (count == 0)
             {
@@ -727,14 +762,22 @@ namespace EmbeddedTcp.Services
                     uint rrTtl = NetOrder.ReadU32(m, e + DnsMessage.RecordTtlOffset);
                     int rdLength = NetOrder.ReadU16(m, e + DnsMessage.RecordDataLengthOffset);
                     int rd = e + DnsMessage.RecordFixedLength;
-                    if (rrTtl >= 0x80000000) rrTtl = 0; // RFC 2181 8
+                    if (rrTtl >= 0x80000000)
+                    {
+                        rrTtl = 0; // RFC 2181 8
+                    }
+
                     if (cls == DnsMessage.ClassInternet && (type == DnsMessage.TypeA || type == DnsMessage.TypeCname)
                         && DnsMessage.NamesEqual(m, length, p, current))
                     {
                         if (type == DnsMessage.TypeA && rdLength == 4)
                         {
                             address = NetOrder.ReadU32(m, rd);
-                            if (rrTtl < ttl) ttl = rrTtl;
+                            if (rrTtl < ttl)
+                            {
+                                ttl = rrTtl;
+                            }
+
                             return true;
                         }
 
@@ -746,7 +789,10 @@ namespace EmbeddedTcp.Services
                                 current = rd;
                                 hops++;
                                 moved = true;
-                                if (rrTtl < ttl) ttl = rrTtl;
+                                if (rrTtl < ttl)
+                                {
+                                    ttl = rrTtl;
+                                }
                             }
                         }
                     }

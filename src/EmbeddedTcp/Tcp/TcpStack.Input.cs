@@ -163,8 +163,16 @@ namespace EmbeddedTcp.Tcp
         {
             TcpSegment s = _seg;
             uint n = (uint)s.DataLen;
-            if ((s.Flags & TcpFlags.Syn) != 0) n++;
-            if ((s.Flags & TcpFlags.Fin) != 0) n++;
+            if ((s.Flags & TcpFlags.Syn) != 0)
+            {
+                n++;
+            }
+
+            if ((s.Flags & TcpFlags.Fin) != 0)
+            {
+                n++;
+            }
+
             return n;
         }
 

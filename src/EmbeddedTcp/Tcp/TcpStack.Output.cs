@@ -57,8 +57,16 @@ namespace EmbeddedTcp.Tcp
                 int usable = wnd - inFlight;
 
                 int len = unsent;
-                if (len > mss) len = mss;
-                if (len > usable) len = usable;
+                if (len > mss)
+                {
+                    len = mss;
+                }
+
+                if (len > usable)
+                {
+                    len = usable;
+                }
+
                 if (len <= 0)
                 {
                     ArmPersistIfStalled(c, inFlight);

@@ -93,12 +93,36 @@ namespace EmbeddedTcp.Tcp
         /// </summary>
         public long Earliest(long next, long now, int poll)
         {
-            if (RetransmitAt < next) next = RetransmitAt;
-            if (TimeWaitAt < next) next = TimeWaitAt;
-            if (DelayedAckAt < next) next = _ackAfterApplicationTurn && DelayedAckPoll == poll ? now : DelayedAckAt;
-            if (PersistAt < next) next = PersistAt;
-            if (KeepaliveAt < next) next = KeepaliveAt;
-            if (FinWait2At < next) next = FinWait2At;
+            if (RetransmitAt < next)
+            {
+                next = RetransmitAt;
+            }
+
+            if (TimeWaitAt < next)
+            {
+                next = TimeWaitAt;
+            }
+
+            if (DelayedAckAt < next)
+            {
+                next = _ackAfterApplicationTurn && DelayedAckPoll == poll ? now : DelayedAckAt;
+            }
+
+            if (PersistAt < next)
+            {
+                next = PersistAt;
+            }
+
+            if (KeepaliveAt < next)
+            {
+                next = KeepaliveAt;
+            }
+
+            if (FinWait2At < next)
+            {
+                next = FinWait2At;
+            }
+
             return next;
         }
     }

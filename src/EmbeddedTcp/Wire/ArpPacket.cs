@@ -57,7 +57,10 @@ namespace EmbeddedTcp.Wire
             NetOrder.WriteU32(buffer, offset + 14, senderIp);
             if (targetMac == null)
             {
-                for (int i = 0; i < 6; i++) buffer[offset + 18 + i] = 0;
+                for (int i = 0; i < 6; i++)
+                {
+                    buffer[offset + 18 + i] = 0;
+                }
             }
             else
             {

@@ -85,8 +85,16 @@ namespace EmbeddedTcp.Wire
         /// <summary>Writes the seconds field, clamped to 0..65535.</summary>
         public static void WriteSecs(byte[] b, long seconds)
         {
-            if (seconds > 0xFFFF) seconds = 0xFFFF;
-            if (seconds < 0) seconds = 0;
+            if (seconds > 0xFFFF)
+            {
+                seconds = 0xFFFF;
+            }
+
+            if (seconds < 0)
+            {
+                seconds = 0;
+            }
+
             NetOrder.WriteU16(b, SecsOffset, (ushort)seconds);
         }
 

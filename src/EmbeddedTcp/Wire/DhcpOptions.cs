@@ -82,12 +82,26 @@ namespace EmbeddedTcp.Wire
                 switch (code)
                 {
                     case DhcpOptionCode.MessageType:
-                        if (len == 1 && m[v] >= 1 && m[v] <= DhcpMessageType.Highest) MessageType = m[v];
-                        else Ignored++;
+                        if (len == 1 && m[v] >= 1 && m[v] <= DhcpMessageType.Highest)
+                        {
+                            MessageType = m[v];
+                        }
+                        else
+                        {
+                            Ignored++;
+                        }
+
                         break;
                     case DhcpOptionCode.ServerId:
-                        if (len == 4) ServerId = Ipv4Address.Read(m, v);
-                        else Ignored++;
+                        if (len == 4)
+                        {
+                            ServerId = Ipv4Address.Read(m, v);
+                        }
+                        else
+                        {
+                            Ignored++;
+                        }
+
                         break;
                     case DhcpOptionCode.SubnetMask:
                         if (len == 4)
@@ -95,11 +109,22 @@ namespace EmbeddedTcp.Wire
                             SubnetMask = Ipv4Address.Read(m, v);
                             HasSubnetMask = true;
                         }
-                        else Ignored++;
+                        else
+                        {
+                            Ignored++;
+                        }
+
                         break;
                     case DhcpOptionCode.Router:
-                        if (len >= 4 && (len & 3) == 0) Router = Ipv4Address.Read(m, v);
-                        else Ignored++;
+                        if (len >= 4 && (len & 3) == 0)
+                        {
+                            Router = Ipv4Address.Read(m, v);
+                        }
+                        else
+                        {
+                            Ignored++;
+                        }
+
                         break;
                     case DhcpOptionCode.DnsServers:
                         if (len >= 4 && (len & 3) == 0)
@@ -107,7 +132,11 @@ namespace EmbeddedTcp.Wire
                             Dns0 = Ipv4Address.Read(m, v);
                             Dns1 = len >= 8 ? Ipv4Address.Read(m, v + 4) : 0;
                         }
-                        else Ignored++;
+                        else
+                        {
+                            Ignored++;
+                        }
+
                         break;
                     case DhcpOptionCode.NtpServers:
                         if (len >= 4 && (len & 3) == 0)
@@ -115,7 +144,11 @@ namespace EmbeddedTcp.Wire
                             Ntp0 = Ipv4Address.Read(m, v);
                             Ntp1 = len >= 8 ? Ipv4Address.Read(m, v + 4) : 0;
                         }
-                        else Ignored++;
+                        else
+                        {
+                            Ignored++;
+                        }
+
                         break;
                     case DhcpOptionCode.LeaseTime:
                         if (len == 4)
@@ -123,7 +156,11 @@ namespace EmbeddedTcp.Wire
                             LeaseSeconds = NetOrder.ReadU32(m, v);
                             HasLease = true;
                         }
-                        else Ignored++;
+                        else
+                        {
+                            Ignored++;
+                        }
+
                         break;
                     case DhcpOptionCode.RenewalTime:
                         if (len == 4)
@@ -131,7 +168,11 @@ namespace EmbeddedTcp.Wire
                             RenewalSeconds = NetOrder.ReadU32(m, v);
                             HasRenewal = true;
                         }
-                        else Ignored++;
+                        else
+                        {
+                            Ignored++;
+                        }
+
                         break;
                     case DhcpOptionCode.RebindingTime:
                         if (len == 4)
@@ -139,7 +180,11 @@ namespace EmbeddedTcp.Wire
                             RebindingSeconds = NetOrder.ReadU32(m, v);
                             HasRebinding = true;
                         }
-                        else Ignored++;
+                        else
+                        {
+                            Ignored++;
+                        }
+
                         break;
                 }
 

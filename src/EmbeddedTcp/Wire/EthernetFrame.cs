@@ -100,7 +100,10 @@ namespace EmbeddedTcp.Wire
         /// <summary>Writes ff:ff:ff:ff:ff:ff.</summary>
         public static void WriteBroadcastMac(byte[] buffer, int offset)
         {
-            for (int i = 0; i < 6; i++) buffer[offset + i] = 0xFF;
+            for (int i = 0; i < 6; i++)
+            {
+                buffer[offset + i] = 0xFF;
+            }
         }
     }
 }

@@ -33,7 +33,11 @@ namespace EmbeddedTcp.Wire
         public static bool TryParse(string text, out uint address)
         {
             address = 0;
-            if (text == null) return false;
+            if (text == null)
+            {
+                return false;
+            }
+
             uint result = 0;
             int parts = 0;
             int value = 0;
@@ -42,7 +46,11 @@ namespace EmbeddedTcp.Wire
             {
                 if (i == text.Length || text[i] == '.')
                 {
-                    if (digits == 0 || parts == 4) return false;
+                    if (digits == 0 || parts == 4)
+                    {
+                        return false;
+                    }
+
                     result = (result << 8) | (uint)value;
                     parts++;
                     value = 0;
@@ -50,12 +58,24 @@ namespace EmbeddedTcp.Wire
                     continue;
                 }
                 char c = text[i];
-                if (c < '0' || c > '9' || digits == 3) return false;
+                if (c < '0' || c > '9' || digits == 3)
+                {
+                    return false;
+                }
+
                 value = value * 10 + (c - '0');
-                if (value > 255) return false;
+                if (value > 255)
+                {
+                    return false;
+                }
+
                 digits++;
             }
-            if (parts != 4) return false;
+            if (parts != 4)
+            {
+                return false;
+            }
+
             address = result;
             return true;
         }

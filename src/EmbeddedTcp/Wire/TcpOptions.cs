@@ -73,45 +73,81 @@ namespace EmbeddedTcp.Wire
         public WireResult Parse(byte[] buffer, int offset, int length)
         {
             Clear();
-            if (!NetOrder.InBounds(buffer, offset, length)) return WireResult.Truncated;
+            if (!NetOrder.InBounds(buffer, offset, length))
+            {
+                return WireResult.Truncated;
+            }
+
             int i = offset;
             int end = offset + length;
             while (i < end)
             {
                 int kind = buffer[i];
-                if (kind == TcpOptionKind.EndOfList) break;
+                if (kind == TcpOptionKind.EndOfList)
+                {
+                    break;
+                }
+
                 if (kind == TcpOptionKind.NoOperation)
                 {
                     i++;
                     continue;
                 }
-                if (i + 1 >= end) return WireResult.Malformed;
+                if (i + 1 >= end)
+                {
+                    return WireResult.Malformed;
+                }
+
                 int len = buffer[i + 1];
-                if (len < 2 || len > end - i) return WireResult.Malformed;
+                if (len < 2 || len > end - i)
+                {
+                    return WireResult.Malformed;
+                }
+
                 switch (kind)
                 {
                     case TcpOptionKind.Mss:
-                        if (len != 4) return WireResult.Malformed;
+                        if (len != 4)
+                        {
+                            return WireResult.Malformed;
+                        }
+
                         Mss = (buffer[i + 2] << 8) | buffer[i + 3];
                         break;
                     case TcpOptionKind.WindowScale:
-                        if (len != 3) return WireResult.Malformed;
+                        if (len != 3)
+                        {
+                            return WireResult.Malformed;
+                        }
+
                         int shift = buffer[i + 2];
                         WindowScale = shift > MaxWindowScale ? MaxWindowScale : shift;
                         break;
                     case TcpOptionKind.SackPermitted:
-                        if (len != 2) return WireResult.Malformed;
+                        if (len != 2)
+                        {
+                            return WireResult.Malformed;
+                        }
+
                         SackPermitted = true;
                         break;
                     case TcpOptionKind.Timestamps:
-                        if (len != 10) return WireResult.Malformed;
+                        if (len != 10)
+                        {
+                            return WireResult.Malformed;
+                        }
+
                         HasTimestamps = true;
                         TsVal = NetOrder.ReadU32(buffer, i + 2);
                         TsEcr = NetOrder.ReadU32(buffer, i + 6);
                         break;
                     case TcpOptionKind.Sack:
                         int blocks = (len - 2) >> 3;
-                        if (((len - 2) & 7) != 0 || blocks < 1 || blocks > MaxSackBlocks) return WireResult.Malformed;
+                        if (((len - 2) & 7) != 0 || blocks < 1 || blocks > MaxSackBlocks)
+                        {
+                            return WireResult.Malformed;
+                        }
+
                         SackBlockCount = blocks;
                         SackLeft0 = NetOrder.ReadU32(buffer, i + 2);
                         SackRight0 = NetOrder.ReadU32(buffer, i + 6);
@@ -140,18 +176,42 @@ namespace EmbeddedTcp.Wire
         /// <summary>Left edge of SACK block <paramref name="index"/> (0..3).</summary>
         public uint GetSackLeft(int index)
         {
-            if (index == 0) return SackLeft0;
-            if (index == 1) return SackLeft1;
-            if (index == 2) return SackLeft2;
+            if (index == 0)
+            {
+                return SackLeft0;
+            }
+
+            if (index == 1)
+            {
+                return SackLeft1;
+            }
+
+            if (index == 2)
+            {
+                return SackLeft2;
+            }
+
             return SackLeft3;
         }
 
         /// <summary>Right edge of SACK block <paramref name="index"/> (0..3).</summary>
         public uint GetSackRight(int index)
         {
-            if (index == 0) return SackRight0;
-            if (index == 1) return SackRight1;
-            if (index == 2) return SackRight2;
+            if (index == 0)
+            {
+                return SackRight0;
+            }
+
+            if (index == 1)
+            {
+                return SackRight1;
+            }
+
+            if (index == 2)
+            {
+                return SackRight2;
+            }
+
             return SackRight3;
         }
 
@@ -177,8 +237,16 @@ namespace EmbeddedTcp.Wire
         /// <summary>Writes NOP + window scale (kind 3, length 3); a shift above 14 is written as 14. Returns 4.</summary>
         public static int WriteWindowScale(byte[] buffer, int offset, int shift)
         {
-            if (shift > MaxWindowScale) shift = MaxWindowScale;
-            if (shift < 0) shift = 0;
+            if (shift > MaxWindowScale)
+            {
+                shift = MaxWindowScale;
+            }
+
+            if (shift < 0)
+            {
+                shift = 0;
+            }
+
             buffer[offset] = TcpOptionKind.NoOperation;
             buffer[offset + 1] = TcpOptionKind.WindowScale;
             buffer[offset + 2] = 3;
@@ -214,8 +282,16 @@ namespace EmbeddedTcp.Wire
         /// </summary>
         public static int WriteSackBlocks(byte[] buffer, int offset, uint[] edges, int blockCount)
         {
-            if (blockCount > MaxSackBlocks) blockCount = MaxSackBlocks;
-            if (blockCount <= 0 || edges == null) return 0;
+            if (blockCount > MaxSackBlocks)
+            {
+                blockCount = MaxSackBlocks;
+            }
+
+            if (blockCount <= 0 || edges == null)
+            {
+                return 0;
+            }
+
             buffer[offset] = TcpOptionKind.NoOperation;
             buffer[offset + 1] = TcpOptionKind.NoOperation;
             buffer[offset + 2] = TcpOptionKind.Sack;
@@ -238,11 +314,31 @@ namespace EmbeddedTcp.Wire
             get
             {
                 int n = 0;
-                if (Mss > 0) n += 4;
-                if (WindowScale >= 0) n += 4;
-                if (SackPermitted) n += 4;
-                if (HasTimestamps) n += 12;
-                if (SackBlockCount > 0) n += 4 + 8 * (SackBlockCount > MaxSackBlocks ? MaxSackBlocks : SackBlockCount);
+                if (Mss > 0)
+                {
+                    n += 4;
+                }
+
+                if (WindowScale >= 0)
+                {
+                    n += 4;
+                }
+
+                if (SackPermitted)
+                {
+                    n += 4;
+                }
+
+                if (HasTimestamps)
+                {
+                    n += 12;
+                }
+
+                if (SackBlockCount > 0)
+                {
+                    n += 4 + 8 * (SackBlockCount > MaxSackBlocks ? MaxSackBlocks : SackBlockCount);
+                }
+
                 return n;
             }
         }
@@ -254,10 +350,26 @@ namespace EmbeddedTcp.Wire
         public int Emit(byte[] buffer, int offset)
         {
             int o = offset;
-            if (Mss > 0) o += WriteMss(buffer, o, Mss);
-            if (SackPermitted) o += WriteSackPermitted(buffer, o);
-            if (HasTimestamps) o += WriteTimestamps(buffer, o, TsVal, TsEcr);
-            if (WindowScale >= 0) o += WriteWindowScale(buffer, o, WindowScale);
+            if (Mss > 0)
+            {
+                o += WriteMss(buffer, o, Mss);
+            }
+
+            if (SackPermitted)
+            {
+                o += WriteSackPermitted(buffer, o);
+            }
+
+            if (HasTimestamps)
+            {
+                o += WriteTimestamps(buffer, o, TsVal, TsEcr);
+            }
+
+            if (WindowScale >= 0)
+            {
+                o += WriteWindowScale(buffer, o, WindowScale);
+            }
+
             int blocks = SackBlockCount > MaxSackBlocks ? MaxSackBlocks : SackBlockCount;
             if (blocks > 0)
             {

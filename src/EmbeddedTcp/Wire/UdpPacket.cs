@@ -113,7 +113,11 @@ namespace EmbeddedTcp.Wire
             _buffer[_offset + 7] = 0;
             uint sum = EmbeddedTcp.Wire.Checksum.PseudoHeader(sourceIp, destinationIp, IpProtocol.Udp, _length);
             ushort c = EmbeddedTcp.Wire.Checksum.Finish(EmbeddedTcp.Wire.Checksum.Accumulate(sum, _buffer, _offset, _length));
-            if (c == 0) c = 0xFFFF;
+            if (c == 0)
+            {
+                c = 0xFFFF;
+            }
+
             _buffer[_offset + 6] = (byte)(c >> 8);
             _buffer[_offset + 7] = (byte)c;
         }
@@ -121,7 +125,11 @@ namespace EmbeddedTcp.Wire
         /// <summary>True when the checksum field is 0 (none) or the checksum verifies.</summary>
         public bool VerifyChecksum(uint sourceIp, uint destinationIp)
         {
-            if (_buffer[_offset + 6] == 0 && _buffer[_offset + 7] == 0) return true;
+            if (_buffer[_offset + 6] == 0 && _buffer[_offset + 7] == 0)
+            {
+                return true;
+            }
+
             uint sum = EmbeddedTcp.Wire.Checksum.PseudoHeader(sourceIp, destinationIp, IpProtocol.Udp, _length);
             return EmbeddedTcp.Wire.Checksum.Verify(EmbeddedTcp.Wire.Checksum.Accumulate(sum, _buffer, _offset, _length));
         }

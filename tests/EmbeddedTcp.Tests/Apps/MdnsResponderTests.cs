@@ -44,7 +44,11 @@ namespace EmbeddedTcp.Tests.Apps
                 for (int i = 0; i < 64; i++)
                 {
                     int n = Lan.B.UdpReceiveFrom(Peer, buf, 0, buf.Length, out uint src, out _);
-                    if (n <= 0) break;
+                    if (n <= 0)
+                    {
+                        break;
+                    }
+
                     Heard.Add((buf[..n], src));
                 }
             }
@@ -101,8 +105,8 @@ namespace EmbeddedTcp.Tests.Apps
             for (int guard = 0; guard < 128; guard++)
             {
                 int l = p[at];
-                if (l >= 0xC0) { if (!jumped) pos = at + 2; jumped = true; at = ((l & 0x3F) << 8) | p[at + 1]; continue; }
-                if (l == 0) { if (!jumped) pos = at + 1; break; }
+                if (l >= 0xC0) { if (!jumped) { pos = at + 2; } jumped = true; at = ((l & 0x3F) << 8) | p[at + 1]; continue; }
+                if (l == 0) { if (!jumped) { pos = at + 1; } break; }
                 parts.Add(Encoding.ASCII.GetString(p, at + 1, l));
                 at += 1 + l;
             }

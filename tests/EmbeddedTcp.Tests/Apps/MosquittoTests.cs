@@ -50,7 +50,11 @@ namespace EmbeddedTcp.Tests.Apps
                 for (int i = 0; i < 100; i++)
                 {
                     var r = Peer.Exec(5000, ExternalTool.Find("mosquitto_pub"), "-h", KernelPeer.KernelAddress, "-t", "probe", "-m", "x");
-                    if (r.ExitCode == 0) return;
+                    if (r.ExitCode == 0)
+                    {
+                        return;
+                    }
+
                     Thread.Sleep(50);
                 }
                 throw new InvalidOperationException("mosquitto did not start");
@@ -71,8 +75,15 @@ namespace EmbeddedTcp.Tests.Apps
                 for (int i = 0; i < 50; i++)
                 {
                     string line = KernelPeer.ReadLine(p, 5000);
-                    if (line == null) break;
-                    if (line.Contains("SUBACK")) return p;
+                    if (line == null)
+                    {
+                        break;
+                    }
+
+                    if (line.Contains("SUBACK"))
+                    {
+                        return p;
+                    }
                 }
                 throw new InvalidOperationException("mosquitto_sub got no SUBACK");
             }
@@ -87,9 +98,16 @@ namespace EmbeddedTcp.Tests.Apps
             public void Publish(string topic, string message, int qos, bool retain = false)
             {
                 var args = new List<string> { "-h", KernelPeer.KernelAddress, "-t", topic, "-m", message, "-q", qos.ToString() };
-                if (retain) args.Add("-r");
+                if (retain)
+                {
+                    args.Add("-r");
+                }
+
                 var r = Peer.Exec(10_000, ExternalTool.Find("mosquitto_pub"), args.ToArray());
-                if (r.ExitCode != 0) throw new InvalidOperationException("mosquitto_pub: " + r);
+                if (r.ExitCode != 0)
+                {
+                    throw new InvalidOperationException("mosquitto_pub: " + r);
+                }
             }
 
             public bool WaitFor(Func<bool> done, int timeoutMs)
@@ -97,7 +115,11 @@ namespace EmbeddedTcp.Tests.Apps
                 var sw = Stopwatch.StartNew();
                 while (!done())
                 {
-                    if (sw.ElapsedMilliseconds > timeoutMs) return false;
+                    if (sw.ElapsedMilliseconds > timeoutMs)
+                    {
+                        return false;
+                    }
+
                     Thread.Sleep(10);
                 }
                 return true;
@@ -107,7 +129,10 @@ namespace EmbeddedTcp.Tests.Apps
             {
                 try { Host?.Stop(5000); } catch (Exception) { }
                 Peer?.Dispose(); // kills mosquitto and the clients by PID, removes the namespace
-                if (Conf != null) File.Delete(Conf);
+                if (Conf != null)
+                {
+                    File.Delete(Conf);
+                }
             }
         }
 
@@ -199,7 +224,8 @@ namespace EmbeddedTcp.Tests.Apps
             var poll = new FirmwarePoll();
             poll.App = peer.Runner.Do(s => new EmbeddedTcp.Firmware.FirmwareApp(s, new EmbeddedTcp.Firmware.FirmwareOptions
             {
-                MqttBroker = KernelPeer.KernelIp, MqttStatusIntervalMs = 500,
+                MqttBroker = KernelPeer.KernelIp,
+                MqttStatusIntervalMs = 500,
             }));
             peer.Runner.Add(poll);
             List<string> lines = Rig.Lines(status, 20_000);

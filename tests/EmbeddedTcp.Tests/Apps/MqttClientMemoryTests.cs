@@ -51,7 +51,11 @@ namespace EmbeddedTcp.Tests.Apps
 
             public void AcceptBroker()
             {
-                for (int i = 0; i < 1000 && (Broker = Pair.B.Tcp.Accept(Listener)) == 0; i++) Run(1);
+                for (int i = 0; i < 1000 && (Broker = Pair.B.Tcp.Accept(Listener)) == 0; i++)
+                {
+                    Run(1);
+                }
+
                 Assert.True(Broker > 0, "the client never connected");
                 Run(5);
             }
@@ -87,9 +91,18 @@ namespace EmbeddedTcp.Tests.Apps
             var l = new List<byte>();
             foreach (object p in parts)
             {
-                if (p is byte[] a) l.AddRange(a);
-                else if (p is string s) l.AddRange(B(s));
-                else l.Add(Convert.ToByte(p));
+                if (p is byte[] a)
+                {
+                    l.AddRange(a);
+                }
+                else if (p is string s)
+                {
+                    l.AddRange(B(s));
+                }
+                else
+                {
+                    l.Add(Convert.ToByte(p));
+                }
             }
             return l.ToArray();
         }
@@ -106,8 +119,15 @@ namespace EmbeddedTcp.Tests.Apps
         {
             var rig = new Rig(new MqttOptions
             {
-                ClientId = "dev1", KeepAliveSeconds = 30, CleanSession = true, WillTopic = "w/t", WillPayload = B("bye"), WillQos = 1,
-                WillRetain = true, UserName = "u", Password = B("p"),
+                ClientId = "dev1",
+                KeepAliveSeconds = 30,
+                CleanSession = true,
+                WillTopic = "w/t",
+                WillPayload = B("bye"),
+                WillQos = 1,
+                WillRetain = true,
+                UserName = "u",
+                Password = B("p"),
             });
             rig.AcceptBroker();
             byte[] expected = Cat(0x10, 32, 0, 4, "MQTT", 4, 0xEE, 0, 30, 0, 4, "dev1", 0, 3, "w/t", 0, 3, "bye", 0, 1, "u", 0, 1, "p");
@@ -205,12 +225,24 @@ namespace EmbeddedTcp.Tests.Apps
             for (int attempt = 0; attempt < 7; attempt++)
             {
                 long before = rig.Client.Counters.ConnectAttempts;
-                for (int i = 0; i < 5000 && rig.Client.Counters.ConnectAttempts == before; i++) rig.Run(1);
-                for (int i = 0; i < 5000 && rig.Client.State != MqttState.Waiting; i++) rig.Run(1);
+                for (int i = 0; i < 5000 && rig.Client.Counters.ConnectAttempts == before; i++)
+                {
+                    rig.Run(1);
+                }
+
+                for (int i = 0; i < 5000 && rig.Client.State != MqttState.Waiting; i++)
+                {
+                    rig.Run(1);
+                }
+
                 waits.Add(rig.Client.NextAttemptAt - rig.Now);
             }
             long[] caps = { 100, 200, 400, 800, 1000, 1000, 1000 };
-            for (int i = 0; i < caps.Length; i++) Assert.InRange(waits[i], caps[i] / 2 - 5, caps[i]);
+            for (int i = 0; i < caps.Length; i++)
+            {
+                Assert.InRange(waits[i], caps[i] / 2 - 5, caps[i]);
+            }
+
             Assert.Equal(0, rig.Client.Counters.Connects);
             Assert.True(rig.Client.Counters.ConnectFailures >= 7);
         }

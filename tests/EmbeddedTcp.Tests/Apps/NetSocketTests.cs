@@ -28,10 +28,17 @@ namespace EmbeddedTcp.Tests.Apps
             }
             for (int i = 0; i < _conns.Length; i++)
             {
-                if (_conns[i] == 0) continue;
+                if (_conns[i] == 0)
+                {
+                    continue;
+                }
+
                 int room = _stack.Tcp.CanSend(_conns[i]) ? Math.Min(_buf.Length, _stack.Config.Tcp.SendBufferSize - _stack.Tcp.BytesQueued(_conns[i])) : 0;
                 int n = room > 0 ? _stack.Tcp.Receive(_conns[i], _buf, 0, room) : (_stack.Tcp.CanReceive(_conns[i]) && _stack.Tcp.BytesToRead(_conns[i]) == 0 ? _stack.Tcp.Receive(_conns[i], _buf, 0, 0) : 0);
-                if (n > 0) _stack.Tcp.Send(_conns[i], _buf, 0, n);
+                if (n > 0)
+                {
+                    _stack.Tcp.Send(_conns[i], _buf, 0, n);
+                }
                 else if (n < 0) { _stack.Tcp.Close(_conns[i]); _conns[i] = 0; }
             }
         }
@@ -73,13 +80,25 @@ namespace EmbeddedTcp.Tests.Apps
                         if (e != SocketError.Success && e != SocketError.WouldBlock) { errors[t] = "receive " + e; return; }
                         got += r;
                     }
-                    if (!data.SequenceEqual(back)) errors[t] = "echo differs";
+                    if (!data.SequenceEqual(back))
+                    {
+                        errors[t] = "echo differs";
+                    }
+
                     s.Close();
                 }
                 catch (Exception x) { errors[t] = x.ToString(); }
             })).ToArray();
-            foreach (Thread w in workers) w.Start();
-            foreach (Thread w in workers) Assert.True(w.Join(60_000), "a worker hung");
+            foreach (Thread w in workers)
+            {
+                w.Start();
+            }
+
+            foreach (Thread w in workers)
+            {
+                Assert.True(w.Join(60_000), "a worker hung");
+            }
+
             Assert.All(errors, e => Assert.Null(e));
         }
 
@@ -144,7 +163,11 @@ namespace EmbeddedTcp.Tests.Apps
                 NetSocket accepted = null;
                 var acceptor = new Thread(() => accepted = listener.Accept(10_000, out e));
                 acceptor.Start();
-                lock (host.Gate) Assert.True(pair.B.Tcp.Connect(0, MemoryPair.AddressA, 5000, 0) > 0);
+                lock (host.Gate)
+                {
+                    Assert.True(pair.B.Tcp.Connect(0, MemoryPair.AddressA, 5000, 0) > 0);
+                }
+
                 Assert.True(acceptor.Join(15_000), "Accept hung");
                 Assert.NotNull(accepted);
                 Assert.True(accepted.Connected);
@@ -175,7 +198,11 @@ namespace EmbeddedTcp.Tests.Apps
                     NetSocket probe = host.CreateTcp();
                     SocketError pe = probe.Connect(KernelPeer.KernelIp, 7000, 2000);
                     probe.Close();
-                    if (pe == SocketError.Success) break;
+                    if (pe == SocketError.Success)
+                    {
+                        break;
+                    }
+
                     Assert.True(sw.ElapsedMilliseconds < 10_000, "socat not listening: " + pe);
                     Thread.Sleep(50);
                 }
@@ -211,7 +238,11 @@ namespace EmbeddedTcp.Tests.Apps
                 {
                     int r = conn.Receive(req, got, req.Length - got, 5000, out e);
                     Assert.Equal(SocketError.Success, e);
-                    if (r == 0) break; // end of stream
+                    if (r == 0)
+                    {
+                        break; // end of stream
+                    }
+
                     got += r;
                 }
                 Assert.Equal("hello from the kernel", System.Text.Encoding.ASCII.GetString(req, 0, got));

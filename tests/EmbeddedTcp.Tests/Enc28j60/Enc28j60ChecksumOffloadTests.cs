@@ -6,8 +6,8 @@ using EmbeddedTcp.Simulation.Enc28j60;
 using EmbeddedTcp.Tcp;
 using EmbeddedTcp.Wire;
 using Xunit;
-using R = EmbeddedTcp.Drivers.Enc28j60.Enc28j60Registers;
 using B = EmbeddedTcp.Drivers.Enc28j60.Enc28j60Bits;
+using R = EmbeddedTcp.Drivers.Enc28j60.Enc28j60Registers;
 
 namespace EmbeddedTcp.Tests.Enc28j60
 {
@@ -178,7 +178,10 @@ namespace EmbeddedTcp.Tests.Enc28j60
                 Assert.Equal(expected, stored);
                 for (int k = 0; k < len; k++)
                 {
-                    if (k != 50 && k != 51) Assert.Equal(f[k], rig.WireBuffer[k]);
+                    if (k != 50 && k != 51)
+                    {
+                        Assert.Equal(f[k], rig.WireBuffer[k]);
+                    }
                 }
             }
             Assert.Equal(0, rig.Driver.Counters.ChecksumSoftwareFallbacks);

@@ -3,9 +3,9 @@ using EmbeddedTcp.Drivers.Enc28j60;
 using EmbeddedTcp.Simulation.Enc28j60;
 using Xunit;
 using Xunit.Abstractions;
-using R = EmbeddedTcp.Drivers.Enc28j60.Enc28j60Registers;
 using B = EmbeddedTcp.Drivers.Enc28j60.Enc28j60Bits;
 using P = EmbeddedTcp.Drivers.Enc28j60.Enc28j60Phy;
+using R = EmbeddedTcp.Drivers.Enc28j60.Enc28j60Registers;
 
 namespace EmbeddedTcp.Tests.Enc28j60
 {

@@ -1,9 +1,9 @@
 using EmbeddedTcp.Drivers.Enc28j60;
 using EmbeddedTcp.Simulation.Enc28j60;
 using Xunit;
-using R = EmbeddedTcp.Drivers.Enc28j60.Enc28j60Registers;
 using B = EmbeddedTcp.Drivers.Enc28j60.Enc28j60Bits;
 using O = EmbeddedTcp.Drivers.Enc28j60.Enc28j60Opcodes;
+using R = EmbeddedTcp.Drivers.Enc28j60.Enc28j60Registers;
 
 namespace EmbeddedTcp.Tests.Enc28j60
 {
@@ -48,7 +48,7 @@ namespace EmbeddedTcp.Tests.Enc28j60
             // ERDPT = ERXND (0x0009): the read after it comes from ERXST
             chip.Write(new byte[] { O.WriteBufferMemory }, 0, 1, new byte[] { 9 }, 0, 0);
             Cmd(chip, O.WriteControlRegister | 0x02, 0x09); Cmd(chip, O.WriteControlRegister | 0x03, 0x00);
-            chip.Write(new byte[] { O.WriteBufferMemory, 0x99 }, 0, 2, new byte[0], 0, 0);
+            chip.Write(new byte[] { O.WriteBufferMemory, 0x99 }, 0, 2, System.Array.Empty<byte>(), 0, 0);
             Cmd(chip, O.WriteControlRegister | 0x00, 0x09); Cmd(chip, O.WriteControlRegister | 0x01, 0x00);
             byte[] r = new byte[2];
             chip.Transfer(new[] { O.ReadBufferMemory }, 0, 1, r, 0, 2);
@@ -86,7 +86,14 @@ namespace EmbeddedTcp.Tests.Enc28j60
             byte[] f = new byte[14]; // 24 bytes in the ring each: 255 of them fit
             System.Array.Copy(Rig.Mac, f, 6);
             int kept = 0;
-            for (int i = 0; i < 300; i++) if (chip.InjectFrame(f, 0, f.Length)) kept++;
+            for (int i = 0; i < 300; i++)
+            {
+                if (chip.InjectFrame(f, 0, f.Length))
+                {
+                    kept++;
+                }
+            }
+
             Assert.Equal(255, kept);
             Assert.Equal(255, chip.PacketCount);
             Assert.NotEqual(0, chip.PeekRegister(R.EIR) & B.EIR_RXERIF);

@@ -3,11 +3,11 @@ using EmbeddedTcp.Drivers.Enc28j60;
 using EmbeddedTcp.Hal;
 using EmbeddedTcp.Ip;
 using EmbeddedTcp.Simulation.Enc28j60;
-using EmbeddedTcp.Tests.Ip;
 using EmbeddedTcp.Tcp;
+using EmbeddedTcp.Tests.Ip;
 using Xunit;
-using R = EmbeddedTcp.Drivers.Enc28j60.Enc28j60Registers;
 using B = EmbeddedTcp.Drivers.Enc28j60.Enc28j60Bits;
+using R = EmbeddedTcp.Drivers.Enc28j60.Enc28j60Registers;
 
 namespace EmbeddedTcp.Tests.Enc28j60
 {
@@ -48,10 +48,17 @@ namespace EmbeddedTcp.Tests.Enc28j60
             foreach (byte b in mac)
             {
                 crc ^= b;
-                for (int k = 0; k < 8; k++) crc = (crc & 1) != 0 ? (crc >> 1) ^ 0xEDB88320u : crc >> 1;
+                for (int k = 0; k < 8; k++)
+                {
+                    crc = (crc & 1) != 0 ? (crc >> 1) ^ 0xEDB88320u : crc >> 1;
+                }
             }
             uint msbFirst = 0;
-            for (int k = 0; k < 32; k++) msbFirst |= ((crc >> k) & 1) << (31 - k);
+            for (int k = 0; k < 32; k++)
+            {
+                msbFirst |= ((crc >> k) & 1) << (31 - k);
+            }
+
             Assert.Equal((int)((msbFirst >> 23) & 0x3F), Enc28j60Driver.HashTableIndex(mac, 0));
         }
 
@@ -76,8 +83,15 @@ namespace EmbeddedTcp.Tests.Enc28j60
             for (uint g = 0xEF000001; g < 0xEF010000 && (dropped == 0 || collides == 0); g++)
             {
                 int p = Enc28j60Model.HashTablePointer(GroupMac(g), 0);
-                if (dropped == 0 && p != mdns && p != allHosts) dropped = g;
-                if (collides == 0 && p == mdns) collides = g;
+                if (dropped == 0 && p != mdns && p != allHosts)
+                {
+                    dropped = g;
+                }
+
+                if (collides == 0 && p == mdns)
+                {
+                    collides = g;
+                }
             }
             Assert.NotEqual(0u, dropped);
             Assert.NotEqual(0u, collides);

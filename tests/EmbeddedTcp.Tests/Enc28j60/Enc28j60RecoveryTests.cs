@@ -2,8 +2,8 @@ using System;
 using EmbeddedTcp.Drivers.Enc28j60;
 using Xunit;
 using Xunit.Abstractions;
-using R = EmbeddedTcp.Drivers.Enc28j60.Enc28j60Registers;
 using B = EmbeddedTcp.Drivers.Enc28j60.Enc28j60Bits;
+using R = EmbeddedTcp.Drivers.Enc28j60.Enc28j60Registers;
 
 namespace EmbeddedTcp.Tests.Enc28j60
 {
@@ -19,7 +19,10 @@ namespace EmbeddedTcp.Tests.Enc28j60
             for (int i = 0; i < 20; i++)
             {
                 byte[] f = rig.MakeFrame(1514, false);
-                if (rig.Chip.InjectFrame(f, 0, f.Length)) accepted++;
+                if (rig.Chip.InjectFrame(f, 0, f.Length))
+                {
+                    accepted++;
+                }
             }
             Assert.True(rig.Chip.FramesDroppedFull > 0);
             Assert.True(accepted >= 4 && accepted < 20);
@@ -284,7 +287,10 @@ namespace EmbeddedTcp.Tests.Enc28j60
         {
             var rig = new Rig(52);
             var frames = new byte[16][];
-            for (int i = 0; i < frames.Length; i++) frames[i] = rig.MakeFrame(60 + i * 90, i % 3 == 0);
+            for (int i = 0; i < frames.Length; i++)
+            {
+                frames[i] = rig.MakeFrame(60 + i * 90, i % 3 == 0);
+            }
 
             void Run(int count)
             {
@@ -292,7 +298,11 @@ namespace EmbeddedTcp.Tests.Enc28j60
                 {
                     byte[] f = frames[i & 15];
                     rig.Chip.InjectFrame(f, 0, f.Length);
-                    if ((i & 1) == 0) rig.Chip.InjectFrame(f, 0, f.Length);
+                    if ((i & 1) == 0)
+                    {
+                        rig.Chip.InjectFrame(f, 0, f.Length);
+                    }
+
                     while (rig.Driver.Receive(rig.RxBuffer, 0, rig.RxBuffer.Length) > 0) { }
                     rig.Driver.Send(f, 0, f.Length);
                     rig.Chip.TryTakeTransmitted(rig.WireBuffer, 0, out _);

@@ -46,7 +46,10 @@ namespace EmbeddedTcp.Tests.Enc28j60
                 if (sent < total)
                 {
                     int n = f.Tcp.Send(h, data, sent, Math.Min(4096, total - sent));
-                    if (n > 0) sent += n;
+                    if (n > 0)
+                    {
+                        sent += n;
+                    }
                 }
 
                 int k;
@@ -61,7 +64,11 @@ namespace EmbeddedTcp.Tests.Enc28j60
                     switch (fault)
                     {
                         case Fault.ReceiveOverflow:
-                            for (int i = 0; i < 12; i++) chip.InjectFrame(junk, 0, junk.Length); // more than the 6.5 KB ring
+                            for (int i = 0; i < 12; i++)
+                            {
+                                chip.InjectFrame(junk, 0, junk.Length); // more than the 6.5 KB ring
+                            }
+
                             break;
                         case Fault.TransmitError:
                             chip.InjectTransmitError(false, 3);

@@ -61,7 +61,10 @@ namespace EmbeddedTcp.Tests.Firmware
             for (int i = 0; i < tcp.Capacity; i++)
             {
                 tcp.GetEntry(i, e);
-                if (!e.Free && e.State == state) n++;
+                if (!e.Free && e.State == state)
+                {
+                    n++;
+                }
             }
             return n;
         }
@@ -125,9 +128,17 @@ namespace EmbeddedTcp.Tests.Firmware
             var back = new byte[data.Length];
             Assert.True(f.RunUntil(() =>
             {
-                if (sent < data.Length) sent += f.Tcp.Send(h, data, sent, data.Length - sent);
+                if (sent < data.Length)
+                {
+                    sent += f.Tcp.Send(h, data, sent, data.Length - sent);
+                }
+
                 int n = f.Tcp.Receive(h, back, got, back.Length - got);
-                if (n > 0) got += n;
+                if (n > 0)
+                {
+                    got += n;
+                }
+
                 return got == data.Length;
             }));
             Assert.Equal(data, back);
@@ -165,7 +176,11 @@ namespace EmbeddedTcp.Tests.Firmware
                 Assert.Equal(72, lines[i].Length);
                 Assert.Equal((char)(32 + i % 95), lines[i][0]);
             }
-            for (int i = 0; i < want; i++) Assert.Equal(FirmwareApp.ChargenByte(i), f.Buffer[i]);
+            for (int i = 0; i < want; i++)
+            {
+                Assert.Equal(FirmwareApp.ChargenByte(i), f.Buffer[i]);
+            }
+
             f.Tcp.Shutdown(h);
             // Drain until the board's FIN: it stops generating and closes.
             Assert.True(f.RunUntil(() =>
@@ -182,14 +197,22 @@ namespace EmbeddedTcp.Tests.Firmware
         {
             var f = new FirmwareFixture();
             var echo = new int[3];
-            for (int i = 0; i < echo.Length; i++) echo[i] = f.Connect(7);
+            for (int i = 0; i < echo.Length; i++)
+            {
+                echo[i] = f.Connect(7);
+            }
+
             int chargen = f.Connect(19);
             var http = new int[2];
             for (int i = 0; i < http.Length; i++)
             {
                 http[i] = f.Connect(80);
             }
-            for (int i = 0; i < http.Length; i++) Assert.Equal(Get.Length, f.Tcp.Send(http[i], Get, 0, Get.Length));
+            for (int i = 0; i < http.Length; i++)
+            {
+                Assert.Equal(Get.Length, f.Tcp.Send(http[i], Get, 0, Get.Length));
+            }
+
             for (int i = 0; i < echo.Length; i++)
             {
                 byte[] m = Encoding.ASCII.GetBytes("connection " + i);
@@ -205,13 +228,23 @@ namespace EmbeddedTcp.Tests.Firmware
                 for (int i = 0; i < http.Length; i++)
                 {
                     int n = f.Tcp.Receive(http[i], buf, 0, buf.Length);
-                    if (n > 0) httpText[i].Append(Encoding.ASCII.GetString(buf, 0, n));
-                    if (n == NetError.EndOfStream) ended[i] = true;
+                    if (n > 0)
+                    {
+                        httpText[i].Append(Encoding.ASCII.GetString(buf, 0, n));
+                    }
+
+                    if (n == NetError.EndOfStream)
+                    {
+                        ended[i] = true;
+                    }
                 }
                 for (int i = 0; i < echo.Length; i++)
                 {
                     int n = f.Tcp.Receive(echo[i], buf, 0, buf.Length);
-                    if (n > 0) echoed[i] += Encoding.ASCII.GetString(buf, 0, n);
+                    if (n > 0)
+                    {
+                        echoed[i] += Encoding.ASCII.GetString(buf, 0, n);
+                    }
                 }
                 while (f.Tcp.Receive(chargen, buf, 0, buf.Length) > 0) { }
                 return ended[0] && ended[1] && echoed[0] == "connection 0" && echoed[1] == "connection 1" && echoed[2] == "connection 2";
@@ -303,14 +336,31 @@ namespace EmbeddedTcp.Tests.Firmware
                         if (n == NetError.EndOfStream) { httpDone = true; f.Tcp.Close(http); served++; }
                     }
                     if (echoSent < data.Length && f.Tcp.GetState(echo) == TcpState.Established)
+                    {
                         echoSent += f.Tcp.Send(echo, data, echoSent, data.Length - echoSent);
+                    }
+
                     int m;
-                    while (echoGot < data.Length && (m = f.Tcp.Receive(echo, buf, 0, buf.Length)) > 0) echoGot += m;
+                    while (echoGot < data.Length && (m = f.Tcp.Receive(echo, buf, 0, buf.Length)) > 0)
+                    {
+                        echoGot += m;
+                    }
+
                     if (discardSent < data.Length && f.Tcp.GetState(discard) == TcpState.Established)
+                    {
                         discardSent += f.Tcp.Send(discard, data, discardSent, data.Length - discardSent);
-                    while (chargenGot < data.Length && (m = f.Tcp.Receive(chargen, buf, 0, buf.Length)) > 0) chargenGot += m;
+                    }
+
+                    while (chargenGot < data.Length && (m = f.Tcp.Receive(chargen, buf, 0, buf.Length)) > 0)
+                    {
+                        chargenGot += m;
+                    }
                 }
-                if (echoGot == data.Length) served++;
+                if (echoGot == data.Length)
+                {
+                    served++;
+                }
+
                 f.Tcp.Close(echo);
                 f.Tcp.Close(discard);
                 f.Tcp.Abort(chargen); // chargen never stops on its own: the client resets it
@@ -342,9 +392,17 @@ namespace EmbeddedTcp.Tests.Firmware
             int sent = 0, got = 0;
             Assert.True(f.RunUntil(() =>
             {
-                if (sent < data.Length) sent += f.Tcp.Send(h, data, sent, data.Length - sent);
+                if (sent < data.Length)
+                {
+                    sent += f.Tcp.Send(h, data, sent, data.Length - sent);
+                }
+
                 int n;
-                while (got < back.Length && (n = f.Tcp.Receive(h, back, got, back.Length - got)) > 0) got += n;
+                while (got < back.Length && (n = f.Tcp.Receive(h, back, got, back.Length - got)) > 0)
+                {
+                    got += n;
+                }
+
                 return got == data.Length;
             }, 300000), "echoed " + got);
             Assert.Equal(data, back);

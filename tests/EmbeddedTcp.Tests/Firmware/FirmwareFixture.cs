@@ -50,8 +50,15 @@ namespace EmbeddedTcp.Tests.Firmware
             long end = Lan.NowMs + maxMs;
             for (int guard = 0; guard < 10000000; guard++)
             {
-                if (done()) return true;
-                if (!Step(end)) return done();
+                if (done())
+                {
+                    return true;
+                }
+
+                if (!Step(end))
+                {
+                    return done();
+                }
             }
             return done();
         }
@@ -65,9 +72,16 @@ namespace EmbeddedTcp.Tests.Firmware
         public int Connect(int port)
         {
             int h = Tcp.Connect(ClientIp, BoardIp, port, 0);
-            if (h <= 0) throw new InvalidOperationException("connect failed: " + h);
+            if (h <= 0)
+            {
+                throw new InvalidOperationException("connect failed: " + h);
+            }
+
             if (!RunUntil(() => Tcp.GetState(h) == TcpState.Established, 10000))
+            {
                 throw new InvalidOperationException("not established: " + TcpStateNames.Of(Tcp.GetState(h)));
+            }
+
             return h;
         }
 
@@ -78,11 +92,18 @@ namespace EmbeddedTcp.Tests.Firmware
             RunUntil(() =>
             {
                 int n = Tcp.Send(h, data, sent, length - sent);
-                if (n < 0) throw new InvalidOperationException("send: " + n);
+                if (n < 0)
+                {
+                    throw new InvalidOperationException("send: " + n);
+                }
+
                 sent += n;
                 return sent == length;
             }, 60000);
-            if (sent != length) throw new InvalidOperationException("sent only " + sent);
+            if (sent != length)
+            {
+                throw new InvalidOperationException("sent only " + sent);
+            }
         }
 
         /// <summary>Reads into <see cref="Buffer"/> until <paramref name="count"/> bytes or end of stream; returns the count read.</summary>
@@ -96,8 +117,16 @@ namespace EmbeddedTcp.Tests.Firmware
                 {
                     int n = Tcp.Receive(h, Buffer, got, count - got);
                     if (n == NetError.EndOfStream) { ended = true; return true; }
-                    if (n < 0) throw new InvalidOperationException("receive: " + n);
-                    if (n == 0) break;
+                    if (n < 0)
+                    {
+                        throw new InvalidOperationException("receive: " + n);
+                    }
+
+                    if (n == 0)
+                    {
+                        break;
+                    }
+
                     got += n;
                 }
                 return untilEnd ? ended : got >= count;

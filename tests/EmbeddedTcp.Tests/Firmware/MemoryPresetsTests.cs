@@ -75,7 +75,11 @@ namespace EmbeddedTcp.Tests.Firmware
             }
 
             byte[] data = new byte[3000];
-            for (int i = 0; i < data.Length; i++) data[i] = (byte)(i * 7);
+            for (int i = 0; i < data.Length; i++)
+            {
+                data[i] = (byte)(i * 7);
+            }
+
             f.SendAll(echo[0], data, data.Length);
             Assert.Equal(data.Length, f.ReadUntil(echo[0], data.Length, false));
             Assert.Equal(data, f.Buffer[..data.Length]);
@@ -89,7 +93,10 @@ namespace EmbeddedTcp.Tests.Firmware
             int listed = 0;
             foreach (string line in page.Split('\n'))
             {
-                if (line.StartsWith("tcp ") && line.Contains(":7 ")) listed++;
+                if (line.StartsWith("tcp ") && line.Contains(":7 "))
+                {
+                    listed++;
+                }
             }
 
             Assert.Equal(echo.Length, listed);

@@ -36,8 +36,15 @@ namespace EmbeddedTcp.Tests.Firmware
                 int n;
                 while ((n = host.Tcp.Receive(http, buf, 0, buf.Length)) > 0) { }
                 if (n == NetError.EndOfStream && !httpDone) { httpDone = true; host.Tcp.Close(http); }
-                if (host.Tcp.GetState(echo) == TcpState.Established && sent < data.Length) sent += host.Tcp.Send(echo, data, sent, data.Length - sent);
-                while ((n = host.Tcp.Receive(echo, buf, 0, buf.Length)) > 0) got += n;
+                if (host.Tcp.GetState(echo) == TcpState.Established && sent < data.Length)
+                {
+                    sent += host.Tcp.Send(echo, data, sent, data.Length - sent);
+                }
+
+                while ((n = host.Tcp.Receive(echo, buf, 0, buf.Length)) > 0)
+                {
+                    got += n;
+                }
             }
             Assert.True(httpDone && got == data.Length);
             pcap.Flush();

@@ -59,7 +59,11 @@ namespace EmbeddedTcp.Tests.Fuzz
             private void OnFrame(FrameDirection direction, long timeNs, byte[] frame, int offset, int length)
             {
                 // Re-entrant: an API call from inside the stack's own output or input path.
-                if (Reentrant == null || InCallback) return;
+                if (Reentrant == null || InCallback)
+                {
+                    return;
+                }
+
                 int[] op = Reentrant;
                 Reentrant = null;
                 InCallback = true;
@@ -124,7 +128,10 @@ namespace EmbeddedTcp.Tests.Fuzz
 
         private static void Record(World w, int result)
         {
-            if (result > 0 && w.Handles.Count < 64) w.Handles.Add(result);
+            if (result > 0 && w.Handles.Count < 64)
+            {
+                w.Handles.Add(result);
+            }
         }
 
         /// <summary>
@@ -133,7 +140,10 @@ namespace EmbeddedTcp.Tests.Fuzz
         /// </summary>
         private static void ExpectKind(int handle, int kind, int result)
         {
-            if (KindOf(handle) != kind) Assert.Equal(NetError.InvalidHandle, result);
+            if (KindOf(handle) != kind)
+            {
+                Assert.Equal(NetError.InvalidHandle, result);
+            }
         }
 
         private static bool BadRange(byte[] b, int offset, int length) =>
@@ -157,12 +167,20 @@ namespace EmbeddedTcp.Tests.Fuzz
                 case 4:
                     h = HandleArg(w, a1); r = tcp.Send(h, buf, a2, a3);
                     ExpectKind(h, EmbeddedTcp.Handles.TcpConnection, r);
-                    if (BadRange(buf, a2, a3)) Assert.True(r < 0, "Send with a bad range returned " + r);
+                    if (BadRange(buf, a2, a3))
+                    {
+                        Assert.True(r < 0, "Send with a bad range returned " + r);
+                    }
+
                     break;
                 case 5:
                     h = HandleArg(w, a1); r = tcp.Receive(h, buf, a2, a3);
                     ExpectKind(h, EmbeddedTcp.Handles.TcpConnection, r);
-                    if (BadRange(buf, a2, a3)) Assert.True(r < 0, "Receive with a bad range returned " + r);
+                    if (BadRange(buf, a2, a3))
+                    {
+                        Assert.True(r < 0, "Receive with a bad range returned " + r);
+                    }
+
                     break;
                 case 6: h = HandleArg(w, a1); ExpectKind(h, EmbeddedTcp.Handles.TcpConnection, tcp.Shutdown(h)); break;
                 case 7: h = HandleArg(w, a1); ExpectKind(h, EmbeddedTcp.Handles.TcpConnection, tcp.Close(h)); break;
@@ -173,8 +191,16 @@ namespace EmbeddedTcp.Tests.Fuzz
                     tcp.CanSend(h); tcp.CanReceive(h); tcp.IndexOf(h);
                     // SendSpace answers 0 (takes nothing), its documented value for any handle it cannot use.
                     r = tcp.SendSpace(h); Assert.True(r >= 0);
-                    if (KindOf(h) != EmbeddedTcp.Handles.TcpConnection) Assert.Equal(0, r);
-                    if (KindOf(h) != EmbeddedTcp.Handles.TcpConnection) Assert.False(tcp.IsValid(h));
+                    if (KindOf(h) != EmbeddedTcp.Handles.TcpConnection)
+                    {
+                        Assert.Equal(0, r);
+                    }
+
+                    if (KindOf(h) != EmbeddedTcp.Handles.TcpConnection)
+                    {
+                        Assert.False(tcp.IsValid(h));
+                    }
+
                     break;
                 case 10: h = HandleArg(w, a1); ExpectKind(h, EmbeddedTcp.Handles.TcpConnection, tcp.SetNoDelay(h, a2 % 2 == 0)); break;
                 case 11: h = HandleArg(w, a1); ExpectKind(h, EmbeddedTcp.Handles.TcpConnection, tcp.SetKeepalive(h, a2 % 2 == 0)); break;
@@ -185,12 +211,20 @@ namespace EmbeddedTcp.Tests.Fuzz
                 case 16:
                     h = HandleArg(w, a1); r = w.A.UdpSendTo(h, a2 % 2 == 0 ? 0xC0000201 : (uint)a2, a3 % 2 == 0 ? 9 : a3, buf, a4, a5);
                     ExpectKind(h, EmbeddedTcp.Handles.UdpSocket, r);
-                    if (BadRange(buf, a4, a5)) Assert.True(r < 0, "UdpSendTo with a bad range returned " + r);
+                    if (BadRange(buf, a4, a5))
+                    {
+                        Assert.True(r < 0, "UdpSendTo with a bad range returned " + r);
+                    }
+
                     break;
                 case 17:
                     h = HandleArg(w, a1); r = w.A.UdpReceiveFrom(h, buf, a2, a3, out _, out _);
                     ExpectKind(h, EmbeddedTcp.Handles.UdpSocket, r);
-                    if (BadRange(buf, a2, a3)) Assert.True(r < 0, "UdpReceiveFrom with a bad range returned " + r);
+                    if (BadRange(buf, a2, a3))
+                    {
+                        Assert.True(r < 0, "UdpReceiveFrom with a bad range returned " + r);
+                    }
+
                     w.A.UdpCanReceive(h);
                     break;
                 case 18: Record(w, w.A.Dns.Resolve(a1 % 3 == 0 ? null : a1 % 3 == 1 ? "board.test" : "1.2.3." + (a1 & 0xFF))); break;
@@ -198,27 +232,53 @@ namespace EmbeddedTcp.Tests.Fuzz
                 case 20:
                     h = HandleArg(w, a1);
                     DnsStatus st = w.A.Dns.GetResult(h, out _);
-                    if (KindOf(h) != EmbeddedTcp.Handles.DnsQuery) Assert.Equal(DnsStatus.Error, st);
+                    if (KindOf(h) != EmbeddedTcp.Handles.DnsQuery)
+                    {
+                        Assert.Equal(DnsStatus.Error, st);
+                    }
+
                     bool cancelled = w.A.Dns.Cancel(h);
-                    if (KindOf(h) != EmbeddedTcp.Handles.DnsQuery) Assert.False(cancelled);
+                    if (KindOf(h) != EmbeddedTcp.Handles.DnsQuery)
+                    {
+                        Assert.False(cancelled);
+                    }
+
                     break;
-                case 21: w.A.Dns.SetServers((uint)a1, (uint)a2); w.A.Dns.GetServer(a3); _ = w.A.Dns.PendingCount; if (a4 % 4 == 0) w.A.Dns.ClearCache(); break;
-                case 22: if (a1 % 2 == 0) w.A.Dhcp.Start(); else w.A.Dhcp.Stop(); w.A.Dhcp.GetDnsServer(a2); break;
+                case 21: w.A.Dns.SetServers((uint)a1, (uint)a2); w.A.Dns.GetServer(a3); _ = w.A.Dns.PendingCount; if (a4 % 4 == 0) { w.A.Dns.ClearCache(); } break;
+                case 22:
+                    if (a1 % 2 == 0)
+                    {
+                        w.A.Dhcp.Start();
+                    }
+                    else
+                    {
+                        w.A.Dhcp.Stop();
+                    }
+                    w.A.Dhcp.GetDnsServer(a2); break;
                 case 23: w.A.Ping(a1 % 2 == 0 ? 0xC0000201 : (uint)a1, (ushort)a2, (ushort)a3, a4); break;
                 case 24: w.A.TryGetNeighbour((uint)a1, buf, a2); w.A.GetMacAddress(buf, a3); break;
-                case 25: if (!w.InCallback) w.A.SetAddress(a1 % 2 == 0 ? 0xC0000202 : (uint)a1, a2 % 2 == 0 ? 0xFFFFFF00 : (uint)a2, (uint)a3, (uint)a4); break;
-                case 26: if (buf != null) w.A.Input(buf, a1); else w.A.Input(null, a1); break;
-                case 27: if (!w.InCallback) w.Lan.RunFor((uint)a1 % 3000); break;
+                case 25: if (!w.InCallback) { w.A.SetAddress(a1 % 2 == 0 ? 0xC0000202 : (uint)a1, a2 % 2 == 0 ? 0xFFFFFF00 : (uint)a2, (uint)a3, (uint)a4); } break;
+                case 26:
+                    if (buf != null)
+                    {
+                        w.A.Input(buf, a1);
+                    }
+                    else
+                    {
+                        w.A.Input(null, a1);
+                    }
+                    break;
+                case 27: if (!w.InCallback) { w.Lan.RunFor((uint)a1 % 3000); } break;
                 case 28:
                     w.Chip.Driver.Receive(buf, a1, a2);
                     w.Chip.Driver.Send(buf, a3, a4);
                     w.Chip.Driver.GetMacAddress(buf, a5);
                     break;
-                case 29: w.Chip.Driver.Poll(a1); if (a2 % 8 == 0) w.Chip.Driver.Reinitialize(); break;
+                case 29: w.Chip.Driver.Poll(a1); if (a2 % 8 == 0) { w.Chip.Driver.Reinitialize(); } break;
                 case 30: w.App.ListenerOf((FirmwareService)(byte)a1); FirmwareApp.ChargenByte(a2 % 2 == 0 ? a2 : (long)a2 * a3); break;
                 case 31: w.App.BuildStatusPage(buf, a1, a2); break;
                 case 32: if (!w.InCallback) { w.App.Poll(w.Lan.NowMs); w.A.Poll(a1 % 2 == 0 ? w.Lan.NowMs : a1); } break;
-                case 33: if (!w.InCallback) w.Reentrant = new[] { (int)((uint)a1 % (Ops - 1)), a2, a3, a4, a5, a6, a1 }; break;
+                case 33: if (!w.InCallback) { w.Reentrant = new[] { (int)((uint)a1 % (Ops - 1)), a2, a3, a4, a5, a6, a1 }; } break;
             }
             w.Steps++;
         }
@@ -260,7 +320,11 @@ namespace EmbeddedTcp.Tests.Fuzz
             int udp = w.A.UdpOpen(0);
             int dns = w.A.Dns.Resolve("board.test");
             int[] all = { listener, conn, udp, dns };
-            foreach (int x in all) Assert.True(x > 0, "handles " + string.Join(", ", all));
+            foreach (int x in all)
+            {
+                Assert.True(x > 0, "handles " + string.Join(", ", all));
+            }
+
             Assert.Equal(EmbeddedTcp.Handles.TcpListener, KindOf(listener));
             Assert.Equal(EmbeddedTcp.Handles.TcpConnection, KindOf(conn));
             Assert.Equal(EmbeddedTcp.Handles.UdpSocket, KindOf(udp));
@@ -280,9 +344,20 @@ namespace EmbeddedTcp.Tests.Fuzz
                 Assert.Equal(NetError.InvalidHandle, w.A.Tcp.Abort(x));
                 Assert.False(w.A.Tcp.IsValid(x));
             }
-            foreach (int x in new[] { conn, udp, dns }) Assert.Equal(NetError.InvalidHandle, w.A.Tcp.StopListening(x));
-            foreach (int x in new[] { listener, conn, dns }) Assert.Equal(NetError.InvalidHandle, w.A.UdpClose(x));
-            foreach (int x in new[] { listener, conn, udp }) Assert.False(w.A.Dns.Cancel(x));
+            foreach (int x in new[] { conn, udp, dns })
+            {
+                Assert.Equal(NetError.InvalidHandle, w.A.Tcp.StopListening(x));
+            }
+
+            foreach (int x in new[] { listener, conn, dns })
+            {
+                Assert.Equal(NetError.InvalidHandle, w.A.UdpClose(x));
+            }
+
+            foreach (int x in new[] { listener, conn, udp })
+            {
+                Assert.False(w.A.Dns.Cancel(x));
+            }
 
             // Each still works with its own calls.
             Assert.Equal(NetError.Ok, w.A.Tcp.StopListening(listener));

@@ -48,7 +48,10 @@ namespace EmbeddedTcp.Tests.Fuzz
             SimulatedPort pb = _lan.AddPort(MacB);
             A = _lan.AddStack(pa, Config(IpA), seed + 1, pa);
             B = _lan.AddStack(new Tracer(pb, Capture, _lan.Clock), Config(IpB), seed + 2, pb);
-            for (int i = 0; i < _seeds.Length; i++) _seeds[i] = new byte[1600];
+            for (int i = 0; i < _seeds.Length; i++)
+            {
+                _seeds[i] = new byte[1600];
+            }
 
             _listener = B.Tcp.Listen(0, 80, 4);
             int udp = B.UdpOpen(53);
@@ -57,7 +60,11 @@ namespace EmbeddedTcp.Tests.Fuzz
             // Seeds beyond TCP: ARP (B asks for A after a flush is not exposed: A's request was captured), ICMP echo, UDP.
             A.Ping(IpB, 1, 1, 32);
             _lan.RunFor(20);
-            for (int i = 0; i < 6; i++) _io[i] = (byte)('a' + i);
+            for (int i = 0; i < 6; i++)
+            {
+                _io[i] = (byte)('a' + i);
+            }
+
             A.UdpSendTo(udpA, IpB, 53, _io, 0, 6);
             _lan.RunFor(20);
             A.UdpSendTo(udpA, IpB, 9999, _io, 0, 6); // no socket: ICMP port unreachable from B
@@ -75,7 +82,11 @@ namespace EmbeddedTcp.Tests.Fuzz
 
         private void Capture(FrameDirection direction, long timeNs, byte[] frame, int offset, int length)
         {
-            if (!_capturing || direction != FrameDirection.Received || _seedCount == _seeds.Length || length > 1600) return;
+            if (!_capturing || direction != FrameDirection.Received || _seedCount == _seeds.Length || length > 1600)
+            {
+                return;
+            }
+
             Array.Copy(frame, offset, _seeds[_seedCount], 0, length);
             _seedLength[_seedCount++] = length;
         }
@@ -85,17 +96,41 @@ namespace EmbeddedTcp.Tests.Fuzz
         /// <summary>A connects to B:80 and B to A:8080; some data each way; then idle.</summary>
         private void Establish()
         {
-            if (_serverA == 0) _serverA = A.Tcp.Listen(0, 8080, 4);
+            if (_serverA == 0)
+            {
+                _serverA = A.Tcp.Listen(0, 8080, 4);
+            }
+
             _clientA = A.Tcp.Connect(IpA, IpB, 80, 0);
             _clientB = B.Tcp.Connect(IpB, IpA, 8080, 0);
             _lan.RunFor(50);
             int acceptedB = B.Tcp.Accept(_listener);
             int acceptedA = A.Tcp.Accept(_serverA);
-            for (int i = 0; i < 3000; i++) _io[i % _io.Length] = (byte)i;
-            if (_clientA > 0) A.Tcp.Send(_clientA, _io, 0, 1500);
-            if (_clientB > 0) B.Tcp.Send(_clientB, _io, 0, 700);
-            if (acceptedB > 0) B.Tcp.Send(acceptedB, _io, 0, 300);
-            if (acceptedA > 0) A.Tcp.Send(acceptedA, _io, 0, 100);
+            for (int i = 0; i < 3000; i++)
+            {
+                _io[i % _io.Length] = (byte)i;
+            }
+
+            if (_clientA > 0)
+            {
+                A.Tcp.Send(_clientA, _io, 0, 1500);
+            }
+
+            if (_clientB > 0)
+            {
+                B.Tcp.Send(_clientB, _io, 0, 700);
+            }
+
+            if (acceptedB > 0)
+            {
+                B.Tcp.Send(acceptedB, _io, 0, 300);
+            }
+
+            if (acceptedA > 0)
+            {
+                A.Tcp.Send(acceptedA, _io, 0, 100);
+            }
+
             _lan.RunFor(100);
             Drain(A, _clientA); Drain(A, acceptedA); Drain(B, _clientB); Drain(B, acceptedB);
             _serverB = acceptedB;
@@ -104,7 +139,11 @@ namespace EmbeddedTcp.Tests.Fuzz
 
         private void Drain(NetworkStack s, int h)
         {
-            if (h <= 0) return;
+            if (h <= 0)
+            {
+                return;
+            }
+
             while (s.Tcp.Receive(h, _io, 0, _io.Length) > 0) { }
         }
 
@@ -112,8 +151,16 @@ namespace EmbeddedTcp.Tests.Fuzz
         public int EstablishedOnB()
         {
             int n = 0;
-            if (B.Tcp.GetState(_clientB) == TcpState.Established) n++;
-            if (B.Tcp.GetState(_serverB) == TcpState.Established) n++;
+            if (B.Tcp.GetState(_clientB) == TcpState.Established)
+            {
+                n++;
+            }
+
+            if (B.Tcp.GetState(_serverB) == TcpState.Established)
+            {
+                n++;
+            }
+
             return n;
         }
 
@@ -134,7 +181,11 @@ namespace EmbeddedTcp.Tests.Fuzz
                 Frames++;
                 B.Input(_frame, FrameLength);
                 string bad = B.Tcp.CheckInvariants();
-                if (bad != null) return bad;
+                if (bad != null)
+                {
+                    return bad;
+                }
+
                 if ((n & 255) == 255)
                 {
                     // Let timers run and replies flow; keep established connections present.
@@ -148,7 +199,10 @@ namespace EmbeddedTcp.Tests.Fuzz
                         _lan.RunFor(1000);
                         Establish();
                         bad = B.Tcp.CheckInvariants();
-                        if (bad != null) return bad;
+                        if (bad != null)
+                        {
+                            return bad;
+                        }
                     }
                 }
             }
@@ -157,7 +211,11 @@ namespace EmbeddedTcp.Tests.Fuzz
 
         private static void Close(NetworkStack s, ref int h)
         {
-            if (h > 0) s.Tcp.Abort(h);
+            if (h > 0)
+            {
+                s.Tcp.Abort(h);
+            }
+
             h = 0;
         }
 
@@ -167,9 +225,21 @@ namespace EmbeddedTcp.Tests.Fuzz
             int len = _seedLength[s];
             Array.Copy(_seeds[s], 0, _frame, 0, len);
             int mutations = 1 + (int)(Next() % 4);
-            for (int m = 0; m < mutations; m++) len = Mutate(len);
-            if (len < 0) len = 0;
-            if ((Next() & 7) != 0) FixChecksums(len);
+            for (int m = 0; m < mutations; m++)
+            {
+                len = Mutate(len);
+            }
+
+            if (len < 0)
+            {
+                len = 0;
+            }
+
+            if ((Next() & 7) != 0)
+            {
+                FixChecksums(len);
+            }
+
             FrameLength = len;
         }
 
@@ -186,7 +256,11 @@ namespace EmbeddedTcp.Tests.Fuzz
                     if (len > 0) { int p = (int)(Next() % (uint)len); _frame[p] ^= (byte)(1 << (int)(Next() % 8)); }
                     return len;
                 case 1:
-                    if (len > 0) _frame[Next() % (uint)len] = (byte)Next();
+                    if (len > 0)
+                    {
+                        _frame[Next() % (uint)len] = (byte)Next();
+                    }
+
                     return len;
                 case 2:
                     if (len > 0)
@@ -209,42 +283,65 @@ namespace EmbeddedTcp.Tests.Fuzz
                             int delta = (Next() & 1) == 0 ? (int)(Next() % 64) - 32 : (int)(Next() % 131072) - 65536;
                             Write32(off, v + (uint)delta);
                         }
-                        else if (which == 2) _frame[l4 + 13] = (byte)Next();
-                        else if (which == 3) _frame[l4 + 12] = (byte)((Next() % 16) << 4);
+                        else if (which == 2)
+                        {
+                            _frame[l4 + 13] = (byte)Next();
+                        }
+                        else if (which == 3)
+                        {
+                            _frame[l4 + 12] = (byte)((Next() % 16) << 4);
+                        }
                         else if (which == 4) { _frame[l4 + 14] = (byte)Next(); _frame[l4 + 15] = (byte)Next(); }
-                        else _frame[l4 + 13] = (byte)((Next() & 1) == 0 ? 0x04 : 0x02 | (Next() & 0x10)); // RST, SYN, SYN+ACK
+                        else
+                        {
+                            _frame[l4 + 13] = (byte)((Next() & 1) == 0 ? 0x04 : 0x02 | (Next() & 0x10)); // RST, SYN, SYN+ACK
+                        }
                     }
                     return len;
                 case 6:
                     return len > 0 ? (int)(Next() % (uint)len) : 0; // truncate
                 case 7:
-                {
-                    int extra = (int)(Next() % 200);
-                    int newLen = Math.Min(1514, len + extra);
-                    for (int i = len; i < newLen; i++) _frame[i] = (byte)Next();
-                    if ((Next() & 1) == 0 && len >= 18) { int tl = newLen - 14; _frame[16] = (byte)(tl >> 8); _frame[17] = (byte)tl; }
-                    return newLen;
-                }
+                    {
+                        int extra = (int)(Next() % 200);
+                        int newLen = Math.Min(1514, len + extra);
+                        for (int i = len; i < newLen; i++)
+                        {
+                            _frame[i] = (byte)Next();
+                        }
+
+                        if ((Next() & 1) == 0 && len >= 18) { int tl = newLen - 14; _frame[16] = (byte)(tl >> 8); _frame[17] = (byte)tl; }
+                        return newLen;
+                    }
                 case 8:
-                {
-                    int other = (int)(Next() % (uint)_seedCount);
-                    int olen = _seedLength[other];
-                    if (olen == 0 || len == 0) return len;
-                    int from = (int)(Next() % (uint)olen);
-                    int to = (int)(Next() % (uint)len);
-                    int n = Math.Min(olen - from, (int)(Next() % 64) + 1);
-                    n = Math.Min(n, 1514 - to);
-                    Array.Copy(_seeds[other], from, _frame, to, n);
-                    return Math.Max(len, to + n);
-                }
+                    {
+                        int other = (int)(Next() % (uint)_seedCount);
+                        int olen = _seedLength[other];
+                        if (olen == 0 || len == 0)
+                        {
+                            return len;
+                        }
+
+                        int from = (int)(Next() % (uint)olen);
+                        int to = (int)(Next() % (uint)len);
+                        int n = Math.Min(olen - from, (int)(Next() % 64) + 1);
+                        n = Math.Min(n, 1514 - to);
+                        Array.Copy(_seeds[other], from, _frame, to, n);
+                        return Math.Max(len, to + n);
+                    }
                 case 9:
                     if (len >= 34)
                     {
                         uint which = Next() % 5;
                         if (which == 0) { int tl = (int)(Next() % 1600); _frame[16] = (byte)(tl >> 8); _frame[17] = (byte)tl; }
-                        else if (which == 1) _frame[14] = (byte)(0x40 | (Next() % 16));
+                        else if (which == 1)
+                        {
+                            _frame[14] = (byte)(0x40 | (Next() % 16));
+                        }
                         else if (which == 2) { _frame[20] = (byte)Next(); _frame[21] = (byte)Next(); } // flags / fragment offset
-                        else if (which == 3) _frame[23] = (byte)((Next() % 3) switch { 0 => 1, 1 => 6, _ => 17 });
+                        else if (which == 3)
+                        {
+                            _frame[23] = (byte)((Next() % 3) switch { 0 => 1, 1 => 6, _ => 17 });
+                        }
                         else { _frame[22] = (byte)Next(); } // TTL
                     }
                     return len;
@@ -255,7 +352,11 @@ namespace EmbeddedTcp.Tests.Fuzz
                         int optLen = 4 * (1 + (int)(Next() % 10));
                         if (l4 + 20 + optLen <= len)
                         {
-                            for (int i = 0; i < optLen; i++) _frame[l4 + 20 + i] = (Next() % 3) switch { 0 => (byte)(Next() % 9), 1 => (byte)(Next() % 41), _ => (byte)Next() };
+                            for (int i = 0; i < optLen; i++)
+                            {
+                                _frame[l4 + 20 + i] = (Next() % 3) switch { 0 => (byte)(Next() % 9), 1 => (byte)(Next() % 41), _ => (byte)Next() };
+                            }
+
                             _frame[l4 + 12] = (byte)((5 + optLen / 4) << 4);
                         }
                     }
@@ -267,7 +368,13 @@ namespace EmbeddedTcp.Tests.Fuzz
                         uint which = Next() % 3;
                         if (which == 0) { _frame[12] = 0x08; _frame[13] = (byte)((Next() & 1) == 0 ? 0x06 : 0x00); }
                         else if (which == 1) { _frame[20] = 0; _frame[21] = (byte)(Next() % 4); }
-                        else { for (int i = 0; i < 6; i++) _frame[i] = (Next() & 1) == 0 ? (byte)0xFF : MacB[i]; }
+                        else
+                        {
+                            for (int i = 0; i < 6; i++)
+                            {
+                                _frame[i] = (Next() & 1) == 0 ? (byte)0xFF : MacB[i];
+                            }
+                        }
                     }
                     return len;
             }
@@ -283,36 +390,73 @@ namespace EmbeddedTcp.Tests.Fuzz
         private uint Sum(int from, int length, uint sum)
         {
             int i = 0;
-            for (; i + 1 < length; i += 2) sum += (uint)(_frame[from + i] << 8 | _frame[from + i + 1]);
-            if (i < length) sum += (uint)(_frame[from + i] << 8);
+            for (; i + 1 < length; i += 2)
+            {
+                sum += (uint)(_frame[from + i] << 8 | _frame[from + i + 1]);
+            }
+
+            if (i < length)
+            {
+                sum += (uint)(_frame[from + i] << 8);
+            }
+
             return sum;
         }
 
         private static ushort Fold(uint sum)
         {
-            while ((sum >> 16) != 0) sum = (sum & 0xFFFF) + (sum >> 16);
+            while ((sum >> 16) != 0)
+            {
+                sum = (sum & 0xFFFF) + (sum >> 16);
+            }
+
             return (ushort)~sum;
         }
 
         /// <summary>Recomputes the IPv4 header checksum and the ICMP/UDP/TCP checksum, as far as the (mutated) lengths allow.</summary>
         private void FixChecksums(int len)
         {
-            if (len < 34 || _frame[12] != 0x08 || _frame[13] != 0x00) return;
+            if (len < 34 || _frame[12] != 0x08 || _frame[13] != 0x00)
+            {
+                return;
+            }
+
             int ihl = Ihl();
-            if (ihl < 20 || 14 + ihl > len) return;
+            if (ihl < 20 || 14 + ihl > len)
+            {
+                return;
+            }
+
             _frame[24] = 0; _frame[25] = 0;
             ushort ipSum = Fold(Sum(14, ihl, 0));
             _frame[24] = (byte)(ipSum >> 8); _frame[25] = (byte)ipSum;
             int total = _frame[16] << 8 | _frame[17];
             int l4Len = Math.Min(total, len - 14) - ihl;
-            if (l4Len <= 0) return;
+            if (l4Len <= 0)
+            {
+                return;
+            }
+
             int l4 = 14 + ihl;
             int proto = _frame[23];
             int csum;
-            if (proto == 1 && l4Len >= 4) csum = 2;
-            else if (proto == 17 && l4Len >= 8) csum = 6;
-            else if (proto == 6 && l4Len >= 20) csum = 16;
-            else return;
+            if (proto == 1 && l4Len >= 4)
+            {
+                csum = 2;
+            }
+            else if (proto == 17 && l4Len >= 8)
+            {
+                csum = 6;
+            }
+            else if (proto == 6 && l4Len >= 20)
+            {
+                csum = 16;
+            }
+            else
+            {
+                return;
+            }
+
             _frame[l4 + csum] = 0; _frame[l4 + csum + 1] = 0;
             uint sum = 0;
             if (proto != 1)
@@ -321,7 +465,11 @@ namespace EmbeddedTcp.Tests.Fuzz
                 sum += (uint)proto + (uint)l4Len;
             }
             ushort c = Fold(Sum(l4, l4Len, sum));
-            if (proto == 17 && c == 0) c = 0xFFFF;
+            if (proto == 17 && c == 0)
+            {
+                c = 0xFFFF;
+            }
+
             _frame[l4 + csum] = (byte)(c >> 8); _frame[l4 + csum + 1] = (byte)c;
         }
     }

@@ -69,17 +69,29 @@ namespace EmbeddedTcp.Tests.Interop
 
         private void Watch(FrameDirection direction, long timeNs, byte[] f, int offset, int length)
         {
-            if (direction != FrameDirection.Sent || length < 54 || f[offset + 12] != 0x08 || f[offset + 13] != 0 || f[offset + 23] != 6) return;
+            if (direction != FrameDirection.Sent || length < 54 || f[offset + 12] != 0x08 || f[offset + 13] != 0 || f[offset + 23] != 6)
+            {
+                return;
+            }
+
             int ihl = (f[offset + 14] & 0x0F) * 4;
             int tcp = offset + 14 + ihl;
             int sport = f[tcp] << 8 | f[tcp + 1];
-            if (sport != 7) return; // the only connection to echo during the test
+            if (sport != 7)
+            {
+                return; // the only connection to echo during the test
+            }
+
             int total = f[offset + 16] << 8 | f[offset + 17];
             int dataOffset = (f[tcp + 12] >> 4) * 4;
             uint seq = (uint)(f[tcp + 4] << 24 | f[tcp + 5] << 16 | f[tcp + 6] << 8 | f[tcp + 7]);
             uint ack = (uint)(f[tcp + 8] << 24 | f[tcp + 9] << 16 | f[tcp + 10] << 8 | f[tcp + 11]);
             uint end = seq + (uint)(total - ihl - dataOffset) + ((f[tcp + 13] & 0x03) != 0 ? 1u : 0u);
-            if (_ourSeqEnd == 0 || (int)(end - _ourSeqEnd) > 0) _ourSeqEnd = end;
+            if (_ourSeqEnd == 0 || (int)(end - _ourSeqEnd) > 0)
+            {
+                _ourSeqEnd = end;
+            }
+
             _ourAck = ack;
         }
 
@@ -178,7 +190,10 @@ print('sent', len(pk), ' '.join(n for n, _ in pk), flush=True)
             _output.WriteLine(syn.Stdout);
             Assert.True(syn.ExitCode == 0, syn.ToString());
             foreach (string port in new[] { "7/tcp", "9/tcp", "19/tcp", "80/tcp", "5000/tcp" })
+            {
                 Assert.Matches(port + @"\s+open", syn.Stdout);
+            }
+
             var connect = peer.Exec(180_000, nmap, "-n", "-Pn", "-sT", "-T4", "-p", "7,9,19,80,5000,8080", KernelPeer.BoardAddress);
             _output.WriteLine(connect.Stdout);
             Assert.True(connect.ExitCode == 0, connect.ToString());

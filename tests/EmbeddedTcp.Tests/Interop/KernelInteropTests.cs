@@ -27,7 +27,11 @@ namespace EmbeddedTcp.Tests.Interop
         internal KernelPeer Setup(bool capture = false, FaultOptions faults = null, string name = "run")
         {
             // The capture check is part of the test: without tshark the whole test is skipped, up front.
-            if (capture) Prerequisites.Tool("tshark");
+            if (capture)
+            {
+                Prerequisites.Tool("tshark");
+            }
+
             return KernelPeer.Create(null, faults, 7, capture, name);
         }
 
@@ -244,7 +248,11 @@ print('served 200', flush=True)
                 bool sent = false;
                 Assert.True(peer.Runner.WaitUntil(st =>
                 {
-                    if (!sent) sent = st.Ping(KernelPeer.KernelIp, 0x4242, s, size);
+                    if (!sent)
+                    {
+                        sent = st.Ping(KernelPeer.KernelIp, 0x4242, s, size);
+                    }
+
                     return st.LastEchoReplySequence == s;
                 }, 5000), "no echo reply to our ping of " + size + " bytes");
             }
@@ -286,13 +294,25 @@ print('served 200', flush=True)
             // Fix the IP header checksum so only TCP is wrong.
             f[24] = 0; f[25] = 0;
             uint sum = 0;
-            for (int i = 14; i < 34; i += 2) sum += (uint)((f[i] << 8) | f[i + 1]);
-            while ((sum >> 16) != 0) sum = (sum & 0xFFFF) + (sum >> 16);
+            for (int i = 14; i < 34; i += 2)
+            {
+                sum += (uint)((f[i] << 8) | f[i + 1]);
+            }
+
+            while ((sum >> 16) != 0)
+            {
+                sum = (sum & 0xFFFF) + (sum >> 16);
+            }
+
             f[24] = (byte)(~sum >> 8); f[25] = (byte)~sum;
             string path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "etcp-badsum-" + Environment.ProcessId + ".pcap");
             try
             {
-                using (var w = PcapWriter.Create(path)) w.WriteFrame(0, f, 0, f.Length);
+                using (var w = PcapWriter.Create(path))
+                {
+                    w.WriteFrame(0, f, 0, f.Length);
+                }
+
                 int frames = TsharkCheck.Check(path, out string problems);
                 Assert.Equal(1, frames);
                 Assert.NotNull(problems);

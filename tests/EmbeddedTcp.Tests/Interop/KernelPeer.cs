@@ -97,7 +97,11 @@ namespace EmbeddedTcp.Tests.Interop
                         new FaultInjector(faultSeed * 31 + 7, faults), null, queueFrames: 256);
                     device = peer.Faults;
                 }
-                if (trace != null) device = new Tracer(device, trace);
+                if (trace != null)
+                {
+                    device = new Tracer(device, trace);
+                }
+
                 peer.Device = device;
                 config = config ?? DefaultConfig();
                 if (!config.UseDhcp)
@@ -132,7 +136,10 @@ namespace EmbeddedTcp.Tests.Interop
 
         private static void Must(ExternalTool.Result r, string what)
         {
-            if (r.ExitCode != 0) throw new InvalidOperationException(what + " failed: " + r);
+            if (r.ExitCode != 0)
+            {
+                throw new InvalidOperationException(what + " failed: " + r);
+            }
         }
 
         /// <summary>Runs a command inside the namespace, bounded.</summary>
@@ -203,10 +210,18 @@ namespace EmbeddedTcp.Tests.Interop
         {
             var r = Exec(10_000, Ip, "-o", "link", "show", TapName);
             int i = r.Stdout.IndexOf("link/ether ", StringComparison.Ordinal);
-            if (i < 0) throw new InvalidOperationException("no MAC in: " + r);
+            if (i < 0)
+            {
+                throw new InvalidOperationException("no MAC in: " + r);
+            }
+
             string[] hex = r.Stdout.Substring(i + 11, 17).Split(':');
             var mac = new byte[6];
-            for (int k = 0; k < 6; k++) mac[k] = Convert.ToByte(hex[k], 16);
+            for (int k = 0; k < 6; k++)
+            {
+                mac[k] = Convert.ToByte(hex[k], 16);
+            }
+
             return mac;
         }
 
@@ -239,9 +254,15 @@ namespace EmbeddedTcp.Tests.Interop
                 ExternalTool.Run(10_000, Ip, "-n", Namespace, "link", "del", TapName);
                 ExternalTool.Run(10_000, Ip, "netns", "del", Namespace);
             }
-            if (Ip != null) ExternalTool.Run(10_000, Ip, "link", "del", TapName);
+            if (Ip != null)
+            {
+                ExternalTool.Run(10_000, Ip, "link", "del", TapName);
+            }
+
             if (CapturePath != null && File.Exists(CapturePath) && Environment.GetEnvironmentVariable("EMBEDDEDTCP_KEEP_PCAP") == null)
+            {
                 File.Delete(CapturePath);
+            }
         }
     }
 
@@ -265,9 +286,16 @@ namespace EmbeddedTcp.Tests.Interop
             foreach (string line in protocols.Stdout.Split('\n'))
             {
                 string[] cols = line.Split('\t');
-                if (cols.Length < 3) continue;
+                if (cols.Length < 3)
+                {
+                    continue;
+                }
+
                 string name = cols[2].Trim();
-                if (Array.IndexOf(Kept, name) < 0) disabled.Append(name).Append('\n');
+                if (Array.IndexOf(Kept, name) < 0)
+                {
+                    disabled.Append(name).Append('\n');
+                }
             }
             File.WriteAllText(Path.Combine(config, "disabled_protos"), disabled.ToString());
             try
@@ -277,7 +305,11 @@ namespace EmbeddedTcp.Tests.Interop
                     "-Y", Filter, "-T", "fields", "-e", "frame.number", "-e", "_ws.col.Info" };
                 var bad = ExternalTool.Run(120_000, "/usr/bin/env", all.ToArray());
                 if (bad.ExitCode != 0) { problems = "tshark failed: " + bad; return 0; }
-                if (bad.Stdout.Trim().Length > 0) problems = bad.Stdout.Trim();
+                if (bad.Stdout.Trim().Length > 0)
+                {
+                    problems = bad.Stdout.Trim();
+                }
+
                 var count = ExternalTool.Run(120_000, "/usr/bin/env", "WIRESHARK_CONFIG_DIR=" + config, tshark, "-n", "-r", path, "-T", "fields", "-e", "frame.number");
                 if (count.ExitCode != 0) { problems = "tshark failed: " + count; return 0; }
                 string s = count.Stdout.Trim();

@@ -142,7 +142,11 @@ zc.close()
             finally
             {
                 cts.Cancel();
-                if (runner != null) Assert.True(runner.Join(10_000), "the runner did not stop");
+                if (runner != null)
+                {
+                    Assert.True(runner.Join(10_000), "the runner did not stop");
+                }
+
                 _output.WriteLine(stdout.ToString());
                 _output.WriteLine(stderr.ToString());
                 ExternalTool.Run(10_000, ip, "-n", ns, "link", "del", tapName);

@@ -60,7 +60,10 @@ namespace EmbeddedTcp.Tests.Interop
             for (int i = firmware ? 4 : 0; i < ports.Length; i++)
             {
                 _listeners[i] = stack.Tcp.Listen(0, ports[i], 8);
-                if (_listeners[i] < 0) throw new InvalidOperationException("Listen " + ports[i] + " failed: " + _listeners[i]);
+                if (_listeners[i] < 0)
+                {
+                    throw new InvalidOperationException("Listen " + ports[i] + " failed: " + _listeners[i]);
+                }
             }
         }
 
@@ -84,15 +87,31 @@ namespace EmbeddedTcp.Tests.Interop
             TcpStack tcp = stack.Tcp;
             for (int i = 0; i < _listeners.Length; i++)
             {
-                if (_listeners[i] == 0) continue;
+                if (_listeners[i] == 0)
+                {
+                    continue;
+                }
+
                 int h;
                 while ((h = tcp.Accept(_listeners[i])) > 0)
                 {
                     Accepted++;
-                    if (_kinds[i] == Kind.Echo) _echoAccepted++;
+                    if (_kinds[i] == Kind.Echo)
+                    {
+                        _echoAccepted++;
+                    }
+
                     var s = new Session { Handle = h, Kind = _kinds[i] };
-                    if (s.Kind == Kind.Discard || s.Kind == Kind.Sha) s.Hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-                    if (s.Kind == Kind.Http) s.Request = new StringBuilder();
+                    if (s.Kind == Kind.Discard || s.Kind == Kind.Sha)
+                    {
+                        s.Hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+                    }
+
+                    if (s.Kind == Kind.Http)
+                    {
+                        s.Request = new StringBuilder();
+                    }
+
                     _sessions.Add(s);
                 }
             }
@@ -114,8 +133,16 @@ namespace EmbeddedTcp.Tests.Interop
             while (s.PendingLen > 0)
             {
                 int n = tcp.Send(s.Handle, s.Pending, s.PendingOff, s.PendingLen);
-                if (n < 0) return Fail(tcp, s, n);
-                if (n == 0) break;
+                if (n < 0)
+                {
+                    return Fail(tcp, s, n);
+                }
+
+                if (n == 0)
+                {
+                    break;
+                }
+
                 s.PendingOff += n;
                 s.PendingLen -= n;
             }
@@ -139,7 +166,11 @@ namespace EmbeddedTcp.Tests.Interop
                 // Chargen ignores input; a FIN or RST from the peer ends it.
                 int r = tcp.Receive(s.Handle, _buf, 0, _buf.Length);
                 if (r == NetError.EndOfStream) { s.PendingLen = 0; s.Replied = true; return Step(tcp, s); }
-                if (r < 0) return Fail(tcp, s, r);
+                if (r < 0)
+                {
+                    return Fail(tcp, s, r);
+                }
+
                 return false;
             }
 
@@ -148,9 +179,17 @@ namespace EmbeddedTcp.Tests.Interop
                 int room = s.Kind == Kind.Echo ? s.Pending.Length : _buf.Length;
                 byte[] into = s.Kind == Kind.Echo ? s.Pending : _buf;
                 int r = tcp.Receive(s.Handle, into, 0, room);
-                if (r == 0) break;
+                if (r == 0)
+                {
+                    break;
+                }
+
                 if (r == NetError.EndOfStream) { s.Eof = true; break; }
-                if (r < 0) return Fail(tcp, s, r);
+                if (r < 0)
+                {
+                    return Fail(tcp, s, r);
+                }
+
                 s.Bytes += r;
                 switch (s.Kind)
                 {
@@ -159,7 +198,11 @@ namespace EmbeddedTcp.Tests.Interop
                         s.PendingOff = 0;
                         s.PendingLen = r;
                         int n = tcp.Send(s.Handle, s.Pending, 0, r);
-                        if (n < 0) return Fail(tcp, s, n);
+                        if (n < 0)
+                        {
+                            return Fail(tcp, s, n);
+                        }
+
                         s.PendingOff = n;
                         s.PendingLen = r - n;
                         break;
@@ -193,7 +236,11 @@ namespace EmbeddedTcp.Tests.Interop
                 if (s.Kind == Kind.Sha)
                 {
                     string hex = Convert.ToHexString(s.Hash.GetHashAndReset()).ToLowerInvariant() + " " + s.Bytes;
-                    lock (ShaResults) ShaResults.Add(hex);
+                    lock (ShaResults)
+                    {
+                        ShaResults.Add(hex);
+                    }
+
                     Reply(s, hex + "\n");
                 }
                 else if (s.Kind == Kind.Echo && s.PendingLen > 0)
@@ -221,7 +268,10 @@ namespace EmbeddedTcp.Tests.Interop
 
         private bool Fail(TcpStack tcp, Session s, int error)
         {
-            if (error == NetError.ConnectionReset) Resets++;
+            if (error == NetError.ConnectionReset)
+            {
+                Resets++;
+            }
             else { OtherErrors++; Errors.Add(s.Kind + ": error " + error); }
             tcp.Close(s.Handle);
             return true;
@@ -291,7 +341,11 @@ namespace EmbeddedTcp.Tests.Interop
 
         public void Poll(NetworkStack stack, long nowMs)
         {
-            if (Done) return;
+            if (Done)
+            {
+                return;
+            }
+
             TcpStack tcp = stack.Tcp;
             if (Handle == 0)
             {
@@ -321,7 +375,11 @@ namespace EmbeddedTcp.Tests.Interop
                 }
                 int n = tcp.Send(Handle, _out, _outOff, _outLen);
                 if (n < 0) { Finish(tcp, n); return; }
-                if (n == 0) break;
+                if (n == 0)
+                {
+                    break;
+                }
+
                 _outOff += n;
                 _outLen -= n;
             }
@@ -335,15 +393,27 @@ namespace EmbeddedTcp.Tests.Interop
             while (true)
             {
                 int r = tcp.Receive(Handle, _in, 0, _in.Length);
-                if (r == 0) break;
+                if (r == 0)
+                {
+                    break;
+                }
+
                 if (r == NetError.EndOfStream)
                 {
-                    if (ShutdownDone) Finish(tcp, 0);
+                    if (ShutdownDone)
+                    {
+                        Finish(tcp, 0);
+                    }
+
                     break;
                 }
                 if (r < 0) { Finish(tcp, r); return; }
                 _receivedHash.AppendData(_in, 0, r);
-                if (_text.Length < 4096) _text.Append(Encoding.ASCII.GetString(_in, 0, r));
+                if (_text.Length < 4096)
+                {
+                    _text.Append(Encoding.ASCII.GetString(_in, 0, r));
+                }
+
                 Received += r;
             }
         }

@@ -48,7 +48,7 @@ namespace EmbeddedTcp.Tests.Interop
                     "cmdport 0",                       // no control socket
                     "pidfile " + Path.Combine(dir, "chronyd.pid"),
                     "driftfile " + Path.Combine(dir, "drift"),
-                    "") );
+                    ""));
                 // -d foreground, -x never adjust the clock, -u root (its files are in our temp dir).
                 var server = peer.Start(chronyd, "-d", "-x", "-u", "root", "-f", conf);
                 bool synced = peer.Runner.WaitUntil(s => s.Sntp.Synchronized, 30_000);

@@ -43,12 +43,18 @@ namespace EmbeddedTcp.Tests.Interop
 
         public void Add(IPollable p)
         {
-            lock (_gate) _pollables.Add(p);
+            lock (_gate)
+            {
+                _pollables.Add(p);
+            }
         }
 
         public void Remove(IPollable p)
         {
-            lock (_gate) _pollables.Remove(p);
+            lock (_gate)
+            {
+                _pollables.Remove(p);
+            }
         }
 
         /// <summary>Runs <paramref name="action"/> on the stack under the poll lock.</summary>
@@ -68,12 +74,23 @@ namespace EmbeddedTcp.Tests.Interop
             var sw = Stopwatch.StartNew();
             while (true)
             {
-                if (Failure != null) throw new InvalidOperationException("poll loop failed", Failure);
+                if (Failure != null)
+                {
+                    throw new InvalidOperationException("poll loop failed", Failure);
+                }
+
                 lock (_gate)
                 {
-                    if (done(_stack)) return true;
+                    if (done(_stack))
+                    {
+                        return true;
+                    }
                 }
-                if (sw.ElapsedMilliseconds > timeoutMs) return false;
+                if (sw.ElapsedMilliseconds > timeoutMs)
+                {
+                    return false;
+                }
+
                 Thread.Sleep(2);
             }
         }
@@ -88,7 +105,11 @@ namespace EmbeddedTcp.Tests.Interop
                     {
                         long now = _clock.ElapsedMilliseconds;
                         _stack.Poll(now);
-                        for (int i = 0; i < _pollables.Count; i++) _pollables[i].Poll(_stack, now);
+                        for (int i = 0; i < _pollables.Count; i++)
+                        {
+                            _pollables[i].Poll(_stack, now);
+                        }
+
                         Polls++;
                     }
                     _tap.WaitForFrame(1);

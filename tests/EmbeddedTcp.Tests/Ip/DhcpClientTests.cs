@@ -192,7 +192,11 @@ namespace EmbeddedTcp.Tests.Ip
             bool sawNoAddress = false;
             Assert.True(d.RunUntil(() =>
             {
-                if (d.C.Dhcp.Counters.NaksIn == 1 && d.C.Address == 0) sawNoAddress = true;
+                if (d.C.Dhcp.Counters.NaksIn == 1 && d.C.Address == 0)
+                {
+                    sawNoAddress = true;
+                }
+
                 return d.C.Dhcp.Counters.NaksIn == 1 && Bound(d);
             }, 70000));
             Assert.True(sawNoAddress);
@@ -329,7 +333,11 @@ namespace EmbeddedTcp.Tests.Ip
         private static void LeaseCycle(DhcpLan d)
         {
             DhcpClient c = d.C.Dhcp;
-            if (c.State == DhcpState.Stopped) c.Start();
+            if (c.State == DhcpState.Stopped)
+            {
+                c.Start();
+            }
+
             long renewals = c.Counters.Renewals;
             long end = d.Lan.NowMs + 200000;
             while (d.Lan.NowMs < end && !(c.State == DhcpState.Bound && c.Counters.Renewals > renewals))
@@ -351,7 +359,11 @@ namespace EmbeddedTcp.Tests.Ip
         private static byte[] Message(byte op, uint xid, byte[] mac, uint yiaddr, params byte[][] options)
         {
             int n = 240;
-            foreach (byte[] o in options) n += o.Length;
+            foreach (byte[] o in options)
+            {
+                n += o.Length;
+            }
+
             var m = new byte[Math.Max(n, 300)];
             m[0] = op;
             m[1] = 1;
@@ -444,7 +456,11 @@ namespace EmbeddedTcp.Tests.Ip
 
             // Pads, option overload (52, ignored: sname/file are never read), no End option: taken.
             m = Message(2, xid, mac, Offered, Opt(0, 0, 0), Opt(52, 1, 3), offerType, Opt(0), Addr(54, sv));
-            for (int i = 44; i < 236; i++) m[i] = 0xFF; // garbage in sname/file
+            for (int i = 44; i < 236; i++)
+            {
+                m[i] = 0xFF; // garbage in sname/file
+            }
+
             Assert.True(c.Input(m, 240 + 3 + 3 + 3 + 1 + 6, sv, now));
             Assert.Equal(DhcpState.Requesting, c.State);
             Assert.Equal(sv, c.Server);
@@ -508,11 +524,18 @@ namespace EmbeddedTcp.Tests.Ip
             };
             bad[0][0] = 2;
             int[] lengths = { 100, 300, 253, 300, 300, 300 };
-            for (int i = 0; i < bad.Length; i++) Assert.False(c.Input(bad[i], lengths[i], sv, 0));
+            for (int i = 0; i < bad.Length; i++)
+            {
+                Assert.False(c.Input(bad[i], lengths[i], sv, 0));
+            }
+
             long before = GC.GetAllocatedBytesForCurrentThread();
             for (int r = 0; r < 1000; r++)
             {
-                for (int i = 0; i < bad.Length; i++) c.Input(bad[i], lengths[i], sv, 0);
+                for (int i = 0; i < bad.Length; i++)
+                {
+                    c.Input(bad[i], lengths[i], sv, 0);
+                }
             }
 
             long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
@@ -545,7 +568,11 @@ namespace EmbeddedTcp.Tests.Ip
                 byte[] m = Message(2, c.TransactionId, mac, Offered, Opt(53, 1, type), Addr(54, sv), Addr(51, 100),
                     Addr(1, 0xFFFFFF00), Addr(3, 0xC0000201), Opt(6, 8, 192, 0, 2, 53, 192, 0, 2, 54), End);
                 int len = Math.Min(m.Length, 240 + rng.Next(0, 80));
-                if (rng.Next(4) == 0) len = m.Length;
+                if (rng.Next(4) == 0)
+                {
+                    len = m.Length;
+                }
+
                 Array.Copy(m, buf, m.Length);
                 int flips = rng.Next(1, 6);
                 for (int f = 0; f < flips; f++)
@@ -553,7 +580,10 @@ namespace EmbeddedTcp.Tests.Ip
                     buf[rng.Next(len)] = (byte)rng.Next(256);
                 }
 
-                if (c.Input(buf, len, sv, d.Lan.NowMs)) accepted++;
+                if (c.Input(buf, len, sv, d.Lan.NowMs))
+                {
+                    accepted++;
+                }
             }
 
             DhcpCounters k = c.Counters;

@@ -54,8 +54,15 @@ namespace EmbeddedTcp.Tests.Ip
             long end = Lan.NowMs + maxMs;
             for (int guard = 0; guard < 10000000; guard++)
             {
-                if (done()) return true;
-                if (!Step(end)) return done();
+                if (done())
+                {
+                    return true;
+                }
+
+                if (!Step(end))
+                {
+                    return done();
+                }
             }
 
             return done();

@@ -60,7 +60,10 @@ namespace EmbeddedTcp.Tests.Ip
         {
             Stack = stack;
             _socket = stack.UdpOpen(DhcpClient.ServerPort);
-            if (_socket <= 0) throw new InvalidOperationException("port 67");
+            if (_socket <= 0)
+            {
+                throw new InvalidOperationException("port 67");
+            }
         }
 
         public void Poll()
@@ -68,14 +71,22 @@ namespace EmbeddedTcp.Tests.Ip
             for (int i = 0; i < 16; i++)
             {
                 int n = Stack.UdpReceiveFrom(_socket, _rx, 0, _rx.Length, out uint src, out int port);
-                if (n <= 0) return;
+                if (n <= 0)
+                {
+                    return;
+                }
+
                 Handle(n, src);
             }
         }
 
         private void Handle(int n, uint src)
         {
-            if (n < 240 || _rx[0] != 1 || NetOrder.ReadU32(_rx, 236) != 0x63825363) return;
+            if (n < 240 || _rx[0] != 1 || NetOrder.ReadU32(_rx, 236) != 0x63825363)
+            {
+                return;
+            }
+
             int type = 0;
             uint requested = 0, serverId = 0;
             bool clientId = false, hostName = false, askedNtp = false;
@@ -84,15 +95,50 @@ namespace EmbeddedTcp.Tests.Ip
             {
                 int code = _rx[p];
                 if (code == 0) { p++; continue; }
-                if (code == 255) break;
+                if (code == 255)
+                {
+                    break;
+                }
+
                 int len = _rx[p + 1];
-                if (p + 2 + len > n) break;
-                if (code == 53 && len == 1) type = _rx[p + 2];
-                if (code == 50 && len == 4) requested = NetOrder.ReadU32(_rx, p + 2);
-                if (code == 54 && len == 4) serverId = NetOrder.ReadU32(_rx, p + 2);
-                if (code == 61 && len == 7 && _rx[p + 2] == 1) clientId = true;
-                if (code == 12 && len > 0) hostName = true;
-                if (code == 55) for (int k = 0; k < len; k++) askedNtp |= _rx[p + 2 + k] == 42;
+                if (p + 2 + len > n)
+                {
+                    break;
+                }
+
+                if (code == 53 && len == 1)
+                {
+                    type = _rx[p + 2];
+                }
+
+                if (code == 50 && len == 4)
+                {
+                    requested = NetOrder.ReadU32(_rx, p + 2);
+                }
+
+                if (code == 54 && len == 4)
+                {
+                    serverId = NetOrder.ReadU32(_rx, p + 2);
+                }
+
+                if (code == 61 && len == 7 && _rx[p + 2] == 1)
+                {
+                    clientId = true;
+                }
+
+                if (code == 12 && len > 0)
+                {
+                    hostName = true;
+                }
+
+                if (code == 55)
+                {
+                    for (int k = 0; k < len; k++)
+                    {
+                        askedNtp |= _rx[p + 2 + k] == 42;
+                    }
+                }
+
                 options++;
                 p += 2 + len;
             }
@@ -110,21 +156,40 @@ namespace EmbeddedTcp.Tests.Ip
             LastOptionCount = options;
             if (type == 1)
             {
-                if (Discovers < DiscoverTimes.Length) DiscoverTimes[Discovers] = Stack.Now;
+                if (Discovers < DiscoverTimes.Length)
+                {
+                    DiscoverTimes[Discovers] = Stack.Now;
+                }
+
                 Discovers++;
-                if (!Silent) Reply(2, Address, ciaddr);
+                if (!Silent)
+                {
+                    Reply(2, Address, ciaddr);
+                }
             }
             else if (type == 3)
             {
                 Requests++;
                 LastRequestMs = Stack.Now;
-                if (Silent) return;
-                if (serverId != 0 && serverId != Stack.Address) return; // chose another server
+                if (Silent)
+                {
+                    return;
+                }
+
+                if (serverId != 0 && serverId != Stack.Address)
+                {
+                    return; // chose another server
+                }
+
                 if (NakRequests > 0)
                 {
                     NakRequests--;
                     Naks++;
-                    if (AddressAfterNak != 0) Address = AddressAfterNak;
+                    if (AddressAfterNak != 0)
+                    {
+                        Address = AddressAfterNak;
+                    }
+
                     Reply(6, 0, ciaddr);
                     return;
                 }
@@ -146,7 +211,10 @@ namespace EmbeddedTcp.Tests.Ip
                 LastDeclined = requested;
                 LastDeclineServerId = serverId;
                 LastDeclineMs = Stack.Now;
-                if (AddressAfterDecline != 0) Address = AddressAfterDecline;
+                if (AddressAfterDecline != 0)
+                {
+                    Address = AddressAfterDecline;
+                }
             }
             else if (type == 7)
             {
@@ -173,10 +241,22 @@ namespace EmbeddedTcp.Tests.Ip
             if (type != 6)
             {
                 p = U32(b, p, 51, LeaseSeconds);
-                if (T1Seconds != 0) p = U32(b, p, 58, T1Seconds);
-                if (T2Seconds != 0) p = U32(b, p, 59, T2Seconds);
+                if (T1Seconds != 0)
+                {
+                    p = U32(b, p, 58, T1Seconds);
+                }
+
+                if (T2Seconds != 0)
+                {
+                    p = U32(b, p, 59, T2Seconds);
+                }
+
                 p = U32(b, p, 1, Netmask);
-                if (Router != 0) p = U32(b, p, 3, Router);
+                if (Router != 0)
+                {
+                    p = U32(b, p, 3, Router);
+                }
+
                 if (Ntp0 != 0)
                 {
                     b[p++] = 42;
@@ -205,8 +285,16 @@ namespace EmbeddedTcp.Tests.Ip
             }
 
             b[p++] = 255;
-            if (p < 300) p = 300;
-            if (type == 2) Offers++;
+            if (p < 300)
+            {
+                p = 300;
+            }
+
+            if (type == 2)
+            {
+                Offers++;
+            }
+
             Stack.UdpSendTo(_socket, ciaddr != 0 ? ciaddr : Ipv4Address.Broadcast, DhcpClient.ClientPort, b, 0, p);
         }
 

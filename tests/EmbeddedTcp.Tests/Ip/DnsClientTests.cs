@@ -60,8 +60,16 @@ namespace EmbeddedTcp.Tests.Ip
         public void Cache_IsFixedSize_LeastRecentlyUsedGoes()
         {
             var d = new DnsLan();
-            for (int i = 0; i < 6; i++) d.ServerB.Add("h" + i + ".test", Web + (uint)i, 600);
-            for (int i = 0; i < 4; i++) Assert.Equal(DnsStatus.Resolved, d.Wait(d.A.Dns.Resolve("h" + i + ".test"), out _));
+            for (int i = 0; i < 6; i++)
+            {
+                d.ServerB.Add("h" + i + ".test", Web + (uint)i, 600);
+            }
+
+            for (int i = 0; i < 4; i++)
+            {
+                Assert.Equal(DnsStatus.Resolved, d.Wait(d.A.Dns.Resolve("h" + i + ".test"), out _));
+            }
+
             Assert.Equal(DnsStatus.Resolved, d.Wait(d.A.Dns.Resolve("h0.test"), out _)); // hit: h0 is now the newest
             Assert.Equal(DnsStatus.Resolved, d.Wait(d.A.Dns.Resolve("h4.test"), out _)); // evicts h1
             Assert.Equal(5, d.ServerB.Queries);
@@ -243,7 +251,10 @@ namespace EmbeddedTcp.Tests.Ip
                 d.Step(end);
             }
 
-            if (s != expected) throw new Xunit.Sdk.XunitException("expected " + expected + ", got " + s); // Assert.Equal boxes enums
+            if (s != expected)
+            {
+                throw new Xunit.Sdk.XunitException("expected " + expected + ", got " + s); // Assert.Equal boxes enums
+            }
         }
 
         // ------------------------------------------------------------------ forged answers
@@ -269,7 +280,11 @@ namespace EmbeddedTcp.Tests.Ip
             m.Add((byte)(an >> 8)); m.Add((byte)an);
             m.AddRange(new byte[4]);
             m.AddRange(Question);
-            foreach (byte[] a in answers) m.AddRange(a);
+            foreach (byte[] a in answers)
+            {
+                m.AddRange(a);
+            }
+
             return m.ToArray();
         }
 
@@ -385,11 +400,18 @@ namespace EmbeddedTcp.Tests.Ip
                 Response(id, 0x8180, 2, 1, Rr(ToQuestion, 1, AddressRdata)),
                 new byte[5],
             };
-            for (int i = 0; i < bad.Length; i++) Assert.False(c.Input(bad[i], bad[i].Length, LanFixture.IpB, 0));
+            for (int i = 0; i < bad.Length; i++)
+            {
+                Assert.False(c.Input(bad[i], bad[i].Length, LanFixture.IpB, 0));
+            }
+
             long before = GC.GetAllocatedBytesForCurrentThread();
             for (int r = 0; r < 1000; r++)
             {
-                for (int i = 0; i < bad.Length; i++) c.Input(bad[i], bad[i].Length, LanFixture.IpB, 0);
+                for (int i = 0; i < bad.Length; i++)
+                {
+                    c.Input(bad[i], bad[i].Length, LanFixture.IpB, 0);
+                }
             }
 
             long allocated = GC.GetAllocatedBytesForCurrentThread() - before;

@@ -33,7 +33,10 @@ namespace EmbeddedTcp.Tests.Ip
         {
             Stack = stack;
             _socket = stack.UdpOpen(DnsClient.Port);
-            if (_socket <= 0) throw new InvalidOperationException("port 53");
+            if (_socket <= 0)
+            {
+                throw new InvalidOperationException("port 53");
+            }
         }
 
         public DnsTestServer Add(string name, uint address, uint ttl, string cname = null)
@@ -51,10 +54,17 @@ namespace EmbeddedTcp.Tests.Ip
             for (int i = 0; i < 16; i++)
             {
                 int n = Stack.UdpReceiveFrom(_socket, _rx, 0, _rx.Length, out uint src, out int port);
-                if (n <= 0) return;
+                if (n <= 0)
+                {
+                    return;
+                }
+
                 Queries++;
                 LastQueryMs = Stack.Now;
-                if (!Silent) Answer(n, src, port);
+                if (!Silent)
+                {
+                    Answer(n, src, port);
+                }
             }
         }
 
@@ -66,7 +76,11 @@ namespace EmbeddedTcp.Tests.Ip
             while (p < n && _rx[p] != 0)
             {
                 int l = _rx[p];
-                if (len > 0) _name[len++] = (byte)'.';
+                if (len > 0)
+                {
+                    _name[len++] = (byte)'.';
+                }
+
                 for (int k = 0; k < l; k++)
                 {
                     byte c = _rx[p + 1 + k];
@@ -152,10 +166,21 @@ namespace EmbeddedTcp.Tests.Ip
             for (int i = 0; i < _count; i++)
             {
                 byte[] n = _names[i];
-                if (n.Length != len) continue;
+                if (n.Length != len)
+                {
+                    continue;
+                }
+
                 bool same = true;
-                for (int k = 0; k < len && same; k++) same = n[k] == name[k];
-                if (same) return i;
+                for (int k = 0; k < len && same; k++)
+                {
+                    same = n[k] == name[k];
+                }
+
+                if (same)
+                {
+                    return i;
+                }
             }
 
             return -1;
@@ -200,8 +225,15 @@ namespace EmbeddedTcp.Tests.Ip
             for (int guard = 0; guard < 1000000; guard++)
             {
                 DnsStatus s = A.Dns.GetResult(query, out address);
-                if (s != DnsStatus.Pending) return s;
-                if (!Step(end) && Lan.NowMs >= end) return A.Dns.GetResult(query, out address);
+                if (s != DnsStatus.Pending)
+                {
+                    return s;
+                }
+
+                if (!Step(end) && Lan.NowMs >= end)
+                {
+                    return A.Dns.GetResult(query, out address);
+                }
             }
 
             address = 0;

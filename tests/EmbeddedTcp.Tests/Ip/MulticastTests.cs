@@ -41,8 +41,15 @@ namespace EmbeddedTcp.Tests.Ip
         internal static byte[] Frame(uint src, uint dst, byte protocol, byte[] payload, int ttl = 1)
         {
             var f = new byte[Math.Max(60, 34 + payload.Length)];
-            if ((dst >> 28) == 0xE) NetworkStack.WriteMulticastMac(f, 0, dst);
-            else Array.Copy(LanFixture.MacB, f, 6);
+            if ((dst >> 28) == 0xE)
+            {
+                NetworkStack.WriteMulticastMac(f, 0, dst);
+            }
+            else
+            {
+                Array.Copy(LanFixture.MacB, f, 6);
+            }
+
             Array.Copy(LanFixture.MacC, 0, f, 6, 6);
             f[12] = 0x08;
             f[14] = 0x45;
@@ -62,7 +69,11 @@ namespace EmbeddedTcp.Tests.Ip
             NetOrder.WriteU16(u, 0, (ushort)srcPort);
             NetOrder.WriteU16(u, 2, (ushort)dstPort);
             NetOrder.WriteU16(u, 4, (ushort)u.Length);
-            for (int i = 0; i < dataLength; i++) u[8 + i] = (byte)i;
+            for (int i = 0; i < dataLength; i++)
+            {
+                u[8 + i] = (byte)i;
+            }
+
             return u; // checksum 0: none (RFC 768)
         }
 
@@ -83,7 +94,10 @@ namespace EmbeddedTcp.Tests.Ip
             var r = new List<byte[]>();
             foreach (var f in d.Sent)
             {
-                if (f[12] == 0x08 && f[13] == 0 && f[23] == 2 && f[38] == type) r.Add(f);
+                if (f[12] == 0x08 && f[13] == 0 && f[23] == 2 && f[38] == type)
+                {
+                    r.Add(f);
+                }
             }
             return r;
         }
@@ -111,10 +125,18 @@ namespace EmbeddedTcp.Tests.Ip
             Assert.Equal(Mdns, NetOrder.ReadU32(f, 30));
             long next = s.NextDeadline();
             Assert.InRange(next, 1, 10000);               // the repetition within the Unsolicited Report Interval
-            for (long t = 0; t <= 10001; t += 100) s.Poll(t);
+            for (long t = 0; t <= 10001; t += 100)
+            {
+                s.Poll(t);
+            }
+
             Assert.Equal(2, IgmpSent(d, 0x16).Count);
             Assert.Equal(2, s.Counters.IgmpReportsOut);
-            for (long t = 10001; t <= 60000; t += 1000) s.Poll(t);
+            for (long t = 10001; t <= 60000; t += 1000)
+            {
+                s.Poll(t);
+            }
+
             Assert.Equal(2, IgmpSent(d, 0x16).Count);     // nothing more unasked
         }
 
@@ -124,12 +146,20 @@ namespace EmbeddedTcp.Tests.Ip
             var d = new CaptureDevice();
             var s = Stack(d);
             s.JoinGroup(Mdns);
-            for (long t = 0; t <= 11000; t += 100) s.Poll(t);
+            for (long t = 0; t <= 11000; t += 100)
+            {
+                s.Poll(t);
+            }
+
             d.Sent.Clear();
             // General query, Max Resp Time 2 s (20 tenths), to 224.0.0.1.
             In(s, Frame(LanFixture.IpA, 0xE0000001, 2, Igmp(0x11, 20, 0)));
             Assert.Equal(1, s.Counters.IgmpQueriesIn);
-            for (long t = 11000; t <= 13000; t += 10) s.Poll(t);
+            for (long t = 11000; t <= 13000; t += 10)
+            {
+                s.Poll(t);
+            }
+
             var reports = IgmpSent(d, 0x16);
             Assert.Single(reports);
             Assert.Equal(Mdns, NetOrder.ReadU32(reports[0], 42)); // not 224.0.0.1
@@ -141,11 +171,19 @@ namespace EmbeddedTcp.Tests.Ip
             var d = new CaptureDevice();
             var s = Stack(d);
             s.JoinGroup(Mdns);
-            for (long t = 0; t <= 11000; t += 100) s.Poll(t);
+            for (long t = 0; t <= 11000; t += 100)
+            {
+                s.Poll(t);
+            }
+
             d.Sent.Clear();
             In(s, Frame(LanFixture.IpA, 0xE0000001, 2, Igmp(0x11, 100, 0)));
             In(s, Frame(LanFixture.IpC, Mdns, 2, Igmp(0x16, 0, Mdns)));
-            for (long t = 11000; t <= 22000; t += 100) s.Poll(t);
+            for (long t = 11000; t <= 22000; t += 100)
+            {
+                s.Poll(t);
+            }
+
             Assert.Empty(IgmpSent(d, 0x16));
             Assert.Equal(1, s.Counters.IgmpReportsSuppressed);
             Assert.Equal(NetError.Ok, s.LeaveGroup(Mdns));

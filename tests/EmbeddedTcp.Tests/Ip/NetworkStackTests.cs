@@ -34,9 +34,17 @@ namespace EmbeddedTcp.Tests.Ip
             Assert.True(f.RunUntil(() =>
             {
                 int n = f.B.Tcp.Receive(s, buf, 0, buf.Length);
-                if (n > 0) f.B.Tcp.Send(s, buf, 0, n);
+                if (n > 0)
+                {
+                    f.B.Tcp.Send(s, buf, 0, n);
+                }
+
                 int m = f.A.Tcp.Receive(c, buf, 0, buf.Length);
-                if (m > 0) got += m;
+                if (m > 0)
+                {
+                    got += m;
+                }
+
                 return got == 300;
             }));
             Assert.Equal(0, f.A.Tcp.Counters.Retransmissions);
@@ -193,9 +201,19 @@ namespace EmbeddedTcp.Tests.Ip
             long start = f.Lan.NowMs;
             Assert.True(f.RunUntil(() =>
             {
-                if (sent < data.Length) { int n = f.A.Tcp.Send(c, data, sent, data.Length - sent); if (n > 0) sent += n; }
+                if (sent < data.Length)
+                {
+                    int n = f.A.Tcp.Send(c, data, sent, data.Length - sent); if (n > 0)
+                    {
+                        sent += n;
+                    }
+                }
                 int k = f.B.Tcp.Receive(s, buf, 0, buf.Length);
-                if (k > 0) got += k;
+                if (k > 0)
+                {
+                    got += k;
+                }
+
                 return got == data.Length;
             }, 60000));
             Assert.Equal(1, f.A.Counters.ArpNegativeAdvice);
@@ -337,11 +355,18 @@ namespace EmbeddedTcp.Tests.Ip
                 bool closed = false;
                 for (int k = 0; k < 100000; k++)
                 {
-                    if (s <= 0) s = f.B.Tcp.Accept(listener);
+                    if (s <= 0)
+                    {
+                        s = f.B.Tcp.Accept(listener);
+                    }
+
                     if (sent < 20000 && f.A.Tcp.GetState(c) == TcpState.Established)
                     {
                         int n = f.A.Tcp.Send(c, buf, 0, Math.Min(buf.Length, 20000 - sent));
-                        if (n > 0) sent += n;
+                        if (n > 0)
+                        {
+                            sent += n;
+                        }
                     }
 
                     if (sent == 20000 && !closed)
@@ -353,7 +378,10 @@ namespace EmbeddedTcp.Tests.Ip
                     if (s > 0)
                     {
                         int n = f.B.Tcp.Receive(s, buf, 0, buf.Length);
-                        if (n > 0) received += n;
+                        if (n > 0)
+                        {
+                            received += n;
+                        }
                         else if (n == NetError.EndOfStream) { f.B.Tcp.Close(s); s = -1; }
                     }
 

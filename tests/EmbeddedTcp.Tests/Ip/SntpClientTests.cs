@@ -13,8 +13,12 @@ namespace EmbeddedTcp.Tests.Ip
         {
             var c = new NetworkConfig { UseSntp = true };
             config?.Invoke(c);
-            if (!fromDhcp) c.SntpServer = DhcpLan.ServerIp;
-            var d = new DhcpLan(s => { if (fromDhcp) s.Ntp0 = DhcpLan.ServerIp; }, c);
+            if (!fromDhcp)
+            {
+                c.SntpServer = DhcpLan.ServerIp;
+            }
+
+            var d = new DhcpLan(s => { if (fromDhcp) { s.Ntp0 = DhcpLan.ServerIp; } }, c);
             var t = new SntpTestServer(d.S);
             setup?.Invoke(t);
             d.AfterStep = t.Poll;
@@ -24,7 +28,11 @@ namespace EmbeddedTcp.Tests.Ip
         private static long[] Gaps(SntpTestServer t, int count)
         {
             var g = new long[count];
-            for (int i = 0; i < count; i++) g[i] = t.RequestTimes[i + 1] - t.RequestTimes[i];
+            for (int i = 0; i < count; i++)
+            {
+                g[i] = t.RequestTimes[i + 1] - t.RequestTimes[i];
+            }
+
             return g;
         }
 

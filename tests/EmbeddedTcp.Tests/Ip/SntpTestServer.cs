@@ -34,7 +34,10 @@ namespace EmbeddedTcp.Tests.Ip
         {
             Stack = stack;
             _socket = stack.UdpOpen(SntpClient.ServerPort);
-            if (_socket <= 0) throw new InvalidOperationException("port 123");
+            if (_socket <= 0)
+            {
+                throw new InvalidOperationException("port 123");
+            }
         }
 
         public void Poll()
@@ -42,22 +45,48 @@ namespace EmbeddedTcp.Tests.Ip
             for (int i = 0; i < 16; i++)
             {
                 int n = Stack.UdpReceiveFrom(_socket, _rx, 0, _rx.Length, out uint src, out int port);
-                if (n <= 0) return;
-                if (n < 48) continue;
-                if (Requests < RequestTimes.Length) RequestTimes[Requests] = Stack.Now;
+                if (n <= 0)
+                {
+                    return;
+                }
+
+                if (n < 48)
+                {
+                    continue;
+                }
+
+                if (Requests < RequestTimes.Length)
+                {
+                    RequestTimes[Requests] = Stack.Now;
+                }
+
                 Requests++;
                 LastVersion = (_rx[0] >> 3) & 7;
                 LastMode = _rx[0] & 7;
-                if (Silent) continue;
+                if (Silent)
+                {
+                    continue;
+                }
+
                 byte[] b = _tx;
                 Array.Clear(b, 0, 48);
                 b[0] = (byte)((Leap << 6) | (4 << 3) | 4);
                 b[1] = (byte)(Kiss != null ? 0 : Stratum);
                 b[2] = 6;
-                if (Kiss != null) for (int k = 0; k < 4; k++) b[12 + k] = (byte)Kiss[k];
+                if (Kiss != null)
+                {
+                    for (int k = 0; k < 4; k++)
+                    {
+                        b[12 + k] = (byte)Kiss[k];
+                    }
+                }
                 else { b[12] = 192; b[13] = 0; b[14] = 2; b[15] = 99; }
                 Array.Copy(_rx, 40, b, 24, 8); // origin = their transmit
-                if (WrongOrigin) b[31] ^= 1;
+                if (WrongOrigin)
+                {
+                    b[31] ^= 1;
+                }
+
                 long utc = UtcAtZeroMs + Stack.Now;
                 Write(b, 16, utc - 1000);      // reference
                 Write(b, 32, utc);             // receive

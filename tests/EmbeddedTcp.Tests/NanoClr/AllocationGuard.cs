@@ -127,7 +127,10 @@ namespace EmbeddedTcp.Tests.NanoClr
                 string m = work.Pop();
                 foreach (var c in Calls)
                 {
-                    if (c.Caller == m && seen.Add(c.Callee)) work.Push(c.Callee);
+                    if (c.Caller == m && seen.Add(c.Callee))
+                    {
+                        work.Push(c.Callee);
+                    }
                 }
             }
             return seen;
@@ -145,10 +148,25 @@ namespace EmbeddedTcp.Tests.NanoClr
               .Append(Violations.Count).Append(" violation(s) in ").Append(methods).Append(" method(s); ")
               .Append(MethodsChecked).Append(" methods checked, ").Append(ConstructorsSkipped).Append(" constructors and ")
               .Append(AllowListed).Append(" allow-listed start-up methods not checked\n");
-            foreach (string e in MalformedAllowList) sb.Append("allow-list entry is not \"Type::Method — reason\": ").Append(e).Append('\n');
-            foreach (string e in UnmatchedAllowList) sb.Append("allow-list entry matches no method (remove or fix it): ").Append(e).Append('\n');
-            foreach (string e in AllowListCalledAfterStartUp) sb.Append("allow-listed as start-up but called by a checked method: ").Append(e).Append('\n');
-            if (Violations.Count == 0) return sb.ToString();
+            foreach (string e in MalformedAllowList)
+            {
+                sb.Append("allow-list entry is not \"Type::Method — reason\": ").Append(e).Append('\n');
+            }
+
+            foreach (string e in UnmatchedAllowList)
+            {
+                sb.Append("allow-list entry matches no method (remove or fix it): ").Append(e).Append('\n');
+            }
+
+            foreach (string e in AllowListCalledAfterStartUp)
+            {
+                sb.Append("allow-listed as start-up but called by a checked method: ").Append(e).Append('\n');
+            }
+
+            if (Violations.Count == 0)
+            {
+                return sb.ToString();
+            }
 
             sb.Append("\nby rule:\n");
             foreach (var g in Violations.GroupBy(v => v.Rule).OrderByDescending(g => g.Count()).ThenBy(g => g.Key))
@@ -183,7 +201,10 @@ namespace EmbeddedTcp.Tests.NanoClr
             foreach (var g in Violations.GroupBy(v => v.MethodKey))
             {
                 sb.Append(g.Key).Append('\n');
-                foreach (var v in g) sb.Append("  ").Append(v).Append('\n');
+                foreach (var v in g)
+                {
+                    sb.Append("  ").Append(v).Append('\n');
+                }
             }
             return sb.ToString();
         }
@@ -241,7 +262,11 @@ namespace EmbeddedTcp.Tests.NanoClr
         {
             using var set = new AssemblySet();
             var analysed = assemblies.Select(set.Load).ToList();
-            foreach (string r in references) set.Load(r);
+            foreach (string r in references)
+            {
+                set.Load(r);
+            }
+
             var result = new AllocationGuardResult();
             result.Assemblies.AddRange(analysed.Select(a => a.Name));
 
@@ -251,8 +276,14 @@ namespace EmbeddedTcp.Tests.NanoClr
                 int sep = entry.IndexOf(AllowListSeparator, StringComparison.Ordinal);
                 string key = sep < 0 ? null : entry.Substring(0, sep).Trim();
                 string reason = sep < 0 ? null : entry.Substring(sep + AllowListSeparator.Length).Trim();
-                if (key == null || !key.Contains("::", StringComparison.Ordinal) || reason.Length == 0) result.MalformedAllowList.Add(entry);
-                else allowed[key] = entry;
+                if (key == null || !key.Contains("::", StringComparison.Ordinal) || reason.Length == 0)
+                {
+                    result.MalformedAllowList.Add(entry);
+                }
+                else
+                {
+                    allowed[key] = entry;
+                }
             }
             var matched = new HashSet<string>(StringComparer.Ordinal);
 
@@ -286,7 +317,10 @@ namespace EmbeddedTcp.Tests.NanoClr
             }
             foreach (var kv in allowed)
             {
-                if (!matched.Contains(kv.Key)) result.UnmatchedAllowList.Add(kv.Value);
+                if (!matched.Contains(kv.Key))
+                {
+                    result.UnmatchedAllowList.Add(kv.Value);
+                }
             }
             foreach (var c in result.Calls)
             {
@@ -309,7 +343,10 @@ namespace EmbeddedTcp.Tests.NanoClr
             {
                 foreach (var h in asm.Md.TypeDefinitions)
                 {
-                    if (set.FullName(asm, h) == fullName) return set.Define(asm, h).Kind.ToString();
+                    if (set.FullName(asm, h) == fullName)
+                    {
+                        return set.Define(asm, h).Kind.ToString();
+                    }
                 }
             }
             return null;
@@ -333,14 +370,25 @@ namespace EmbeddedTcp.Tests.NanoClr
         {
             var candidates = new List<string>();
             string env = Environment.GetEnvironmentVariable("NUGET_PACKAGES");
-            if (!string.IsNullOrEmpty(env)) candidates.Add(Path.Combine(env, "nanoframework.corelibrary", version, "lib", "mscorlib.dll"));
+            if (!string.IsNullOrEmpty(env))
+            {
+                candidates.Add(Path.Combine(env, "nanoframework.corelibrary", version, "lib", "mscorlib.dll"));
+            }
+
             string home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-            if (!string.IsNullOrEmpty(home)) candidates.Add(Path.Combine(home, ".nuget", "packages", "nanoframework.corelibrary", version, "lib", "mscorlib.dll"));
+            if (!string.IsNullOrEmpty(home))
+            {
+                candidates.Add(Path.Combine(home, ".nuget", "packages", "nanoframework.corelibrary", version, "lib", "mscorlib.dll"));
+            }
+
             candidates.Add(Path.Combine(NanoKit.KitPath, "lib", "mscorlib.dll"));
             foreach (string c in candidates)
             {
                 searched.Add(c);
-                if (File.Exists(c)) return c;
+                if (File.Exists(c))
+                {
+                    return c;
+                }
             }
             return null;
         }
@@ -411,7 +459,11 @@ namespace EmbeddedTcp.Tests.NanoClr
 
             public LoadedAssembly Load(string path)
             {
-                if (!File.Exists(path)) throw new FileNotFoundException("assembly to analyse not found: " + path, path);
+                if (!File.Exists(path))
+                {
+                    throw new FileNotFoundException("assembly to analyse not found: " + path, path);
+                }
+
                 var pe = new PEReader(File.OpenRead(path));
                 var md = pe.GetMetadataReader();
                 var def = md.GetAssemblyDefinition();
@@ -432,7 +484,11 @@ namespace EmbeddedTcp.Tests.NanoClr
                 foreach (var h in md.TypeDefinitions)
                 {
                     var t = md.GetTypeDefinition(h);
-                    if (!t.GetDeclaringType().IsNil) continue;
+                    if (!t.GetDeclaringType().IsNil)
+                    {
+                        continue;
+                    }
+
                     asm.TopLevel[Join(md.GetString(t.Namespace), md.GetString(t.Name))] = h;
                 }
                 _byName[asm.Name] = asm;
@@ -444,7 +500,10 @@ namespace EmbeddedTcp.Tests.NanoClr
 
             public void Dispose()
             {
-                foreach (var a in _byName.Values) a.Pe.Dispose();
+                foreach (var a in _byName.Values)
+                {
+                    a.Pe.Dispose();
+                }
             }
 
             private static string Join(string ns, string name) => ns.Length == 0 ? name : ns + "." + name;
@@ -478,25 +537,28 @@ namespace EmbeddedTcp.Tests.NanoClr
                 switch (scope.Kind)
                 {
                     case HandleKind.TypeReference:
-                    {
-                        var (outerAsm, outer) = Resolve(from, (TypeReferenceHandle)scope);
-                        foreach (var n in outerAsm.Md.GetTypeDefinition(outer).GetNestedTypes())
                         {
-                            if (outerAsm.Md.GetString(outerAsm.Md.GetTypeDefinition(n).Name) == name) return (outerAsm, n);
+                            var (outerAsm, outer) = Resolve(from, (TypeReferenceHandle)scope);
+                            foreach (var n in outerAsm.Md.GetTypeDefinition(outer).GetNestedTypes())
+                            {
+                                if (outerAsm.Md.GetString(outerAsm.Md.GetTypeDefinition(n).Name) == name)
+                                {
+                                    return (outerAsm, n);
+                                }
+                            }
+                            throw new InvalidOperationException("nested type " + RefName(md, h) + " (referenced from " + from.Name + ") not found in " + outerAsm.Name);
                         }
-                        throw new InvalidOperationException("nested type " + RefName(md, h) + " (referenced from " + from.Name + ") not found in " + outerAsm.Name);
-                    }
                     case HandleKind.AssemblyReference:
-                    {
-                        var aref = md.GetAssemblyReference((AssemblyReferenceHandle)scope);
-                        string asmName = md.GetString(aref.Name);
-                        if (!_byName.TryGetValue(asmName, out var target))
                         {
-                            throw new InvalidOperationException(from.Name + " references assembly " + asmName + " " + aref.Version
-                                + ", which was not given to the guard: type " + Join(ns, name) + " cannot be classified (a struct would go unnoticed)");
+                            var aref = md.GetAssemblyReference((AssemblyReferenceHandle)scope);
+                            string asmName = md.GetString(aref.Name);
+                            if (!_byName.TryGetValue(asmName, out var target))
+                            {
+                                throw new InvalidOperationException(from.Name + " references assembly " + asmName + " " + aref.Version
+                                    + ", which was not given to the guard: type " + Join(ns, name) + " cannot be classified (a struct would go unnoticed)");
+                            }
+                            return Find(target, ns, name, from);
                         }
-                        return Find(target, ns, name, from);
-                    }
                     default:
                         return Find(from, ns, name, from);
                 }
@@ -504,14 +566,21 @@ namespace EmbeddedTcp.Tests.NanoClr
 
             private (LoadedAssembly, TypeDefinitionHandle) Find(LoadedAssembly target, string ns, string name, LoadedAssembly from)
             {
-                if (target.TopLevel.TryGetValue(Join(ns, name), out var def)) return (target, def);
+                if (target.TopLevel.TryGetValue(Join(ns, name), out var def))
+                {
+                    return (target, def);
+                }
+
                 foreach (var eh in target.Md.ExportedTypes)
                 {
                     var e = target.Md.GetExportedType(eh);
                     if (target.Md.GetString(e.Namespace) == ns && target.Md.GetString(e.Name) == name && e.Implementation.Kind == HandleKind.AssemblyReference)
                     {
                         string fwd = target.Md.GetString(target.Md.GetAssemblyReference((AssemblyReferenceHandle)e.Implementation).Name);
-                        if (_byName.TryGetValue(fwd, out var next)) return Find(next, ns, name, from);
+                        if (_byName.TryGetValue(fwd, out var next))
+                        {
+                            return Find(next, ns, name, from);
+                        }
                     }
                 }
                 throw new InvalidOperationException("type " + Join(ns, name) + " (referenced from " + from.Name + ") not found in " + target.Name + " (" + target.Path + ")");
@@ -528,18 +597,37 @@ namespace EmbeddedTcp.Tests.NanoClr
             /// <summary>Classifies a type definition: primitive, enum, struct or reference.</summary>
             public TypeInfo Define(LoadedAssembly asm, TypeDefinitionHandle h)
             {
-                if (_defs.TryGetValue((asm, h), out var info)) return info;
+                if (_defs.TryGetValue((asm, h), out var info))
+                {
+                    return info;
+                }
+
                 string name = FullName(asm, h);
                 Kind kind;
-                if (PrimitiveNames.Contains(name)) kind = Kind.Primitive;
-                else if (name == "System.Void") kind = Kind.Void;
+                if (PrimitiveNames.Contains(name))
+                {
+                    kind = Kind.Primitive;
+                }
+                else if (name == "System.Void")
+                {
+                    kind = Kind.Void;
+                }
                 else
                 {
                     var baseType = asm.Md.GetTypeDefinition(h).BaseType;
                     string baseName = baseType.IsNil ? null : NameOf(asm, baseType);
-                    if (baseName == "System.Enum") kind = Kind.Enum;
-                    else if (baseName == "System.ValueType" && name != "System.Enum") kind = Kind.Struct;
-                    else kind = Kind.Reference;
+                    if (baseName == "System.Enum")
+                    {
+                        kind = Kind.Enum;
+                    }
+                    else if (baseName == "System.ValueType" && name != "System.Enum")
+                    {
+                        kind = Kind.Struct;
+                    }
+                    else
+                    {
+                        kind = Kind.Reference;
+                    }
                 }
                 info = new TypeInfo { Kind = kind, Name = name, Assembly = asm, Definition = h };
                 _defs[(asm, h)] = info;
@@ -553,10 +641,10 @@ namespace EmbeddedTcp.Tests.NanoClr
                 {
                     case HandleKind.TypeDefinition: return Define(asm, (TypeDefinitionHandle)h);
                     case HandleKind.TypeReference:
-                    {
-                        var (a, d) = Resolve(asm, (TypeReferenceHandle)h);
-                        return Define(a, d);
-                    }
+                        {
+                            var (a, d) = Resolve(asm, (TypeReferenceHandle)h);
+                            return Define(a, d);
+                        }
                     case HandleKind.TypeSpecification:
                         return asm.Md.GetTypeSpecification((TypeSpecificationHandle)h).DecodeSignature(this, null);
                     default:
@@ -567,17 +655,38 @@ namespace EmbeddedTcp.Tests.NanoClr
             /// <summary>True when the type derives (at any depth) from <paramref name="baseFullName"/>.</summary>
             public bool DerivesFrom(TypeInfo type, string baseFullName)
             {
-                if (type.Assembly == null) return false;
+                if (type.Assembly == null)
+                {
+                    return false;
+                }
+
                 var asm = type.Assembly;
                 var h = type.Definition;
                 for (int depth = 0; depth < 64; depth++)
                 {
                     var b = asm.Md.GetTypeDefinition(h).BaseType;
-                    if (b.IsNil) return false;
-                    if (NameOf(asm, b) == baseFullName) return true;
-                    if (b.Kind == HandleKind.TypeDefinition) h = (TypeDefinitionHandle)b;
-                    else if (b.Kind == HandleKind.TypeReference) (asm, h) = Resolve(asm, (TypeReferenceHandle)b);
-                    else return false; // a generic base (TypeSpec): not an exception or a delegate in nano code
+                    if (b.IsNil)
+                    {
+                        return false;
+                    }
+
+                    if (NameOf(asm, b) == baseFullName)
+                    {
+                        return true;
+                    }
+
+                    if (b.Kind == HandleKind.TypeDefinition)
+                    {
+                        h = (TypeDefinitionHandle)b;
+                    }
+                    else if (b.Kind == HandleKind.TypeReference)
+                    {
+                        (asm, h) = Resolve(asm, (TypeReferenceHandle)b);
+                    }
+                    else
+                    {
+                        return false; // a generic base (TypeSpec): not an exception or a delegate in nano code
+                    }
                 }
                 return false;
             }
@@ -670,31 +779,54 @@ namespace EmbeddedTcp.Tests.NanoClr
 
                 void Add(int offset, AllocationRule rule, string what, string subject) => into.Add(new AllocationViolation
                 {
-                    Assembly = asm.Name, Type = typeName, Method = name, Offset = offset, Rule = rule, What = what, Subject = subject,
+                    Assembly = asm.Name,
+                    Type = typeName,
+                    Method = name,
+                    Offset = offset,
+                    Rule = rule,
+                    What = what,
+                    Subject = subject,
                 });
 
                 void Called(MethodRef target, int offset)
                 {
-                    if (target.InAnalysedAssembly) result.Calls.Add((typeName + "::" + name, target.DeclaringType + "::" + target.Name, offset));
+                    if (target.InAnalysedAssembly)
+                    {
+                        result.Calls.Add((typeName + "::" + name, target.DeclaringType + "::" + target.Name, offset));
+                    }
                 }
 
                 string ParamName(int index) => paramNames.TryGetValue(index + 1, out var n) && n.Length > 0 ? "'" + n + "'" : "#" + index;
 
                 // The signature: callers copy by-value struct arguments, and a returned struct is a copy.
-                if (sig.ReturnType.IsStruct) Add(-2, AllocationRule.StructReturn, "returns a struct by value", sig.ReturnType.Name);
-                for (int i = 0; i < sig.ParameterTypes.Length; i++)
+                if (sig.ReturnType.IsStruct)
                 {
-                    if (sig.ParameterTypes[i].IsStruct) Add(-2, AllocationRule.StructParameter, "by-value struct parameter " + ParamName(i), sig.ParameterTypes[i].Name);
+                    Add(-2, AllocationRule.StructReturn, "returns a struct by value", sig.ReturnType.Name);
                 }
 
-                if (method.RelativeVirtualAddress == 0) return; // abstract, interface, extern: no IL
+                for (int i = 0; i < sig.ParameterTypes.Length; i++)
+                {
+                    if (sig.ParameterTypes[i].IsStruct)
+                    {
+                        Add(-2, AllocationRule.StructParameter, "by-value struct parameter " + ParamName(i), sig.ParameterTypes[i].Name);
+                    }
+                }
+
+                if (method.RelativeVirtualAddress == 0)
+                {
+                    return; // abstract, interface, extern: no IL
+                }
+
                 var body = asm.Pe.GetMethodBody(method.RelativeVirtualAddress);
                 var locals = body.LocalSignature.IsNil
                     ? ImmutableArray<TypeInfo>.Empty
                     : md.GetStandaloneSignature(body.LocalSignature).DecodeLocalSignature(_set, null);
                 for (int i = 0; i < locals.Length; i++)
                 {
-                    if (locals[i].IsStruct) Add(-1, AllocationRule.StructLocal, "struct local V_" + i + ", made at every entry", locals[i].Name);
+                    if (locals[i].IsStruct)
+                    {
+                        Add(-1, AllocationRule.StructLocal, "struct local V_" + i + ", made at every entry", locals[i].Name);
+                    }
                 }
 
                 // ldarg index -> parameter type; `this` (index 0 of an instance method) is a reference, or a managed pointer in a struct.
@@ -708,8 +840,16 @@ namespace EmbeddedTcp.Tests.NanoClr
                 {
                     int offset = il.Offset;
                     ushort value = il.ReadByte();
-                    if (value == 0xFE) value = (ushort)(0xFE00 | il.ReadByte());
-                    if (!OpCodesByValue.TryGetValue(value, out var op)) throw new InvalidOperationException(typeName + "::" + name + " IL_" + offset.ToString("x4") + ": unknown opcode 0x" + value.ToString("x"));
+                    if (value == 0xFE)
+                    {
+                        value = (ushort)(0xFE00 | il.ReadByte());
+                    }
+
+                    if (!OpCodesByValue.TryGetValue(value, out var op))
+                    {
+                        throw new InvalidOperationException(typeName + "::" + name + " IL_" + offset.ToString("x4") + ": unknown opcode 0x" + value.ToString("x"));
+                    }
+
                     int operandInt = 0;
                     EntityHandle token = default;
                     switch (op.OperandType)
@@ -744,7 +884,11 @@ namespace EmbeddedTcp.Tests.NanoClr
                             break;
                         case OperandType.InlineSwitch:
                             int n = il.ReadInt32();
-                            for (int k = 0; k < n; k++) il.ReadInt32();
+                            for (int k = 0; k < n; k++)
+                            {
+                                il.ReadInt32();
+                            }
+
                             break;
                         default:
                             throw new InvalidOperationException("operand type " + op.OperandType + " of " + op.Name);
@@ -766,48 +910,72 @@ namespace EmbeddedTcp.Tests.NanoClr
                     if (argIndex >= 0)
                     {
                         var t = ArgType(argIndex);
-                        if (t != null && t.IsStruct) Add(offset, AllocationRule.StructCopy, op.Name + " " + ArgName(argIndex) + " copies a struct", t.Name);
+                        if (t != null && t.IsStruct)
+                        {
+                            Add(offset, AllocationRule.StructCopy, op.Name + " " + ArgName(argIndex) + " copies a struct", t.Name);
+                        }
                     }
 
                     switch (value)
                     {
                         case 0x7B: // ldfld
                         case 0x7E: // ldsfld
-                        {
-                            var (fieldName, fieldType) = Field(asm, token);
-                            if (fieldType.IsStruct) Add(offset, AllocationRule.StructCopy, op.Name + " " + fieldName + " copies a struct", fieldType.Name);
-                            break;
-                        }
+                            {
+                                var (fieldName, fieldType) = Field(asm, token);
+                                if (fieldType.IsStruct)
+                                {
+                                    Add(offset, AllocationRule.StructCopy, op.Name + " " + fieldName + " copies a struct", fieldType.Name);
+                                }
+
+                                break;
+                            }
                         case 0xA3: // ldelem <T>
                         case 0x71: // ldobj <T>
                         case 0xA5: // unbox.any <T>
-                        {
-                            var t = _set.TypeOfToken(asm, token);
-                            if (t.IsStruct) Add(offset, AllocationRule.StructCopy, op.Name + " copies a struct", t.Name);
-                            break;
-                        }
-                        case 0x73: // newobj
-                        {
-                            var ctor = Method(asm, token);
-                            Called(ctor, offset);
-                            var t = ctor.Declaring;
-                            if (t.Kind == Kind.Struct || t.Kind == Kind.Primitive || t.Kind == Kind.Enum) Add(offset, AllocationRule.NewStruct, "newobj of a struct", t.Name);
-                            else if (_set.DerivesFrom(t, "System.Exception")) Add(offset, AllocationRule.NewException, "newobj of an exception", t.Name);
-                            else if (_set.DerivesFrom(t, "System.MulticastDelegate") || _set.DerivesFrom(t, "System.Delegate"))
                             {
-                                if (previous != 0xFE06 && previous != 0xFE07) Add(offset, AllocationRule.NewDelegate, "newobj of a delegate", t.Name);
+                                var t = _set.TypeOfToken(asm, token);
+                                if (t.IsStruct)
+                                {
+                                    Add(offset, AllocationRule.StructCopy, op.Name + " copies a struct", t.Name);
+                                }
+
+                                break;
                             }
-                            else Add(offset, AllocationRule.NewObject, "newobj", t.Name);
-                            break;
-                        }
+                        case 0x73: // newobj
+                            {
+                                var ctor = Method(asm, token);
+                                Called(ctor, offset);
+                                var t = ctor.Declaring;
+                                if (t.Kind == Kind.Struct || t.Kind == Kind.Primitive || t.Kind == Kind.Enum)
+                                {
+                                    Add(offset, AllocationRule.NewStruct, "newobj of a struct", t.Name);
+                                }
+                                else if (_set.DerivesFrom(t, "System.Exception"))
+                                {
+                                    Add(offset, AllocationRule.NewException, "newobj of an exception", t.Name);
+                                }
+                                else if (_set.DerivesFrom(t, "System.MulticastDelegate") || _set.DerivesFrom(t, "System.Delegate"))
+                                {
+                                    if (previous != 0xFE06 && previous != 0xFE07)
+                                    {
+                                        Add(offset, AllocationRule.NewDelegate, "newobj of a delegate", t.Name);
+                                    }
+                                }
+                                else
+                                {
+                                    Add(offset, AllocationRule.NewObject, "newobj", t.Name);
+                                }
+
+                                break;
+                            }
                         case 0xFE06: // ldftn
                         case 0xFE07: // ldvirtftn
-                        {
-                            var target = Method(asm, token);
-                            Called(target, offset);
-                            Add(offset, AllocationRule.NewDelegate, op.Name + " " + target.Display + ": delegate creation", target.Display);
-                            break;
-                        }
+                            {
+                                var target = Method(asm, token);
+                                Called(target, offset);
+                                Add(offset, AllocationRule.NewDelegate, op.Name + " " + target.Display + ": delegate creation", target.Display);
+                                break;
+                            }
                         case 0x8C: // box
                             Add(offset, AllocationRule.Box, "box", _set.TypeOfToken(asm, token).Name);
                             break;
@@ -815,45 +983,53 @@ namespace EmbeddedTcp.Tests.NanoClr
                             Add(offset, AllocationRule.NewArray, "newarr", _set.TypeOfToken(asm, token).Name + "[]");
                             break;
                         case 0x72: // ldstr
-                        {
-                            string s = md.GetUserString((UserStringHandle)MetadataTokens.Handle(operandInt));
-                            Add(offset, AllocationRule.StringLiteral, "ldstr " + Quote(s), "System.String");
-                            break;
-                        }
+                            {
+                                string s = md.GetUserString((UserStringHandle)MetadataTokens.Handle(operandInt));
+                                Add(offset, AllocationRule.StringLiteral, "ldstr " + Quote(s), "System.String");
+                                break;
+                            }
                         case 0x7A: // throw
                             Add(offset, AllocationRule.Throw, "throw: nanoCLR allocates the stack trace", "System.Byte[]");
                             break;
                         case 0x28: // call
                         case 0x6F: // callvirt
-                        {
-                            // A constrained. prefix is not flagged: nanoCLR calls through the reference without
-                            // boxing (measured: GetHashCode on an enum local, fixture EnumGetHashCode, 0 objects).
-                            var target = Method(asm, token);
-                            Called(target, offset);
-                            if (target.InAnalysedAssembly) break; // its own IL is checked where it is defined
-                            bool flagged = false;
-                            if (BuildsString(target))
                             {
-                                Add(offset, AllocationRule.StringBuilding, op.Name + " " + target.Display + " builds a new string or array", target.Display);
-                                flagged = true;
+                                // A constrained. prefix is not flagged: nanoCLR calls through the reference without
+                                // boxing (measured: GetHashCode on an enum local, fixture EnumGetHashCode, 0 objects).
+                                var target = Method(asm, token);
+                                Called(target, offset);
+                                if (target.InAnalysedAssembly)
+                                {
+                                    break; // its own IL is checked where it is defined
+                                }
+
+                                bool flagged = false;
+                                if (BuildsString(target))
+                                {
+                                    Add(offset, AllocationRule.StringBuilding, op.Name + " " + target.Display + " builds a new string or array", target.Display);
+                                    flagged = true;
+                                }
+                                if (target.Signature.ReturnType.IsStruct)
+                                {
+                                    Add(offset, AllocationRule.StructCall, op.Name + " " + target.Display + " returns a struct by value", target.Signature.ReturnType.Name);
+                                    flagged = true;
+                                }
+                                foreach (var p in target.Signature.ParameterTypes)
+                                {
+                                    if (!p.IsStruct)
+                                    {
+                                        continue;
+                                    }
+
+                                    Add(offset, AllocationRule.StructCall, op.Name + " " + target.Display + " takes a struct by value", p.Name);
+                                    flagged = true;
+                                }
+                                if (!flagged && !VettedCalls.Contains(target.Display))
+                                {
+                                    Add(offset, AllocationRule.UnvettedCall, op.Name + " " + target.Display + ": not measured as allocation-free on nanoCLR (measure it, then list it in AllocationGuard.VettedCalls)", target.Display);
+                                }
+                                break;
                             }
-                            if (target.Signature.ReturnType.IsStruct)
-                            {
-                                Add(offset, AllocationRule.StructCall, op.Name + " " + target.Display + " returns a struct by value", target.Signature.ReturnType.Name);
-                                flagged = true;
-                            }
-                            foreach (var p in target.Signature.ParameterTypes)
-                            {
-                                if (!p.IsStruct) continue;
-                                Add(offset, AllocationRule.StructCall, op.Name + " " + target.Display + " takes a struct by value", p.Name);
-                                flagged = true;
-                            }
-                            if (!flagged && !VettedCalls.Contains(target.Display))
-                            {
-                                Add(offset, AllocationRule.UnvettedCall, op.Name + " " + target.Display + ": not measured as allocation-free on nanoCLR (measure it, then list it in AllocationGuard.VettedCalls)", target.Display);
-                            }
-                            break;
-                        }
                     }
                     previous = value;
                 }
@@ -861,7 +1037,7 @@ namespace EmbeddedTcp.Tests.NanoClr
 
             private static string Quote(string s)
             {
-                string t = s.Length > 40 ? s.Substring(0, 40) + "..." : s;
+                string t = s.Length > 40 ? string.Concat(s.AsSpan(0, 40), "...") : s;
                 return "\"" + t.Replace("\\", "\\\\").Replace("\r", "\\r").Replace("\n", "\\n").Replace("\"", "\\\"") + "\"";
             }
 
@@ -872,8 +1048,16 @@ namespace EmbeddedTcp.Tests.NanoClr
             /// </summary>
             private static bool BuildsString(MethodRef m)
             {
-                if (m.Name == "ToString") return true;
-                if (m.DeclaringType != "System.String") return false;
+                if (m.Name == "ToString")
+                {
+                    return true;
+                }
+
+                if (m.DeclaringType != "System.String")
+                {
+                    return false;
+                }
+
                 var r = m.Signature.ReturnType;
                 return r.Name == "System.String" || r.Name.EndsWith("[]", StringComparison.Ordinal);
             }
@@ -907,30 +1091,35 @@ namespace EmbeddedTcp.Tests.NanoClr
                 switch (token.Kind)
                 {
                     case HandleKind.MethodDefinition:
-                    {
-                        var m = md.GetMethodDefinition((MethodDefinitionHandle)token);
-                        var declaring = _set.Define(asm, m.GetDeclaringType());
-                        return new MethodRef
                         {
-                            Declaring = declaring, DeclaringType = declaring.Name, Name = md.GetString(m.Name),
-                            Signature = m.DecodeSignature(_set, null), InAnalysedAssembly = _analysed.Contains(asm),
-                        };
-                    }
+                            var m = md.GetMethodDefinition((MethodDefinitionHandle)token);
+                            var declaring = _set.Define(asm, m.GetDeclaringType());
+                            return new MethodRef
+                            {
+                                Declaring = declaring,
+                                DeclaringType = declaring.Name,
+                                Name = md.GetString(m.Name),
+                                Signature = m.DecodeSignature(_set, null),
+                                InAnalysedAssembly = _analysed.Contains(asm),
+                            };
+                        }
                     case HandleKind.MemberReference:
-                    {
-                        var r = md.GetMemberReference((MemberReferenceHandle)token);
-                        TypeInfo declaring = r.Parent.Kind == HandleKind.MethodDefinition
-                            ? _set.Define(asm, md.GetMethodDefinition((MethodDefinitionHandle)r.Parent).GetDeclaringType())
-                            : _set.TypeOfToken(asm, r.Parent);
-                        // the declaring type's own name (without generic arguments) decides which assembly defines it
-                        string declaringName = declaring.Assembly != null ? _set.FullName(declaring.Assembly, declaring.Definition) : declaring.Name;
-                        return new MethodRef
                         {
-                            Declaring = declaring, DeclaringType = declaringName, Name = md.GetString(r.Name),
-                            Signature = r.DecodeMethodSignature(_set, null),
-                            InAnalysedAssembly = declaring.Assembly != null && _analysed.Contains(declaring.Assembly),
-                        };
-                    }
+                            var r = md.GetMemberReference((MemberReferenceHandle)token);
+                            TypeInfo declaring = r.Parent.Kind == HandleKind.MethodDefinition
+                                ? _set.Define(asm, md.GetMethodDefinition((MethodDefinitionHandle)r.Parent).GetDeclaringType())
+                                : _set.TypeOfToken(asm, r.Parent);
+                            // the declaring type's own name (without generic arguments) decides which assembly defines it
+                            string declaringName = declaring.Assembly != null ? _set.FullName(declaring.Assembly, declaring.Definition) : declaring.Name;
+                            return new MethodRef
+                            {
+                                Declaring = declaring,
+                                DeclaringType = declaringName,
+                                Name = md.GetString(r.Name),
+                                Signature = r.DecodeMethodSignature(_set, null),
+                                InAnalysedAssembly = declaring.Assembly != null && _analysed.Contains(declaring.Assembly),
+                            };
+                        }
                     case HandleKind.MethodSpecification:
                         return Method(asm, md.GetMethodSpecification((MethodSpecificationHandle)token).Method);
                     default:

@@ -39,32 +39,32 @@ namespace EmbeddedTcp.Tests.NanoClr
         private static readonly Dictionary<string, R[]> Expected = new Dictionary<string, R[]>
         {
             // clean: nanoCLR allocates nothing
-            ["Cases::CleanPrimitiveLocals"] = new R[0],
-            ["Cases::CleanArraysInFields"] = new R[0],
-            ["Cases::CleanStaticReadonlyString"] = new R[0],
-            ["Cases::CleanStructThroughRef"] = new R[0],
-            ["Cases::CleanReadThroughStructField"] = new R[0],
-            ["Cases::CleanStructMethodOnField"] = new R[0],
-            ["Cases::CleanResetThroughRef"] = new R[0],
-            ["Cases::CleanElementThroughRef"] = new R[0],
-            ["Cases::CleanInstanceCall"] = new R[0],
-            ["Cases::CleanMscorlibCalls"] = new R[0], // AllocationGuard.VettedCalls
-            ["Cases::CleanEnumSwitch"] = new R[0],
+            ["Cases::CleanPrimitiveLocals"] = Array.Empty<R>(),
+            ["Cases::CleanArraysInFields"] = Array.Empty<R>(),
+            ["Cases::CleanStaticReadonlyString"] = Array.Empty<R>(),
+            ["Cases::CleanStructThroughRef"] = Array.Empty<R>(),
+            ["Cases::CleanReadThroughStructField"] = Array.Empty<R>(),
+            ["Cases::CleanStructMethodOnField"] = Array.Empty<R>(),
+            ["Cases::CleanResetThroughRef"] = Array.Empty<R>(),
+            ["Cases::CleanElementThroughRef"] = Array.Empty<R>(),
+            ["Cases::CleanInstanceCall"] = Array.Empty<R>(),
+            ["Cases::CleanMscorlibCalls"] = Array.Empty<R>(), // AllocationGuard.VettedCalls
+            ["Cases::CleanEnumSwitch"] = Array.Empty<R>(),
             // structs
             ["Cases::StructLocal"] = new[] { R.StructLocal, R.StructCopy },
             ["Cases::StructLocalNeverUsed"] = new[] { R.StructLocal },
             ["Cases::NewStructIntoLocal"] = new[] { R.StructLocal },
             ["Cases::PassStructByValue"] = new[] { R.StructCopy },
-            ["Cases::ReturnStruct"] = new R[0], // Make allocates
+            ["Cases::ReturnStruct"] = Array.Empty<R>(), // Make allocates
             ["Cases::CopyInstanceStructField"] = new[] { R.StructCopy },
             ["Cases::CopyStaticStructField"] = new[] { R.StructCopy },
             ["Cases::CopyArrayElement"] = new[] { R.StructCopy },
-            ["Cases::CopyThroughRef"] = new R[0], // Deref allocates
+            ["Cases::CopyThroughRef"] = Array.Empty<R>(), // Deref allocates
             // new, box, arrays, literals, delegates, strings
             ["Cases::NewStructToField"] = new[] { R.NewStruct },
             ["Cases::NewClass"] = new[] { R.NewObject },
-            ["Cases::NewException"] = new R[0], // ThrowNew allocates
-            ["Cases::ThrowPreallocated"] = new R[0], // ThrowStored allocates
+            ["Cases::NewException"] = Array.Empty<R>(), // ThrowNew allocates
+            ["Cases::ThrowPreallocated"] = Array.Empty<R>(), // ThrowStored allocates
             ["Cases::Box"] = new[] { R.Box },
             ["Cases::BoxEnum"] = new[] { R.Box },
             ["Cases::NewArray"] = new[] { R.NewArray },
@@ -73,24 +73,24 @@ namespace EmbeddedTcp.Tests.NanoClr
             ["Cases::StringConcat"] = new[] { R.StringBuilding },
             ["Cases::StringFormat"] = new[] { R.NewArray, R.StringBuilding },
             ["Cases::IntToString"] = new[] { R.StringBuilding },
-            ["Cases::EnumGetHashCode"] = new R[0], // constrained. callvirt: no box on nanoCLR (measured)
+            ["Cases::EnumGetHashCode"] = Array.Empty<R>(), // constrained. callvirt: no box on nanoCLR (measured)
             ["Cases::UnvettedMscorlibCall"] = new[] { R.UnvettedCall },
             // mscorlib's value types
-            ["Cases::TimeSpanLocal"] = new R[0], // TimeSpan and DateTime are nanoCLR built-ins, not heap structs
-            ["Cases::DateTimeLocal"] = new R[0],
-            ["Cases::MscorlibStructReturn"] = new R[0],
+            ["Cases::TimeSpanLocal"] = Array.Empty<R>(), // TimeSpan and DateTime are nanoCLR built-ins, not heap structs
+            ["Cases::DateTimeLocal"] = Array.Empty<R>(),
+            ["Cases::MscorlibStructReturn"] = Array.Empty<R>(),
             ["Cases::SpanByteFromArray"] = new[] { R.StructLocal, R.StructCall, R.UnvettedCall }, // op_Implicit; get_Length unmeasured
             // helpers the cases call
-            ["Cases::ByRef"] = new R[0],
-            ["Cases::Reset"] = new R[0],
+            ["Cases::ByRef"] = Array.Empty<R>(),
+            ["Cases::Reset"] = Array.Empty<R>(),
             ["Cases::ByValue"] = new[] { R.StructParameter, R.StructCopy },
             ["Cases::Make"] = new[] { R.StructReturn, R.StructLocal, R.StructCopy },
             ["Cases::Deref"] = new[] { R.StructCopy },
             ["Cases::ThrowNew"] = new[] { R.NewException, R.Throw },
             ["Cases::ThrowStored"] = new[] { R.Throw },
-            ["Pair::Sum"] = new R[0], // `this` is a reference
-            ["Holder::Add"] = new R[0],
-            ["Program::Run"] = new R[0],
+            ["Pair::Sum"] = Array.Empty<R>(), // `this` is a reference
+            ["Holder::Add"] = Array.Empty<R>(),
+            ["Program::Run"] = Array.Empty<R>(),
         };
 
         private static string FixtureDll => NanoBuildOutput.Dll("tests/EmbeddedTcp.NanoGuardFixture", "NanoGuardFixture.dll");
@@ -112,12 +112,18 @@ namespace EmbeddedTcp.Tests.NanoClr
             {
                 string got = Rules(result.Of(Fixture + kv.Key).Select(v => v.Rule));
                 string want = Rules(kv.Value);
-                if (got != want) failures.Append(kv.Key).Append(": expected {").Append(want).Append("} got {").Append(got).Append("}\n");
+                if (got != want)
+                {
+                    failures.Append(kv.Key).Append(": expected {").Append(want).Append("} got {").Append(got).Append("}\n");
+                }
             }
             // a method of the fixture without an expectation is a case nobody checks
             foreach (string key in result.Violations.Select(v => v.MethodKey).Concat(result.Calls.Select(c => c.Caller)).Distinct())
             {
-                if (!Expected.ContainsKey(key.Substring(Fixture.Length))) failures.Append(key).Append(": no expectation in AllocationGuardTests.Expected\n");
+                if (!Expected.ContainsKey(key.Substring(Fixture.Length)))
+                {
+                    failures.Append(key).Append(": no expectation in AllocationGuardTests.Expected\n");
+                }
             }
             Assert.True(failures.Length == 0, failures + "\n" + result.Report());
             Assert.Empty(result.UnmatchedAllowList);
@@ -233,7 +239,7 @@ namespace EmbeddedTcp.Tests.NanoClr
         public void UnresolvableAssemblyReferenceFailsWithClearMessage()
         {
             // Without mscorlib the guard cannot tell SpanByte (a struct) from a class: it must refuse.
-            var e = Assert.Throws<InvalidOperationException>(() => AllocationGuard.Analyze(new[] { FixtureDll }, new string[0], FixtureAllowList));
+            var e = Assert.Throws<InvalidOperationException>(() => AllocationGuard.Analyze(new[] { FixtureDll }, Array.Empty<string>(), FixtureAllowList));
             Assert.Contains("references assembly mscorlib", e.Message);
             Assert.Contains("cannot be classified", e.Message);
         }
@@ -270,7 +276,11 @@ namespace EmbeddedTcp.Tests.NanoClr
                 var flagged = result.Violations.Where(v => reach.Contains(v.MethodKey)).ToList();
                 bool allocates = objects[c] > 0;
                 bool ok = allocates == (flagged.Count > 0);
-                if (!ok) mismatches++;
+                if (!ok)
+                {
+                    mismatches++;
+                }
+
                 table.Append(ok ? "   " : "!! ").Append(c.PadRight(28)).Append(objects[c].ToString("0.#", System.Globalization.CultureInfo.InvariantCulture).PadLeft(5))
                      .Append(" objects/call  guard: ").Append(flagged.Count == 0 ? "clean" : Rules(flagged.Select(v => v.Rule))).Append('\n');
             }

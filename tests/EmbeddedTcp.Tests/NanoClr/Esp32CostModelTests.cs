@@ -140,7 +140,11 @@ namespace Blinky
                 }
             }
 
-            foreach (string k in NanoEventCosts.All.Keys.Where(k => !fresh.Any(f => f.Key == k))) differences.Add(k + ": in the table, not measured");
+            foreach (string k in NanoEventCosts.All.Keys.Where(k => !fresh.Any(f => f.Key == k)))
+            {
+                differences.Add(k + ": in the table, not measured");
+            }
+
             Assert.True(differences.Count == 0, "src/EmbeddedTcp.Simulation/Cost/" + NanoEventCosts.FileName + " is stale; regenerate it with `" + NanoEventCosts.RegenerateCommand + "`:\n  " + string.Join("\n  ", differences));
         }
 
@@ -166,7 +170,11 @@ namespace Blinky
             foreach (MethodDefinitionHandle h in md.MethodDefinitions)
             {
                 MethodDefinition def = md.GetMethodDefinition(h);
-                if (md.GetString(def.Name) != "Main") continue;
+                if (md.GetString(def.Name) != "Main")
+                {
+                    continue;
+                }
+
                 byte[] il = pe.GetMethodBody(def.RelativeVirtualAddress).GetILBytes();
                 for (int i = 0; i + 7 < il.Length; i++)
                 {
@@ -193,7 +201,11 @@ namespace Blinky
             foreach (TypeDefinitionHandle th in md.TypeDefinitions)
             {
                 TypeDefinition t = md.GetTypeDefinition(th);
-                if (md.GetString(t.Name) != type) continue;
+                if (md.GetString(t.Name) != type)
+                {
+                    continue;
+                }
+
                 foreach (MethodDefinitionHandle mh in t.GetMethods())
                 {
                     MethodDefinition m = md.GetMethodDefinition(mh);

@@ -63,7 +63,10 @@ namespace EmbeddedTcp.Tests.NanoClr
             foreach (var h in md.AssemblyReferences)
             {
                 var r = md.GetAssemblyReference(h);
-                if (md.GetString(r.Name) == "mscorlib") return r.Version.ToString();
+                if (md.GetString(r.Name) == "mscorlib")
+                {
+                    return r.Version.ToString();
+                }
             }
             return "(no mscorlib reference)";
         }

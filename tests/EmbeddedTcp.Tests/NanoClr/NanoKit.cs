@@ -20,7 +20,11 @@ namespace EmbeddedTcp.Tests.NanoClr
             get
             {
                 string dir = AppContext.BaseDirectory;
-                while (dir != null && !File.Exists(Path.Combine(dir, "EmbeddedTcp.sln"))) dir = Path.GetDirectoryName(dir);
+                while (dir != null && !File.Exists(Path.Combine(dir, "EmbeddedTcp.sln")))
+                {
+                    dir = Path.GetDirectoryName(dir);
+                }
+
                 return dir ?? throw new InvalidOperationException("EmbeddedTcp.sln not found above " + AppContext.BaseDirectory);
             }
         }
@@ -57,7 +61,10 @@ namespace EmbeddedTcp.Tests.NanoClr
             foreach (string configuration in new[] { "Release", "Debug" })
             {
                 string p = Path.Combine(RepoRoot, projectDir, "bin", configuration, "netstandard2.0", peName);
-                if (File.Exists(p)) return p;
+                if (File.Exists(p))
+                {
+                    return p;
+                }
             }
             Need(false, peName + " was not built under " + projectDir + "/bin (build the solution with the kit present)");
             return null;
@@ -83,12 +90,16 @@ namespace EmbeddedTcp.Tests.NanoClr
                 RedirectStandardError = true,
                 UseShellExecute = false,
             };
-            foreach (string a in args) psi.ArgumentList.Add(a);
+            foreach (string a in args)
+            {
+                psi.ArgumentList.Add(a);
+            }
+
             using var p = Process.Start(psi);
             var stdout = new StringBuilder();
             var stderr = new StringBuilder();
-            p.OutputDataReceived += (_, e) => { if (e.Data != null) lock (stdout) stdout.Append(e.Data.TrimEnd('\r')).Append('\n'); };
-            p.ErrorDataReceived += (_, e) => { if (e.Data != null) lock (stderr) stderr.Append(e.Data).Append('\n'); };
+            p.OutputDataReceived += (_, e) => { if (e.Data != null) { lock (stdout) { stdout.Append(e.Data.TrimEnd('\r')).Append('\n'); } } };
+            p.ErrorDataReceived += (_, e) => { if (e.Data != null) { lock (stderr) { stderr.Append(e.Data).Append('\n'); } } };
             p.BeginOutputReadLine();
             p.BeginErrorReadLine();
             if (!p.WaitForExit(timeoutSeconds * 1000 + 30_000))

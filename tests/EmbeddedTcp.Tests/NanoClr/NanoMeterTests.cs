@@ -208,7 +208,11 @@ namespace EmbeddedTcp.Tests.NanoClr
 
         private static string Tail(string s)
         {
-            if (s == null) return "";
+            if (s == null)
+            {
+                return "";
+            }
+
             string[] lines = s.Split('\n');
             return string.Join("\n", lines.Skip(Math.Max(0, lines.Length - 40)));
         }

@@ -137,7 +137,7 @@ namespace EmbeddedTcp.Tests.NanoClr
                 string detail = comma < 0 ? "" : rest.Substring(comma + 1);
                 var result = new NanoTestResult { Outcome = outcome, Name = fullName, Detail = outcome == "passed" ? "" : detail };
                 int dot = fullName.LastIndexOf('.');
-                if (dot > 0 && int.TryParse(fullName.Substring(dot + 1), out int index))
+                if (dot > 0 && int.TryParse(fullName.AsSpan(dot + 1), out int index))
                 {
                     result.Name = fullName.Substring(0, dot);
                     result.Index = index;

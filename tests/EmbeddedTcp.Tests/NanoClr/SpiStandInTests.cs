@@ -44,7 +44,10 @@ namespace EmbeddedTcp.Tests.NanoClr
             var real = new Dictionary<string, List<string>>();
             foreach (string lib in new[] { "System.Device.Spi.dll", "System.Device.Gpio.dll" })
             {
-                foreach (var kv in Disassemble(Path.Combine(kit, "lib", lib))) real[kv.Key] = kv.Value;
+                foreach (var kv in Disassemble(Path.Combine(kit, "lib", lib)))
+                {
+                    real[kv.Key] = kv.Value;
+                }
             }
 
             Dictionary<string, List<string>> ours = Disassemble(standIn);
@@ -112,7 +115,11 @@ namespace EmbeddedTcp.Tests.NanoClr
                 foreach (MethodDefinitionHandle mh in t.GetMethods())
                 {
                     MethodDefinition m = md.GetMethodDefinition(mh);
-                    if (m.RelativeVirtualAddress == 0) continue;
+                    if (m.RelativeVirtualAddress == 0)
+                    {
+                        continue;
+                    }
+
                     MethodSignature<string> sig = m.DecodeSignature(names, null);
                     string key = md.GetString(t.Name) + "::" + md.GetString(m.Name) + "(" + string.Join(",", sig.ParameterTypes) + ")";
                     byte[] il = pe.GetMethodBody(m.RelativeVirtualAddress).GetILBytes();
@@ -121,7 +128,11 @@ namespace EmbeddedTcp.Tests.NanoClr
                     while (i < il.Length)
                     {
                         short v = il[i++];
-                        if (v == 0xFE) v = (short)(0xFE00 | il[i++]);
+                        if (v == 0xFE)
+                        {
+                            v = (short)(0xFE00 | il[i++]);
+                        }
+
                         OpCode op = opcodes[v];
                         string operand = "";
                         switch (op.OperandType)
@@ -179,23 +190,23 @@ namespace EmbeddedTcp.Tests.NanoClr
             switch (h.Kind)
             {
                 case HandleKind.MethodDefinition:
-                {
-                    MethodDefinition m = md.GetMethodDefinition((MethodDefinitionHandle)h);
-                    var sig = m.DecodeSignature(names, null);
-                    return names.Name(m.GetDeclaringType()) + "::" + md.GetString(m.Name) + "(" + string.Join(",", sig.ParameterTypes) + ")";
-                }
-                case HandleKind.MemberReference:
-                {
-                    MemberReference m = md.GetMemberReference((MemberReferenceHandle)h);
-                    string parent = m.Parent.Kind == HandleKind.TypeReference || m.Parent.Kind == HandleKind.TypeDefinition ? names.Name(m.Parent) : "?";
-                    if (m.GetKind() == MemberReferenceKind.Method)
                     {
-                        var sig = m.DecodeMethodSignature(names, null);
-                        return parent + "::" + md.GetString(m.Name) + "(" + string.Join(",", sig.ParameterTypes) + ")";
+                        MethodDefinition m = md.GetMethodDefinition((MethodDefinitionHandle)h);
+                        var sig = m.DecodeSignature(names, null);
+                        return names.Name(m.GetDeclaringType()) + "::" + md.GetString(m.Name) + "(" + string.Join(",", sig.ParameterTypes) + ")";
                     }
+                case HandleKind.MemberReference:
+                    {
+                        MemberReference m = md.GetMemberReference((MemberReferenceHandle)h);
+                        string parent = m.Parent.Kind == HandleKind.TypeReference || m.Parent.Kind == HandleKind.TypeDefinition ? names.Name(m.Parent) : "?";
+                        if (m.GetKind() == MemberReferenceKind.Method)
+                        {
+                            var sig = m.DecodeMethodSignature(names, null);
+                            return parent + "::" + md.GetString(m.Name) + "(" + string.Join(",", sig.ParameterTypes) + ")";
+                        }
 
-                    return parent + "::" + md.GetString(m.Name);
-                }
+                        return parent + "::" + md.GetString(m.Name);
+                    }
                 case HandleKind.FieldDefinition:
                     return md.GetString(md.GetFieldDefinition((FieldDefinitionHandle)h).Name);
                 case HandleKind.TypeDefinition:

@@ -89,8 +89,15 @@ namespace EmbeddedTcp.Tests.Sim
             var p = new List<string>();
             foreach (Ev e in events.Where(e => e.Event == "state" && e.Node == node))
             {
-                if (p.Count == 0) p.Add(e.From);
-                else Assert.Equal(p[^1], e.From); // each change starts where the last one ended
+                if (p.Count == 0)
+                {
+                    p.Add(e.From);
+                }
+                else
+                {
+                    Assert.Equal(p[^1], e.From); // each change starts where the last one ended
+                }
+
                 p.Add(e.To);
             }
             return string.Join(" ", p);
@@ -207,7 +214,10 @@ namespace EmbeddedTcp.Tests.Sim
             }
             finally
             {
-                foreach (string f in new[] { j1, j2, p1, p2, p3 }) File.Delete(f);
+                foreach (string f in new[] { j1, j2, p1, p2, p3 })
+                {
+                    File.Delete(f);
+                }
             }
         }
 
@@ -255,9 +265,16 @@ namespace EmbeddedTcp.Tests.Sim
                 var lines = doc.Descendants().Where(e => e.Name.LocalName == "line" && ((string)e.Attribute("class") ?? "").StartsWith("segment", StringComparison.Ordinal))
                     .Select(e => new SvgLine
                     {
-                        From = (string)e.Attribute("data-from"), Flags = (string)e.Attribute("data-flags"), Class = (string)e.Attribute("class"),
-                        X1 = Attr(e, "x1"), Y1 = Attr(e, "y1"), X2 = Attr(e, "x2"), Y2 = Attr(e, "y2"),
-                        Sent = Attr(e, "data-sent"), Arrived = OptAttr(e, "data-arrived"), DroppedAt = OptAttr(e, "data-dropped-at"),
+                        From = (string)e.Attribute("data-from"),
+                        Flags = (string)e.Attribute("data-flags"),
+                        Class = (string)e.Attribute("class"),
+                        X1 = Attr(e, "x1"),
+                        Y1 = Attr(e, "y1"),
+                        X2 = Attr(e, "x2"),
+                        Y2 = Attr(e, "y2"),
+                        Sent = Attr(e, "data-sent"),
+                        Arrived = OptAttr(e, "data-arrived"),
+                        DroppedAt = OptAttr(e, "data-dropped-at"),
                     }).ToList();
                 return (doc, lines, stdout);
             }
@@ -332,7 +349,10 @@ namespace EmbeddedTcp.Tests.Sim
 
             foreach (var p in points)
             {
-                foreach (var q in points.Where(q => q.t > p.t)) Assert.True(q.y > p.y, $"t={q.t} drawn at y={q.y}, not below t={p.t} at y={p.y}");
+                foreach (var q in points.Where(q => q.t > p.t))
+                {
+                    Assert.True(q.y > p.y, $"t={q.t} drawn at y={q.y}, not below t={p.t} at y={p.y}");
+                }
             }
         }
 
@@ -382,7 +402,11 @@ namespace EmbeddedTcp.Tests.Sim
         {
             var (code, stdout, _) = Sim("scenario", "list");
             Assert.Equal(0, code);
-            foreach (object[] row in Expected()) Assert.Contains((string)row[0], stdout);
+            foreach (object[] row in Expected())
+            {
+                Assert.Contains((string)row[0], stdout);
+            }
+
             var bad = Sim("scenario", "no-such-story");
             Assert.NotEqual(0, bad.code);
             Assert.Single(bad.stderr.Trim().Split('\n'));

@@ -74,7 +74,11 @@ namespace EmbeddedTcp.Tests.Sim
             finally
             {
                 cts.Cancel();
-                if (runner != null) Assert.True(runner.Join(10_000), "the runner did not stop");
+                if (runner != null)
+                {
+                    Assert.True(runner.Join(10_000), "the runner did not stop");
+                }
+
                 _output.WriteLine(stdout.ToString());
                 _output.WriteLine(stderr.ToString());
                 ExternalTool.Run(10_000, ip, "-n", ns, "link", "del", tapName);
@@ -132,7 +136,11 @@ namespace EmbeddedTcp.Tests.Sim
             finally
             {
                 cts.Cancel();
-                if (runner != null) Assert.True(runner.Join(10_000), "the runner did not stop");
+                if (runner != null)
+                {
+                    Assert.True(runner.Join(10_000), "the runner did not stop");
+                }
+
                 if (server != null)
                 {
                     if (!server.HasExited) { try { server.Kill(true); } catch (InvalidOperationException) { } server.WaitForExit(2000); }
@@ -194,7 +202,11 @@ namespace EmbeddedTcp.Tests.Sim
             finally
             {
                 cts.Cancel();
-                if (runner != null) Assert.True(runner.Join(10_000), "the runner did not stop");
+                if (runner != null)
+                {
+                    Assert.True(runner.Join(10_000), "the runner did not stop");
+                }
+
                 if (server != null)
                 {
                     if (!server.HasExited) { try { server.Kill(true); } catch (InvalidOperationException) { } server.WaitForExit(2000); }
@@ -241,7 +253,10 @@ namespace EmbeddedTcp.Tests.Sim
 
         private static void Must(ExternalTool.Result r, string what)
         {
-            if (r.ExitCode != 0) throw new InvalidOperationException(what + " failed: " + r);
+            if (r.ExitCode != 0)
+            {
+                throw new InvalidOperationException(what + " failed: " + r);
+            }
         }
     }
 }

@@ -43,8 +43,15 @@ namespace EmbeddedTcp.Tests.Simulation
                     b.Send(frame, 0, 60);
                     clock.AdvanceBy(1_400_000); // a 1460-byte frame takes 1.2 ms at 10 Mbit/s
                     b.Poll(clock.NowMs);
-                    while (b.Receive(rx, 0, rx.Length) > 0) received++;
-                    while (a.Receive(rx, 0, rx.Length) > 0) received++;
+                    while (b.Receive(rx, 0, rx.Length) > 0)
+                    {
+                        received++;
+                    }
+
+                    while (a.Receive(rx, 0, rx.Length) > 0)
+                    {
+                        received++;
+                    }
                 }
             }
 

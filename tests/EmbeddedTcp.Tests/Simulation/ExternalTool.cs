@@ -22,9 +22,16 @@ namespace EmbeddedTcp.Tests.Simulation
             string path = Environment.GetEnvironmentVariable("PATH") ?? "";
             foreach (string dir in (path + ":/usr/sbin:/sbin:/usr/bin:/bin").Split(':'))
             {
-                if (dir.Length == 0) continue;
+                if (dir.Length == 0)
+                {
+                    continue;
+                }
+
                 string candidate = Path.Combine(dir, name);
-                if (File.Exists(candidate)) return candidate;
+                if (File.Exists(candidate))
+                {
+                    return candidate;
+                }
             }
             return null;
         }
@@ -32,7 +39,11 @@ namespace EmbeddedTcp.Tests.Simulation
         public static Process Start(string file, params string[] args)
         {
             var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (string a in args) psi.ArgumentList.Add(a);
+            foreach (string a in args)
+            {
+                psi.ArgumentList.Add(a);
+            }
+
             return Process.Start(psi);
         }
 

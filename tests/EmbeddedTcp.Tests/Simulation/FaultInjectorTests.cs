@@ -54,13 +54,20 @@ namespace EmbeddedTcp.Tests.Simulation
                     for (int j = 0; j < 100; j++)
                     {
                         int diff = original[j] ^ outFrame[j];
-                        if (diff != 0 && firstByte < 0) firstByte = j;
+                        if (diff != 0 && firstByte < 0)
+                        {
+                            firstByte = j;
+                        }
+
                         while (diff != 0) { bits += diff & 1; diff >>= 1; }
                     }
                     if (bits > 0)
                     {
                         corruptedSeen++;
-                        if (bits == 1 && firstByte >= 18) flippedBitsOk++;
+                        if (bits == 1 && firstByte >= 18)
+                        {
+                            flippedBitsOk++;
+                        }
                     }
                 }
             }
@@ -87,7 +94,11 @@ namespace EmbeddedTcp.Tests.Simulation
             var sink = new RecordingSink();
             var f = SimFrames.Make(SimFrames.MacB, SimFrames.MacA, 60, 1);
             var positions = new HashSet<int>();
-            for (int i = 0; i < 2000; i++) injector.Process(f, 0, f.Length, sink);
+            for (int i = 0; i < 2000; i++)
+            {
+                injector.Process(f, 0, f.Length, sink);
+            }
+
             foreach (var x in sink.Frames)
             {
                 int bits = 0;
@@ -124,7 +135,11 @@ namespace EmbeddedTcp.Tests.Simulation
             var injector = new FaultInjector(7, new FaultOptions());
             var sink = new RecordingSink();
             var f = SimFrames.Make(SimFrames.MacB, SimFrames.MacA, 300, 5);
-            for (int i = 0; i < 1000; i++) injector.Process(f, 0, f.Length, sink);
+            for (int i = 0; i < 1000; i++)
+            {
+                injector.Process(f, 0, f.Length, sink);
+            }
+
             Assert.Equal(1000, sink.Frames.Count);
             Assert.All(sink.Frames, x => Assert.Equal(f, x));
             Assert.All(sink.Delays, d => Assert.Equal(0, d));
@@ -136,7 +151,11 @@ namespace EmbeddedTcp.Tests.Simulation
             var injector = new FaultInjector(7, new FaultOptions { LossRate = 1.0 });
             var sink = new RecordingSink();
             var f = SimFrames.Make(SimFrames.MacB, SimFrames.MacA, 60);
-            for (int i = 0; i < 100; i++) injector.Process(f, 0, f.Length, sink);
+            for (int i = 0; i < 100; i++)
+            {
+                injector.Process(f, 0, f.Length, sink);
+            }
+
             Assert.Empty(sink.Frames);
             Assert.Equal(100, injector.Dropped);
         }
@@ -172,7 +191,11 @@ namespace EmbeddedTcp.Tests.Simulation
             }
             clock.AdvanceMs(100);
             int m;
-            while ((m = b.Receive(rx, 0, rx.Length)) > 0) output.Write(rx, 0, m);
+            while ((m = b.Receive(rx, 0, rx.Length)) > 0)
+            {
+                output.Write(rx, 0, m);
+            }
+
             Assert.True(a.TransmitFaults.Dropped > 0 && a.TransmitFaults.Reordered > 0 && b.ReceiveFaults.Corrupted > 0);
             return output.ToArray();
         }
@@ -216,7 +239,10 @@ namespace EmbeddedTcp.Tests.Simulation
             // pcg32_srandom(42, 54) reference output from the PCG paper's pcg32-demo.
             var rng = new Pcg32(42, 54);
             uint[] expected = { 0xa15c02b7, 0x7b47f409, 0xba1d3330, 0x83d2f293, 0xbfa4784b, 0xcbed606e };
-            foreach (uint e in expected) Assert.Equal(e, rng.NextUInt32());
+            foreach (uint e in expected)
+            {
+                Assert.Equal(e, rng.NextUInt32());
+            }
         }
 
         [Fact]

@@ -32,7 +32,11 @@ namespace EmbeddedTcp.Tests.Simulation
             foreach (int payload in new[] { 0, 1, 100, 1472 })
             {
                 var udp = new UdpPacket(5000, 7) { PayloadData = new byte[payload] };
-                for (int i = 0; i < payload; i++) udp.PayloadData[i] = (byte)i;
+                for (int i = 0; i < payload; i++)
+                {
+                    udp.PayloadData[i] = (byte)i;
+                }
+
                 var ip = new IPv4Packet(IPAddress.Parse("192.0.2.1"), IPAddress.Parse("192.0.2.2")) { PayloadPacket = udp, TimeToLive = 64 };
                 var eth = new EthernetPacket(Board, Peer, EthernetType.IPv4) { PayloadPacket = ip };
                 udp.UpdateUdpChecksum();
@@ -55,7 +59,11 @@ namespace EmbeddedTcp.Tests.Simulation
             string path = Path.Combine(Path.GetTempPath(), "etcp-pcap-" + Environment.ProcessId + "-" + (nanoseconds ? "ns" : "us") + ".pcap");
             using (var writer = PcapWriter.Create(path, nanoseconds))
             {
-                for (int i = 0; i < frames.Count; i++) writer.WriteFrame(TimeOf(i), frames[i], 0, frames[i].Length);
+                for (int i = 0; i < frames.Count; i++)
+                {
+                    writer.WriteFrame(TimeOf(i), frames[i], 0, frames[i].Length);
+                }
+
                 Assert.Equal(frames.Count, writer.FramesWritten);
             }
             return path;
@@ -103,7 +111,11 @@ namespace EmbeddedTcp.Tests.Simulation
                     Assert.Equal(frames[i].Length.ToString(CultureInfo.InvariantCulture), cols[0]);
                     decimal epoch = decimal.Parse(cols[1], CultureInfo.InvariantCulture);
                     decimal expected = TimeOf(i) / 1_000_000_000m;
-                    if (!nanoseconds) expected = Math.Floor(TimeOf(i) / 1000m) / 1_000_000m;
+                    if (!nanoseconds)
+                    {
+                        expected = Math.Floor(TimeOf(i) / 1000m) / 1_000_000m;
+                    }
+
                     Assert.Equal(expected, epoch);
                     Assert.StartsWith("eth:ethertype:", cols[2]);
                 }
@@ -137,7 +149,11 @@ namespace EmbeddedTcp.Tests.Simulation
             string path = Path.Combine(Path.GetTempPath(), "etcp-pcap-bad-" + Environment.ProcessId + ".pcap");
             try
             {
-                using (var writer = PcapWriter.Create(path)) writer.WriteFrame(0, frame, 0, frame.Length);
+                using (var writer = PcapWriter.Create(path))
+                {
+                    writer.WriteFrame(0, frame, 0, frame.Length);
+                }
+
                 var verbose = ExternalTool.Run(60_000, tshark, "-r", path, "-V");
                 Assert.True(verbose.ExitCode == 0, verbose.ToString());
                 Assert.Contains("Malformed", verbose.Stdout);

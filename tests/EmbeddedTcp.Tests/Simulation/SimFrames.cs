@@ -32,7 +32,10 @@ namespace EmbeddedTcp.Tests.Simulation
                 f[14] = (byte)(sequence >> 24); f[15] = (byte)(sequence >> 16);
                 f[16] = (byte)(sequence >> 8); f[17] = (byte)sequence;
             }
-            for (int i = 18; i < length; i++) f[i] = (byte)(i * 7 + sequence);
+            for (int i = 18; i < length; i++)
+            {
+                f[i] = (byte)(i * 7 + sequence);
+            }
         }
 
         public static int Sequence(byte[] f, int offset = 0) =>

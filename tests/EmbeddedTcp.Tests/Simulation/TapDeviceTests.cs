@@ -26,7 +26,10 @@ namespace EmbeddedTcp.Tests.Simulation
 
         private static void Must(ExternalTool.Result r, string what)
         {
-            if (r.ExitCode != 0) throw new InvalidOperationException(what + " failed: " + r);
+            if (r.ExitCode != 0)
+            {
+                throw new InvalidOperationException(what + " failed: " + r);
+            }
         }
 
         [Fact]
@@ -50,7 +53,10 @@ namespace EmbeddedTcp.Tests.Simulation
                 if (privileged)
                 {
                     capsetResult = capset(new uint[] { 0x20080522, 0 }, new uint[6]);
-                    if (capsetResult != 0) return;
+                    if (capsetResult != 0)
+                    {
+                        return;
+                    }
                 }
                 try { new TapDevice("etcpnoperm", BoardMac).Dispose(); }
                 catch (Exception e) { caught = e; }
@@ -79,7 +85,11 @@ namespace EmbeddedTcp.Tests.Simulation
                 var header = new uint[] { 0x20080522, 0 }; // _LINUX_CAPABILITY_VERSION_3, this thread
                 var data = new uint[6];                     // effective, permitted, inheritable x 2: none
                 capsetResult = capset(header, data);
-                if (capsetResult != 0) return;
+                if (capsetResult != 0)
+                {
+                    return;
+                }
+
                 try { new TapDevice("etcpnp" + (Environment.ProcessId % 100000), BoardMac).Dispose(); }
                 catch (Exception e) { caught = e; }
             });
@@ -163,7 +173,11 @@ namespace EmbeddedTcp.Tests.Simulation
                 var deadline = Stopwatch.StartNew();
                 while (deadline.ElapsedMilliseconds < 5000 && !(sawArp && sawEcho))
                 {
-                    if (!tap.WaitForFrame(100)) continue;
+                    if (!tap.WaitForFrame(100))
+                    {
+                        continue;
+                    }
+
                     int len;
                     device.Poll(deadline.ElapsedMilliseconds);
                     while ((len = device.Receive(frame, 0, frame.Length)) > 0)
@@ -233,8 +247,19 @@ namespace EmbeddedTcp.Tests.Simulation
 
         private static bool IsEchoRequestTo(byte[] f, int len, byte[] mac, byte[] ip)
         {
-            if (len < 42 || f[12] != 0x08 || f[13] != 0x00) return false;
-            for (int i = 0; i < 6; i++) if (f[i] != mac[i]) return false;
+            if (len < 42 || f[12] != 0x08 || f[13] != 0x00)
+            {
+                return false;
+            }
+
+            for (int i = 0; i < 6; i++)
+            {
+                if (f[i] != mac[i])
+                {
+                    return false;
+                }
+            }
+
             int ihl = (f[14] & 0x0F) * 4;
             return f[23] == 1 && f[30] == ip[0] && f[31] == ip[1] && f[32] == ip[2] && f[33] == ip[3]
                 && len >= 14 + ihl + 8 && f[14 + ihl] == 8;    // ICMP echo request
@@ -254,8 +279,15 @@ namespace EmbeddedTcp.Tests.Simulation
             int icmpLength = totalLength - (icmp - 14);
             uint sum = 0;
             for (int i = 0; i < icmpLength; i += 2)
+            {
                 sum += (uint)((r[icmp + i] << 8) | (i + 1 < icmpLength ? r[icmp + i + 1] : 0));
-            while ((sum >> 16) != 0) sum = (sum & 0xFFFF) + (sum >> 16);
+            }
+
+            while ((sum >> 16) != 0)
+            {
+                sum = (sum & 0xFFFF) + (sum >> 16);
+            }
+
             ushort checksum = (ushort)~sum;
             r[icmp + 2] = (byte)(checksum >> 8);
             r[icmp + 3] = (byte)checksum;

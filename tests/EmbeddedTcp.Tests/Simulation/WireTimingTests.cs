@@ -97,7 +97,11 @@ namespace EmbeddedTcp.Tests.Simulation
                 Assert.True(a.Send(f, 0, 60));
                 long extra = wire.NextDeliveryNs - (sentAt + ser + 1000);
                 Assert.InRange(extra, 0, 500_000);
-                if (extra > maxExtra) maxExtra = extra;
+                if (extra > maxExtra)
+                {
+                    maxExtra = extra;
+                }
+
                 clock.AdvanceTo(wire.NextDeliveryNs);
                 while (b.Receive(rx, 0, rx.Length) > 0)
                 {
@@ -117,7 +121,11 @@ namespace EmbeddedTcp.Tests.Simulation
             var a = wire.AddPort(SimFrames.MacA);
             var b = wire.AddPort(SimFrames.MacB, receiveQueueFrames: 4);
             var f = SimFrames.Make(SimFrames.MacB, SimFrames.MacA, 60);
-            for (int i = 0; i < 6; i++) Assert.True(a.Send(f, 0, 60));
+            for (int i = 0; i < 6; i++)
+            {
+                Assert.True(a.Send(f, 0, 60));
+            }
+
             clock.AdvanceMs(10);
             Assert.Equal(6, wire.DeliverDue());
             Assert.Equal(4, b.ReceiveQueueCount);

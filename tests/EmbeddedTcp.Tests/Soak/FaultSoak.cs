@@ -91,11 +91,18 @@ namespace EmbeddedTcp.Tests.Soak
                 if (cb.Handle == 0)
                 {
                     int h = b.Tcp.Accept(listener);
-                    if (h > 0) cb.Handle = h;
+                    if (h > 0)
+                    {
+                        cb.Handle = h;
+                    }
                 }
                 Pump(a.Tcp, ca);
                 Pump(b.Tcp, cb);
-                if (ca.Handle < 0 || ca.Error != 0 || cb.Error != 0 || ca.Mismatch >= 0 || cb.Mismatch >= 0) break;
+                if (ca.Handle < 0 || ca.Error != 0 || cb.Error != 0 || ca.Mismatch >= 0 || cb.Mismatch >= 0)
+                {
+                    break;
+                }
+
                 if (ca.Eof && cb.Eof && ca.ShutDown && cb.ShutDown)
                 {
                     a.Tcp.Close(ca.Handle);
@@ -103,13 +110,19 @@ namespace EmbeddedTcp.Tests.Soak
                     ca.Handle = cb.Handle = -1;
                     break;
                 }
-                if (!more) break;
+                if (!more)
+                {
+                    break;
+                }
             }
             // Run out the closing handshake and TIME_WAIT.
             long end = lan.NowMs + 120_000;
             while (lan.NowMs < end && (a.Tcp.ActiveCount != 0 || b.Tcp.ActiveCount != 0))
             {
-                if (!lan.Step(end)) break;
+                if (!lan.Step(end))
+                {
+                    break;
+                }
             }
             result.AllocatedBytes = GC.GetAllocatedBytesForCurrentThread() - before;
             pcap?.Dispose();
@@ -129,20 +142,47 @@ namespace EmbeddedTcp.Tests.Soak
                 + " rtoA " + a.Tcp.Counters.RetransmitTimeouts + " rtoB " + b.Tcp.Counters.RetransmitTimeouts;
             var mac = new byte[6];
             if (a.TryGetNeighbour(IpB, mac, 0) && !System.Linq.Enumerable.SequenceEqual(mac, MacB))
+            {
                 result.Diagnostics += "; A's ARP entry for B is " + BitConverter.ToString(mac) + ": poisoned by a corrupted ARP frame (ARP has no checksum)";
+            }
+
             if (b.TryGetNeighbour(IpA, mac, 0) && !System.Linq.Enumerable.SequenceEqual(mac, MacA))
+            {
                 result.Diagnostics += "; B's ARP entry for A is " + BitConverter.ToString(mac) + ": poisoned by a corrupted ARP frame (ARP has no checksum)";
-            if (ca.Mismatch >= 0) result.Failure = "A received a wrong byte at offset " + ca.Mismatch;
-            else if (cb.Mismatch >= 0) result.Failure = "B received a wrong byte at offset " + cb.Mismatch;
-            else if (ca.Error != 0 || cb.Error != 0) result.Failure = "connection error A " + ca.Error + " B " + cb.Error;
-            else if (ca.Received != Bytes || cb.Received != Bytes) result.Failure = "incomplete: A got " + ca.Received + ", B got " + cb.Received
+            }
+
+            if (ca.Mismatch >= 0)
+            {
+                result.Failure = "A received a wrong byte at offset " + ca.Mismatch;
+            }
+            else if (cb.Mismatch >= 0)
+            {
+                result.Failure = "B received a wrong byte at offset " + cb.Mismatch;
+            }
+            else if (ca.Error != 0 || cb.Error != 0)
+            {
+                result.Failure = "connection error A " + ca.Error + " B " + cb.Error;
+            }
+            else if (ca.Received != Bytes || cb.Received != Bytes)
+            {
+                result.Failure = "incomplete: A got " + ca.Received + ", B got " + cb.Received
                 + " by " + lan.NowMs + " ms (A state " + TcpStateNames.Of(a.Tcp.GetState(ca.Handle)) + ")";
-            else if (a.Tcp.ActiveCount != 0 || b.Tcp.ActiveCount != 0) result.Failure = "table not empty: A " + a.Tcp.ActiveCount + ", B " + b.Tcp.ActiveCount;
-            else if (result.AllocatedBytes != 0) result.Failure = "allocated " + result.AllocatedBytes + " bytes";
+            }
+            else if (a.Tcp.ActiveCount != 0 || b.Tcp.ActiveCount != 0)
+            {
+                result.Failure = "table not empty: A " + a.Tcp.ActiveCount + ", B " + b.Tcp.ActiveCount;
+            }
+            else if (result.AllocatedBytes != 0)
+            {
+                result.Failure = "allocated " + result.AllocatedBytes + " bytes";
+            }
             else
             {
                 string inv = a.Tcp.CheckInvariants() ?? b.Tcp.CheckInvariants();
-                if (inv != null) result.Failure = "invariant: " + inv;
+                if (inv != null)
+                {
+                    result.Failure = "invariant: " + inv;
+                }
             }
             return result;
         }
@@ -156,16 +196,32 @@ namespace EmbeddedTcp.Tests.Soak
 
         private void Pump(TcpStack tcp, Side s)
         {
-            if (s.Handle <= 0) return;
+            if (s.Handle <= 0)
+            {
+                return;
+            }
+
             TcpState st = tcp.GetState(s.Handle);
-            if (st == TcpState.SynSent || st == TcpState.SynReceived) return;
+            if (st == TcpState.SynSent || st == TcpState.SynReceived)
+            {
+                return;
+            }
+
             while (s.Sent < Bytes)
             {
                 int n = (int)Math.Min(_buf.Length, Bytes - s.Sent);
-                for (int i = 0; i < n; i++) _buf[i] = DataByte(s.SendKey, s.Sent + i);
+                for (int i = 0; i < n; i++)
+                {
+                    _buf[i] = DataByte(s.SendKey, s.Sent + i);
+                }
+
                 int taken = tcp.Send(s.Handle, _buf, 0, n);
                 if (taken < 0) { s.Error = taken; return; }
-                if (taken == 0) break;
+                if (taken == 0)
+                {
+                    break;
+                }
+
                 s.Sent += taken;
             }
             if (s.Sent == Bytes && !s.ShutDown)
@@ -177,12 +233,19 @@ namespace EmbeddedTcp.Tests.Soak
             while (!s.Eof)
             {
                 int r = tcp.Receive(s.Handle, _buf, 0, _buf.Length);
-                if (r == 0) break;
+                if (r == 0)
+                {
+                    break;
+                }
+
                 if (r == NetError.EndOfStream) { s.Eof = true; break; }
                 if (r < 0) { s.Error = r; return; }
                 for (int i = 0; i < r; i++)
                 {
-                    if (_buf[i] != DataByte(s.ReceiveKey, s.Received + i) && s.Mismatch < 0) s.Mismatch = s.Received + i;
+                    if (_buf[i] != DataByte(s.ReceiveKey, s.Received + i) && s.Mismatch < 0)
+                    {
+                        s.Mismatch = s.Received + i;
+                    }
                 }
                 s.Received += r;
             }

@@ -50,7 +50,11 @@ namespace EmbeddedTcp.Tests.Soak
             {
                 _macLast = macLast;
                 _frames = new byte[depth][];
-                for (int i = 0; i < depth; i++) _frames[i] = new byte[maxFrame];
+                for (int i = 0; i < depth; i++)
+                {
+                    _frames[i] = new byte[maxFrame];
+                }
+
                 _lengths = new int[depth];
             }
 
@@ -70,19 +74,31 @@ namespace EmbeddedTcp.Tests.Soak
 
             public int Receive(byte[] buffer, int offset, int capacity)
             {
-                if (_count == 0) return 0;
+                if (_count == 0)
+                {
+                    return 0;
+                }
+
                 int n = _lengths[_head];
                 byte[] f = _frames[_head];
                 _head = (_head + 1) % _frames.Length;
                 _count--;
-                if (n > capacity) return Receive(buffer, offset, capacity);
+                if (n > capacity)
+                {
+                    return Receive(buffer, offset, capacity);
+                }
+
                 Buffer.BlockCopy(f, 0, buffer, offset, n);
                 return n;
             }
 
             public bool Send(byte[] frame, int offset, int length)
             {
-                if (!Up || !Peer.Up) return false;
+                if (!Up || !Peer.Up)
+                {
+                    return false;
+                }
+
                 Sent++;
                 if (CaptureNext != null && length >= 54 && frame[offset + 12] == 0x08 && frame[offset + 13] == 0
                     && frame[offset + 23] == 6 && (frame[offset + 14 + ((frame[offset + 14] & 15) * 4) + 13] & CaptureFlags) != 0)

@@ -122,7 +122,10 @@ namespace EmbeddedTcp.Tests.Soak
                 now++;
                 a.Poll(now);
                 b.Poll(now);
-                if (hb <= 0) hb = b.Tcp.Accept(listener);
+                if (hb <= 0)
+                {
+                    hb = b.Tcp.Accept(listener);
+                }
             }
 
             Assert.True(hb > 0);
@@ -143,12 +146,19 @@ namespace EmbeddedTcp.Tests.Soak
             while (!(ends[0].Ended && ends[1].Ended) && guard++ < 2_000_000)
             {
                 now++;
-                for (int e = 0; e < 2; e++) ends[e].Pump(total);
+                for (int e = 0; e < 2; e++)
+                {
+                    ends[e].Pump(total);
+                }
+
                 a.Poll(now);
                 b.Poll(now);
                 for (int e = 0; e < 2; e++)
                 {
-                    if (!ends[e].Drain(total)) Assert.Fail("stream " + e + " corrupt at byte " + ends[e].Received);
+                    if (!ends[e].Drain(total))
+                    {
+                        Assert.Fail("stream " + e + " corrupt at byte " + ends[e].Received);
+                    }
                 }
             }
 
@@ -208,10 +218,18 @@ namespace EmbeddedTcp.Tests.Soak
                 while (Sent < total)
                 {
                     int n = (int)Math.Min(Math.Min(total - Sent, _out.MaxChunk), _tcp.SendSpace(_h));
-                    if (n <= 0) return;
+                    if (n <= 0)
+                    {
+                        return;
+                    }
+
                     _out.FillBuffer(Sent, n);
                     int k = _tcp.Send(_h, _out.Buffer, StreamPattern.OffsetOf(Sent), n);
-                    if (k <= 0) return;
+                    if (k <= 0)
+                    {
+                        return;
+                    }
+
                     Sent += k;
                 }
 
@@ -234,8 +252,16 @@ namespace EmbeddedTcp.Tests.Soak
                         return Received == total;
                     }
 
-                    if (k <= 0) return true;
-                    if (!_in.CheckBuffer(Received, k)) return false;
+                    if (k <= 0)
+                    {
+                        return true;
+                    }
+
+                    if (!_in.CheckBuffer(Received, k))
+                    {
+                        return false;
+                    }
+
                     Received += k;
                 }
             }

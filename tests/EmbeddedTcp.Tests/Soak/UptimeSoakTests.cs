@@ -163,7 +163,10 @@ namespace EmbeddedTcp.Tests.Soak
                 }
 
                 Allocated = _allocatedAtWarmUp < 0 ? -1 : GC.GetAllocatedBytesForCurrentThread() - _allocatedAtWarmUp;
-                if (Failure == null) Wind();
+                if (Failure == null)
+                {
+                    Wind();
+                }
             }
 
             private long Sooner(long limit, long at) => at > Now && at < limit ? at : limit;
@@ -172,7 +175,10 @@ namespace EmbeddedTcp.Tests.Soak
             {
                 for (int i = 0; i < _injected.Length; i++)
                 {
-                    if (_injected[i] == 0) return false;
+                    if (_injected[i] == 0)
+                    {
+                        return false;
+                    }
                 }
 
                 return LeaseLosses > 0;
@@ -197,7 +203,10 @@ namespace EmbeddedTcp.Tests.Soak
                 if (_long.Handle != 0 && Now >= _nextLong)
                 {
                     _nextLong = Now + LongLivedEveryMs;
-                    if (_leasePhase == 0 && _long.Owed == 0) _long.Queue(_rng.Next(1, 2000));
+                    if (_leasePhase == 0 && _long.Owed == 0)
+                    {
+                        _long.Queue(_rng.Next(1, 2000));
+                    }
                 }
 
                 if (_short.Handle == 0 && Now >= _nextSession)
@@ -224,7 +233,10 @@ namespace EmbeddedTcp.Tests.Soak
 
             private void Fail(string why)
             {
-                if (why != null && Failure == null) Failure = why + " at " + Now + " ms";
+                if (why != null && Failure == null)
+                {
+                    Failure = why + " at " + Now + " ms";
+                }
             }
 
             private void Faults()
@@ -270,10 +282,18 @@ namespace EmbeddedTcp.Tests.Soak
                     return;
                 }
 
-                if (Now < _nextFault) return;
+                if (Now < _nextFault)
+                {
+                    return;
+                }
+
                 _nextFault = Now + _rng.Next(60_000, 420_000);
                 int kind = AllFaultsSeen() || _leasePhase != 0 ? _rng.Next((int)Fault.Count) : FirstUnseen();
-                if (kind < 0) return;
+                if (kind < 0)
+                {
+                    return;
+                }
+
                 _pendingFault = kind;
                 _reinitsAtInjection = c.Reinitializations;
                 _abortsAtInjection = _board.Chip.TransmitAborts;
@@ -282,7 +302,11 @@ namespace EmbeddedTcp.Tests.Soak
                 {
                     case Fault.ReceiveOverflow:
                         _pendingBaseline = c.ReceiveOverflows;
-                        for (int i = 0; i < 8; i++) _board.Chip.InjectFrame(_junk, 0, _junk.Length); // more than the 6.5 KB ring
+                        for (int i = 0; i < 8; i++)
+                        {
+                            _board.Chip.InjectFrame(_junk, 0, _junk.Length); // more than the 6.5 KB ring
+                        }
+
                         break;
                     case Fault.TransmitError:
                         _pendingBaseline = c.TransmitResets;
@@ -308,7 +332,10 @@ namespace EmbeddedTcp.Tests.Soak
             {
                 for (int i = 0; i < _injected.Length; i++)
                 {
-                    if (_injected[i] == 0) return i;
+                    if (_injected[i] == 0)
+                    {
+                        return i;
+                    }
                 }
 
                 return -1;
@@ -355,7 +382,11 @@ namespace EmbeddedTcp.Tests.Soak
                     default:
                         if (BoardAddress != 0)
                         {
-                            if (BoardAddress != _dhcp.Address) WrongAddress++;
+                            if (BoardAddress != _dhcp.Address)
+                            {
+                                WrongAddress++;
+                            }
+
                             LeasesRegained++;
                             _leasePhase = 0;
                             _nextLeaseLoss = Now + LeaseLossEveryMs;
@@ -368,7 +399,11 @@ namespace EmbeddedTcp.Tests.Soak
             /// <summary>Traffic stops: the long-lived connection closes, the board releases its lease; then every table must drain.</summary>
             private void Wind()
             {
-                if (_linkBackAt >= 0) _board.Chip.SetLink(true);
+                if (_linkBackAt >= 0)
+                {
+                    _board.Chip.SetLink(true);
+                }
+
                 for (int i = 0; i < 100_000 && (_pendingFault >= 0 || _short.Handle != 0 || _long.Owed != 0 || _long.Pending != 0); i++)
                 {
                     _lan.Step(Now + 1000);
@@ -376,11 +411,19 @@ namespace EmbeddedTcp.Tests.Soak
                     _dhcp.Poll();
                     Fail(_long.Pump(Now, "long-lived"));
                     Fail(_short.Pump(Now, "session"));
-                    if (_short.Handle != 0 && _short.Owed == 0 && _short.Pending == 0) Fail(_short.Finish());
+                    if (_short.Handle != 0 && _short.Owed == 0 && _short.Pending == 0)
+                    {
+                        Fail(_short.Finish());
+                    }
+
                     Faults();
                 }
 
-                if (_long.Handle != 0) Fail(_long.Finish());
+                if (_long.Handle != 0)
+                {
+                    Fail(_long.Finish());
+                }
+
                 _board.Stack.Dhcp.Stop();
                 // 2 MSL, the ARP lifetime, the board's keepalive reaping (idle + 5 probes) and some:
                 // nothing may be left.
@@ -428,7 +471,10 @@ namespace EmbeddedTcp.Tests.Soak
                 for (int i = 0; i < tcp.Capacity; i++)
                 {
                     tcp.GetEntry(i, e);
-                    if (!e.Free) s += TcpStateNames.Of(e.State) + " " + e.LocalPort + "->" + e.RemotePort + " q" + e.SendQueued + "/" + e.ReceiveQueued + "; ";
+                    if (!e.Free)
+                    {
+                        s += TcpStateNames.Of(e.State) + " " + e.LocalPort + "->" + e.RemotePort + " q" + e.SendQueued + "/" + e.ReceiveQueued + "; ";
+                    }
                 }
 
                 return s;
@@ -495,7 +541,11 @@ namespace EmbeddedTcp.Tests.Soak
 
             public string Pump(long now, string name)
             {
-                if (Handle == 0) return null;
+                if (Handle == 0)
+                {
+                    return null;
+                }
+
                 TcpState s = _tcp.GetState(Handle);
                 if (s == TcpState.Closed)
                 {
@@ -507,20 +557,39 @@ namespace EmbeddedTcp.Tests.Soak
                 while (_sent < _target)
                 {
                     int n = (int)Math.Min(Math.Min(_target - _sent, _out.MaxChunk), _tcp.SendSpace(Handle));
-                    if (n <= 0) break;
+                    if (n <= 0)
+                    {
+                        break;
+                    }
+
                     _out.FillBuffer(_sent, n);
                     int k = _tcp.Send(Handle, _out.Buffer, StreamPattern.OffsetOf(_sent), n);
-                    if (k <= 0) break;
+                    if (k <= 0)
+                    {
+                        break;
+                    }
+
                     _sent += k;
                 }
 
                 while (true)
                 {
                     int k = _tcp.Receive(Handle, _in.Buffer, StreamPattern.OffsetOf(Received), _in.MaxChunk);
-                    if (k <= 0) break;
-                    if (!_in.CheckBuffer(Received, k)) return name + " stream corrupt at byte " + Received;
+                    if (k <= 0)
+                    {
+                        break;
+                    }
+
+                    if (!_in.CheckBuffer(Received, k))
+                    {
+                        return name + " stream corrupt at byte " + Received;
+                    }
+
                     Received += k;
-                    if (Received > _sent) return name + " received more than was sent";
+                    if (Received > _sent)
+                    {
+                        return name + " received more than was sent";
+                    }
                 }
 
                 return null;

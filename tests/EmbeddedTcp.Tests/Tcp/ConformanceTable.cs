@@ -420,10 +420,7 @@ namespace EmbeddedTcp.Tests.Tcp
             var d = new Dictionary<string, ConformanceRow>();
             foreach (ConformanceRow r in Rows)
             {
-                if (!d.ContainsKey(r.Name))
-                {
-                    d.Add(r.Name, r);
-                }
+                d.TryAdd(r.Name, r);
             }
 
             return d;
@@ -450,12 +447,12 @@ namespace EmbeddedTcp.Tests.Tcp
                 Assert.True(names.Add(r.Name), "duplicate row name: " + r.Name);
             }
 
-            foreach (St s in Enum.GetValues(typeof(St)))
+            foreach (St s in Enum.GetValues<St>())
             {
                 Assert.True(Rows.Any(r => r.Origin.State == s), "no row starts in " + TcpStateNames.Of(s));
             }
 
-            foreach (E e in Enum.GetValues(typeof(E)))
+            foreach (E e in Enum.GetValues<E>())
             {
                 Assert.True(Rows.Any(r => r.Event == e), "no row for the event column " + e);
             }

@@ -173,7 +173,10 @@ namespace EmbeddedTcp.Tests.Tcp
                 f.Advance(f.Config.MaxRtoMs);
                 foreach (var s in f.Out.Take())
                 {
-                    if (s.Has(TcpFlags.Fin)) fins++;
+                    if (s.Has(TcpFlags.Fin))
+                    {
+                        fins++;
+                    }
                 }
             }
 

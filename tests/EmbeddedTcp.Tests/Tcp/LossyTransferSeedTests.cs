@@ -26,7 +26,10 @@ namespace EmbeddedTcp.Tests.Tcp
         {
             var link = new TcpLink(TransferTests.SmallConfig(), TransferTests.SmallConfig(), seed)
             {
-                LossPercent = 5, ReorderPercent = 5, DuplicatePercent = 2, DelayMs = 2,
+                LossPercent = 5,
+                ReorderPercent = 5,
+                DuplicatePercent = 2,
+                DelayMs = 2,
             };
             const long total = 10L << 20;
             var r = TransferTests.Transfer(link, total, 24L * 3600 * 1000);

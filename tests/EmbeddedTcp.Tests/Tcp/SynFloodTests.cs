@@ -68,7 +68,11 @@ namespace EmbeddedTcp.Tests.Tcp
                 while (sent < total)
                 {
                     int k = link.A.Send(client, data, 0, (int)System.Math.Min(data.Length, total - sent));
-                    if (k <= 0) break;
+                    if (k <= 0)
+                    {
+                        break;
+                    }
+
                     sent += k;
                 }
 

@@ -41,7 +41,11 @@ namespace EmbeddedTcp.Tests.Tcp
         {
             var link = new TcpLink(new TcpConfig { MslMs = 500 }, new TcpConfig { MslMs = 500 }, 5)
             {
-                LossPercent = 5, ReorderPercent = 5, DuplicatePercent = 2, CorruptPercent = 1, DelayMs = 3,
+                LossPercent = 5,
+                ReorderPercent = 5,
+                DuplicatePercent = 2,
+                CorruptPercent = 1,
+                DelayMs = 3,
             };
             var buf = new byte[1460];
             var rbuf = new byte[4096];

@@ -29,7 +29,7 @@ namespace EmbeddedTcp.Tests.Tcp
         public static string FlagText(byte f)
         {
             var sb = new StringBuilder();
-            void Add(byte bit, string name) { if ((f & bit) != 0) { if (sb.Length > 0) sb.Append(','); sb.Append(name); } }
+            void Add(byte bit, string name) { if ((f & bit) != 0) { if (sb.Length > 0) { sb.Append(','); } sb.Append(name); } }
             Add(TcpFlags.Syn, "SYN"); Add(TcpFlags.Fin, "FIN"); Add(TcpFlags.Rst, "RST"); Add(TcpFlags.Psh, "PSH"); Add(TcpFlags.Ack, "ACK");
             return sb.ToString();
         }
@@ -71,8 +71,12 @@ namespace EmbeddedTcp.Tests.Tcp
             Assert.True(h.VerifyChecksum(localIp, remoteIp), "emitted segment has a bad checksum");
             var s = new Seg
             {
-                Flags = h.Flags, SeqNo = h.SequenceNumber, AckNo = h.AckNumber, Window = h.Window,
-                SrcPort = h.SourcePort, DstPort = h.DestinationPort,
+                Flags = h.Flags,
+                SeqNo = h.SequenceNumber,
+                AckNo = h.AckNumber,
+                Window = h.Window,
+                SrcPort = h.SourcePort,
+                DstPort = h.DestinationPort,
                 Data = new byte[h.PayloadLength],
             };
             Array.Copy(_buffer, h.PayloadOffset, s.Data, 0, h.PayloadLength);

@@ -174,7 +174,11 @@ namespace EmbeddedTcp.Tests.Tcp
         {
             var link = new TcpLink(SmallConfig(), SmallConfig(), seed)
             {
-                LossPercent = 5, ReorderPercent = 5, DuplicatePercent = 2, CorruptPercent = 1, DelayMs = 5,
+                LossPercent = 5,
+                ReorderPercent = 5,
+                DuplicatePercent = 2,
+                CorruptPercent = 1,
+                DelayMs = 5,
             };
             var r = Transfer(link, 1 << 20, 3600000);
             Assert.Equal(1L << 20, r.Received);
@@ -203,7 +207,11 @@ namespace EmbeddedTcp.Tests.Tcp
             {
                 var link = new TcpLink(TransferTests.SmallConfig(), TransferTests.SmallConfig(), seed)
                 {
-                    LossPercent = loss, ReorderPercent = reorder, DuplicatePercent = dup, CorruptPercent = corrupt, DelayMs = 5,
+                    LossPercent = loss,
+                    ReorderPercent = reorder,
+                    DuplicatePercent = dup,
+                    CorruptPercent = corrupt,
+                    DelayMs = 5,
                 };
                 var r = TransferTests.Transfer(link, 1 << 20, 3600000);
                 Assert.True(r.Mismatches == 0, "seed " + seed + " mismatches " + r.Mismatches);

@@ -95,7 +95,11 @@ namespace EmbeddedTcp.Tests.Wire
             EthernetFrame.WriteBroadcastMac(frame, 0);
             v.Eth.Emit(frame, 0, frame, 0, LocalMac, 0, EtherType.Arp, 28);
             v.Arp.Emit(frame, 14, ArpOperation.Request, LocalMac, 0, LocalIp, null, 0, PeerIp);
-            if (v.RxArp.TryParse(frame, 14, 28) == WireResult.Ok) acc += v.RxArp.Operation;
+            if (v.RxArp.TryParse(frame, 14, 28) == WireResult.Ok)
+            {
+                acc += v.RxArp.Operation;
+            }
+
             return acc;
         }
 
@@ -106,16 +110,32 @@ namespace EmbeddedTcp.Tests.Wire
             uint[] edges = new uint[8];
             var views = new Views();
             long acc = 0;
-            for (uint i = 0; i < 1000; i++) acc += Round(views, frame, edges, i); // warm-up (JIT tiers)
+            for (uint i = 0; i < 1000; i++)
+            {
+                acc += Round(views, frame, edges, i); // warm-up (JIT tiers)
+            }
+
             long before = GC.GetAllocatedBytesForCurrentThread();
-            for (uint i = 0; i < 100_000; i++) acc += Round(views, frame, edges, i);
+            for (uint i = 0; i < 100_000; i++)
+            {
+                acc += Round(views, frame, edges, i);
+            }
+
             long after = GC.GetAllocatedBytesForCurrentThread();
             _output.WriteLine("allocated " + (after - before) + " bytes over 100000 rounds (each: TCP+options, UDP, ICMP, ARP frame emitted and parsed)");
             Assert.Equal(0, after - before);
             // Every round parsed all four frames (the sum proves the parses succeeded, so the loop did the work).
             long expected = 0;
-            for (uint i = 0; i < 1000; i++) expected += Expected(i);
-            for (uint i = 0; i < 100_000; i++) expected += Expected(i);
+            for (uint i = 0; i < 1000; i++)
+            {
+                expected += Expected(i);
+            }
+
+            for (uint i = 0; i < 100_000; i++)
+            {
+                expected += Expected(i);
+            }
+
             Assert.Equal(expected, acc);
         }
 

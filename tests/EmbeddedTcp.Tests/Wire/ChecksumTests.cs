@@ -54,9 +54,21 @@ namespace EmbeddedTcp.Tests.Wire
         private static uint Reference(uint sum, byte[] b, int offset, int length)
         {
             ulong s = sum;
-            for (int i = 0; i + 1 < length; i += 2) s += (uint)((b[offset + i] << 8) | b[offset + i + 1]);
-            if ((length & 1) != 0) s += (uint)(b[offset + length - 1] << 8);
-            while ((s >> 16) != 0) s = (s & 0xFFFF) + (s >> 16);
+            for (int i = 0; i + 1 < length; i += 2)
+            {
+                s += (uint)((b[offset + i] << 8) | b[offset + i + 1]);
+            }
+
+            if ((length & 1) != 0)
+            {
+                s += (uint)(b[offset + length - 1] << 8);
+            }
+
+            while ((s >> 16) != 0)
+            {
+                s = (s & 0xFFFF) + (s >> 16);
+            }
+
             return (uint)s;
         }
 
@@ -125,8 +137,19 @@ namespace EmbeddedTcp.Tests.Wire
             for (int i = 0; i < 20000; i++)
             {
                 rng.NextBytes(b);
-                if (i % 10 == 0) Array.Clear(b, 0, b.Length); // the corner cases RFC 1141 got wrong
-                if (i % 10 == 1) for (int k = 0; k < b.Length; k++) b[k] = 0xFF;
+                if (i % 10 == 0)
+                {
+                    Array.Clear(b, 0, b.Length); // the corner cases RFC 1141 got wrong
+                }
+
+                if (i % 10 == 1)
+                {
+                    for (int k = 0; k < b.Length; k++)
+                    {
+                        b[k] = 0xFF;
+                    }
+                }
+
                 ushort before = Checksum.Compute(b, 0, b.Length);
                 int w = rng.Next(0, 32) * 2;
                 ushort oldWord = NetOrder.ReadU16(b, w);

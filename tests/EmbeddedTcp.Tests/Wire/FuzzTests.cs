@@ -31,7 +31,11 @@ namespace EmbeddedTcp.Tests.Wire
         {
             var rng = new Random(0x5EED);
             var seeds = new List<byte[]>();
-            foreach (string hex in RealFrames.All) seeds.Add(RealFrames.Hex(hex));
+            foreach (string hex in RealFrames.All)
+            {
+                seeds.Add(RealFrames.Hex(hex));
+            }
+
             byte[] gen = new byte[1600];
             for (int i = 0; i < 400; i++)
             {
@@ -54,57 +58,118 @@ namespace EmbeddedTcp.Tests.Wire
                 {
                     // Aim most mutations at the headers, where the length fields are.
                     int pos = rng.Next(3) == 0 ? rng.Next(len) : rng.Next(Math.Min(len, 80));
-                    if (mode < 3) work[off + pos] ^= (byte)(1 << rng.Next(8));
-                    else if (mode < 5) work[off + pos] = interesting[rng.Next(interesting.Length)];
-                    else if (mode == 5) work[off + pos] = (byte)rng.Next(256);
+                    if (mode < 3)
+                    {
+                        work[off + pos] ^= (byte)(1 << rng.Next(8));
+                    }
+                    else if (mode < 5)
+                    {
+                        work[off + pos] = interesting[rng.Next(interesting.Length)];
+                    }
+                    else if (mode == 5)
+                    {
+                        work[off + pos] = (byte)rng.Next(256);
+                    }
                 }
-                if (mode == 6) len = rng.Next(0, len + 1);                       // truncate
-                if (mode == 7) len = Math.Min(work.Length - off, len + rng.Next(0, 64)); // extend with stale bytes
-                if (rng.Next(2) == 0) FixIpChecksum(work, off, len);             // let mutated lengths reach the deeper parsers
-                if (rng.Next(4) == 0) FixTransportChecksum(work, off, len);
+                if (mode == 6)
+                {
+                    len = rng.Next(0, len + 1);                       // truncate
+                }
+
+                if (mode == 7)
+                {
+                    len = Math.Min(work.Length - off, len + rng.Next(0, 64)); // extend with stale bytes
+                }
+
+                if (rng.Next(2) == 0)
+                {
+                    FixIpChecksum(work, off, len);             // let mutated lengths reach the deeper parsers
+                }
+
+                if (rng.Next(4) == 0)
+                {
+                    FixTransportChecksum(work, off, len);
+                }
+
                 ParseEverything(work, off, len, tally, rng);
             }
 
             string[] names = { "Ethernet", "ARP", "IPv4", "TCP", "UDP", "ICMP", "TCP options", "TCP at random offset" };
             _output.WriteLine(Iterations + " mutated buffers; outcomes per parser (Ok, Truncated, Malformed, BadChecksum, Unsupported):");
             for (int p = 0; p < names.Length; p++)
+            {
                 _output.WriteLine(names[p] + ": " + tally.Counts[p, 0] + ", " + tally.Counts[p, 1] + ", " + tally.Counts[p, 2] + ", " + tally.Counts[p, 3] + ", " + tally.Counts[p, 4]);
+            }
 
             // The fuzz must have reached every outcome that matters, or it proves little.
             Assert.True(tally.Counts[PEth, (int)WireResult.Ok] > 0 && tally.Counts[PEth, (int)WireResult.Truncated] > 0);
             Assert.True(tally.Counts[PArp, (int)WireResult.Ok] > 0 && tally.Counts[PArp, (int)WireResult.Unsupported] > 0 && tally.Counts[PArp, (int)WireResult.Truncated] > 0);
             foreach (WireResult r in new[] { WireResult.Ok, WireResult.Truncated, WireResult.Malformed, WireResult.BadChecksum, WireResult.Unsupported })
+            {
                 Assert.True(tally.Counts[PIp, (int)r] > 0, "IPv4 " + r);
+            }
+
             foreach (WireResult r in new[] { WireResult.Ok, WireResult.Truncated, WireResult.Malformed, WireResult.BadChecksum })
+            {
                 Assert.True(tally.Counts[PTcp, (int)r] > 0, "TCP " + r);
+            }
+
             foreach (WireResult r in new[] { WireResult.Ok, WireResult.Truncated, WireResult.Malformed, WireResult.BadChecksum })
+            {
                 Assert.True(tally.Counts[PUdp, (int)r] > 0, "UDP " + r);
+            }
+
             foreach (WireResult r in new[] { WireResult.Ok, WireResult.BadChecksum })
+            {
                 Assert.True(tally.Counts[PIcmp, (int)r] > 0, "ICMP " + r);
+            }
+
             foreach (WireResult r in new[] { WireResult.Ok, WireResult.Malformed })
+            {
                 Assert.True(tally.Counts[POpt, (int)r] > 0, "options " + r);
+            }
         }
 
         private static void FixIpChecksum(byte[] b, int off, int len)
         {
             int ip = off + 14;
-            if (len < 34) return;
+            if (len < 34)
+            {
+                return;
+            }
+
             int ihl = (b[ip] & 0x0F) * 4;
-            if (ihl < 20 || 14 + ihl > len) return;
+            if (ihl < 20 || 14 + ihl > len)
+            {
+                return;
+            }
+
             b[ip + 10] = 0; b[ip + 11] = 0;
             NetOrder.WriteU16(b, ip + 10, Checksum.Compute(b, ip, ihl));
         }
 
         private static void FixTransportChecksum(byte[] b, int off, int len)
         {
-            if (len < 34) return;
+            if (len < 34)
+            {
+                return;
+            }
+
             int ip = off + 14;
             int ihl = (b[ip] & 0x0F) * 4;
             int total = (b[ip + 2] << 8) | b[ip + 3];
-            if (ihl < 20 || total < ihl || 14 + total > len) return;
+            if (ihl < 20 || total < ihl || 14 + total > len)
+            {
+                return;
+            }
+
             var t = new TcpHeader();
             t.Bind(b, ip + ihl, total - ihl);
-            if (b[ip + 9] == IpProtocol.Tcp && t.Length >= 20) t.FillChecksum(NetOrder.ReadU32(b, ip + 12), NetOrder.ReadU32(b, ip + 16));
+            if (b[ip + 9] == IpProtocol.Tcp && t.Length >= 20)
+            {
+                t.FillChecksum(NetOrder.ReadU32(b, ip + 12), NetOrder.ReadU32(b, ip + 16));
+            }
+
             if (b[ip + 9] == IpProtocol.Udp && t.Length >= 8)
             {
                 var u = new EmbeddedTcp.Wire.UdpPacket();
@@ -139,7 +204,10 @@ namespace EmbeddedTcp.Tests.Wire
                 Assert.True(arp.TargetProtocolAddress >= 0 && arp.Offset + arp.Length <= end);
                 Assert.True(arp.Operation == 1 || arp.Operation == 2);
             }
-            if (type == EtherType.Arp) return;
+            if (type == EtherType.Arp)
+            {
+                return;
+            }
 
             var ip = new Ipv4Packet();
             r = ip.TryParse(b, eth.PayloadOffset, eth.PayloadLength);
@@ -163,7 +231,10 @@ namespace EmbeddedTcp.Tests.Wire
                 Assert.Null(ip.Buffer);
                 // Drive the transport parsers anyway, from where a 20-byte IP header would end.
                 tOff = eth.PayloadOffset + 20; tLen = eth.PayloadLength - 20;
-                if (tLen < 0) return;
+                if (tLen < 0)
+                {
+                    return;
+                }
             }
 
             var tcp = new TcpHeader();
@@ -228,7 +299,10 @@ namespace EmbeddedTcp.Tests.Wire
             Assert.InRange(o.WindowScale, -1, 14);
             Assert.InRange(o.SackBlockCount, 0, 4);
             Assert.InRange(o.Mss, 0, 65535);
-            if (r == WireResult.Ok && o.SackBlockCount > 0) Assert.True(length >= 2 + 8 * o.SackBlockCount);
+            if (r == WireResult.Ok && o.SackBlockCount > 0)
+            {
+                Assert.True(length >= 2 + 8 * o.SackBlockCount);
+            }
         }
     }
 }

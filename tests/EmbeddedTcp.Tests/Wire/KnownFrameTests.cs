@@ -36,7 +36,10 @@ namespace EmbeddedTcp.Tests.Wire
             Assert.True(EthernetFrame.MacEquals(f, arp.SenderHardwareOffset, RealFrames.MacA, 0));
             Assert.Equal(RealFrames.HostA, arp.SenderProtocolAddress);
             Assert.Equal(RealFrames.HostB, arp.TargetProtocolAddress);
-            for (int i = 0; i < 6; i++) Assert.Equal(0, f[arp.TargetHardwareOffset + i]);
+            for (int i = 0; i < 6; i++)
+            {
+                Assert.Equal(0, f[arp.TargetHardwareOffset + i]);
+            }
 
             // Our emitter produces the identical bytes.
             byte[] ours = new byte[42];
@@ -271,10 +274,22 @@ namespace EmbeddedTcp.Tests.Wire
         private static bool FullyValid(byte[] f)
         {
             var eth = new EthernetFrame();
-            if (eth.TryParse(f, 0, f.Length) != WireResult.Ok) return false;
+            if (eth.TryParse(f, 0, f.Length) != WireResult.Ok)
+            {
+                return false;
+            }
+
             var ip = new Ipv4Packet();
-            if (ip.TryParse(f, eth.PayloadOffset, eth.PayloadLength) != WireResult.Ok) return false;
-            if (ip.PayloadOffset + ip.PayloadLength != f.Length) return false; // a flipped length bit
+            if (ip.TryParse(f, eth.PayloadOffset, eth.PayloadLength) != WireResult.Ok)
+            {
+                return false;
+            }
+
+            if (ip.PayloadOffset + ip.PayloadLength != f.Length)
+            {
+                return false; // a flipped length bit
+            }
+
             switch (ip.Protocol)
             {
                 case IpProtocol.Tcp:

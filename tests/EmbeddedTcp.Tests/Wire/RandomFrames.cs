@@ -53,18 +53,37 @@ namespace EmbeddedTcp.Tests.Wire
                 s.Flags = (byte)rng.Next(256); s.Window = (ushort)rng.Next(65536); s.Urgent = (ushort)rng.Next(65536);
                 var o = new TcpOptions();
                 o.Clear();
-                if (rng.Next(2) == 0) o.Mss = rng.Next(1, 65536);
-                if (rng.Next(2) == 0) o.WindowScale = rng.Next(0, 15);
-                if (rng.Next(2) == 0) o.SackPermitted = true;
+                if (rng.Next(2) == 0)
+                {
+                    o.Mss = rng.Next(1, 65536);
+                }
+
+                if (rng.Next(2) == 0)
+                {
+                    o.WindowScale = rng.Next(0, 15);
+                }
+
+                if (rng.Next(2) == 0)
+                {
+                    o.SackPermitted = true;
+                }
+
                 if (rng.Next(2) == 0) { o.HasTimestamps = true; o.TsVal = (uint)rng.NextInt64(0, 1L << 32); o.TsEcr = (uint)rng.NextInt64(0, 1L << 32); }
                 int room = (40 - o.EmitLength - 4) / 8;
                 if (room > 0 && rng.Next(2) == 0)
                 {
                     o.SackBlockCount = rng.Next(1, Math.Min(room, 4) + 1);
-                    for (int i = 0; i < o.SackBlockCount; i++) o.SetSackBlock(i, (uint)rng.NextInt64(0, 1L << 32), (uint)rng.NextInt64(0, 1L << 32));
+                    for (int i = 0; i < o.SackBlockCount; i++)
+                    {
+                        o.SetSackBlock(i, (uint)rng.NextInt64(0, 1L << 32), (uint)rng.NextInt64(0, 1L << 32));
+                    }
                 }
                 // PacketDotNet cannot decode options when URG is set; keep most option-carrying segments URG-free.
-                if (o.EmitLength > 0 && rng.Next(4) != 0) s.Flags &= unchecked((byte)~TcpFlags.Urg);
+                if (o.EmitLength > 0 && rng.Next(4) != 0)
+                {
+                    s.Flags &= unchecked((byte)~TcpFlags.Urg);
+                }
+
                 s.Options = o;
                 s.OptionsLength = o.EmitLength;
                 transportHeader = 20 + s.OptionsLength;
@@ -94,7 +113,11 @@ namespace EmbeddedTcp.Tests.Wire
             {
                 // Options that every decoder leaves alone: NOPs then EOL.
                 ip.HeaderLength = ipHeader;
-                for (int i = 0; i < s.IpOptionsLength; i++) buf[34 + i] = 1;
+                for (int i = 0; i < s.IpOptionsLength; i++)
+                {
+                    buf[34 + i] = 1;
+                }
+
                 buf[34 + s.IpOptionsLength - 1] = 0;
             }
             ip.FillChecksum();

@@ -179,7 +179,11 @@ namespace EmbeddedTcp.Tests.Wire
             var e = new IcmpPacket();
             e.Emit(b, 1, IcmpType.DestinationUnreachable, IcmpCode.FragmentationNeeded, 0, 28);
             e.NextHopMtu = 576;
-            for (int i = 0; i < 28; i++) b[e.DataOffset + i] = (byte)(i * 7);
+            for (int i = 0; i < 28; i++)
+            {
+                b[e.DataOffset + i] = (byte)(i * 7);
+            }
+
             e.FillChecksum();
             Assert.True(e.VerifyChecksum());
             var p = new IcmpPacket();
@@ -214,7 +218,11 @@ namespace EmbeddedTcp.Tests.Wire
             var u = new UdpPacket();
             u.Emit(b, 2, 5353, 53, 10);
             Assert.Equal(18, u.Length);
-            for (int i = 0; i < 10; i++) b[u.PayloadOffset + i] = (byte)(i + 1);
+            for (int i = 0; i < 10; i++)
+            {
+                b[u.PayloadOffset + i] = (byte)(i + 1);
+            }
+
             u.FillChecksum(0xC0000201, 0xC0000202);
             Assert.NotEqual(0, u.Checksum);
             var p = new UdpPacket();
@@ -331,7 +339,9 @@ namespace EmbeddedTcp.Tests.Wire
             int[] offsets = { int.MinValue, -1, 0, 1, 63, 64, 65, int.MaxValue };
             int[] lengths = { int.MinValue, -1, 0, 1, 7, 8, 14, 20, 28, 64, 65, int.MaxValue };
             foreach (byte[] buf in new[] { null, b })
+            {
                 foreach (int o in offsets)
+                {
                     foreach (int l in lengths)
                     {
                         bool inBounds = buf != null && o >= 0 && l >= 0 && (long)o + l <= buf.Length;
@@ -356,6 +366,8 @@ namespace EmbeddedTcp.Tests.Wire
                             Assert.Equal(WireResult.Ok, new TcpOptions().Parse(buf, o, l)); // all zeros = EOL
                         }
                     }
+                }
+            }
         }
     }
 }

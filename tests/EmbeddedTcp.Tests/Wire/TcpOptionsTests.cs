@@ -31,7 +31,7 @@ namespace EmbeddedTcp.Tests.Wire
         [Fact]
         public void EmptyMeansAbsent()
         {
-            Assert.Equal(WireResult.Ok, Parse(new byte[0], out TcpOptions o));
+            Assert.Equal(WireResult.Ok, Parse(System.Array.Empty<byte>(), out TcpOptions o));
             Assert.Equal(0, o.Mss);
             Assert.Equal(-1, o.WindowScale);
             Assert.False(o.SackPermitted);

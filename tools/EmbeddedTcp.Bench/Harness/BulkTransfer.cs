@@ -40,8 +40,16 @@ namespace EmbeddedTcp.Bench.Harness
         public BulkTransfer(StackPair pair, int listener = 0)
         {
             _pair = pair;
-            for (int i = 0; i < _source.Length; i++) _source[i] = (byte)i;
-            if (listener <= 0) listener = pair.B.Tcp.Listen(0, 5001, 4);
+            for (int i = 0; i < _source.Length; i++)
+            {
+                _source[i] = (byte)i;
+            }
+
+            if (listener <= 0)
+            {
+                listener = pair.B.Tcp.Listen(0, 5001, 4);
+            }
+
             Sender = pair.Connect(listener, 5001, out Receiver);
         }
 
@@ -72,7 +80,11 @@ namespace EmbeddedTcp.Bench.Harness
                 b.Poll(now);
                 long t2 = Stopwatch.GetTimestamp();
                 int n;
-                while ((n = b.Tcp.Receive(Receiver, _sink, 0, _sink.Length)) > 0) BytesReceived += n;
+                while ((n = b.Tcp.Receive(Receiver, _sink, 0, _sink.Length)) > 0)
+                {
+                    BytesReceived += n;
+                }
+
                 long t3 = Stopwatch.GetTimestamp();
                 long m2 = GC.GetAllocatedBytesForCurrentThread();
                 TxTicks += t1 - t0;
@@ -81,10 +93,16 @@ namespace EmbeddedTcp.Bench.Harness
                 TxAllocated += m1 - m0;
                 RxAllocated += m2 - m1;
                 _pair.NowMs++;
-                if (n < 0) throw new InvalidOperationException("receive failed: " + n);
+                if (n < 0)
+                {
+                    throw new InvalidOperationException("receive failed: " + n);
+                }
             }
 
-            if (BytesReceived < target) throw new InvalidOperationException("bulk transfer stalled");
+            if (BytesReceived < target)
+            {
+                throw new InvalidOperationException("bulk transfer stalled");
+            }
         }
     }
 }

@@ -54,7 +54,10 @@ namespace EmbeddedTcp.Bench.Harness
             SimulatedPort peerPort = net.AddPort(peerMac, 64);
             var chip = new Enc28j60Model();
             var driver = new Enc28j60Driver(chip, boardMac, 0, chip, null, chip);
-            if (!driver.Initialize()) throw new InvalidOperationException("driver did not initialise on the model");
+            if (!driver.Initialize())
+            {
+                throw new InvalidOperationException("driver did not initialise on the model");
+            }
 
             var boardConfig = new NetworkConfig { Address = StackPair.IpA };
             var peerConfig = new NetworkConfig { Address = StackPair.IpB };
@@ -73,7 +76,11 @@ namespace EmbeddedTcp.Bench.Harness
             var frame = new byte[1536];
             var pending = new byte[16][];
             var pendingLength = new int[16];
-            for (int i = 0; i < pending.Length; i++) pending[i] = new byte[1536];
+            for (int i = 0; i < pending.Length; i++)
+            {
+                pending[i] = new byte[1536];
+            }
+
             int pendingCount = 0;
             long releaseNs = 0;
             long boardFreeNs = 0;
@@ -89,11 +96,18 @@ namespace EmbeddedTcp.Bench.Harness
                 long now = clock.NowNs;
                 net.DeliverDue();
                 int len;
-                while ((len = boardPort.Receive(frame, 0, frame.Length)) > 0) chip.InjectFrame(frame, 0, len);
+                while ((len = boardPort.Receive(frame, 0, frame.Length)) > 0)
+                {
+                    chip.InjectFrame(frame, 0, len);
+                }
 
                 if (pendingCount > 0 && now >= releaseNs)
                 {
-                    for (int i = 0; i < pendingCount; i++) boardPort.Send(pending[i], 0, pendingLength[i]);
+                    for (int i = 0; i < pendingCount; i++)
+                    {
+                        boardPort.Send(pending[i], 0, pendingLength[i]);
+                    }
+
                     pendingCount = 0;
                 }
 
@@ -103,8 +117,19 @@ namespace EmbeddedTcp.Bench.Harness
                     long b0 = chip.BytesTransferred, t0 = chip.Transactions;
                     counter.Turn.Clear();
                     board.Poll(clock.NowMs);
-                    if (boardSends) { if (tx > 0 && board.Tcp.GetState(tx) == TcpState.Established) board.Tcp.Send(tx, source, 0, source.Length); }
-                    else received += Drain(board, listener, ref rx, sink);
+
+                    if (boardSends)
+                    {
+                        if (tx > 0 && board.Tcp.GetState(tx) == TcpState.Established)
+                        {
+                            board.Tcp.Send(tx, source, 0, source.Length);
+                        }
+                    }
+                    else
+                    {
+                        received += Drain(board, listener, ref rx, sink);
+                    }
+
                     long busy = (chip.BytesTransferred - b0) * spiPerByteNs100 / 100;
                     spiBusyNs += busy;
                     if (cpu != null)
@@ -129,8 +154,18 @@ namespace EmbeddedTcp.Bench.Harness
 
                 // the peer is a fast host: it polls at every event
                 peer.Poll(clock.NowMs);
-                if (!boardSends) { if (tx > 0 && peer.Tcp.GetState(tx) == TcpState.Established) peer.Tcp.Send(tx, source, 0, source.Length); }
-                else received += Drain(peer, listener, ref rx, sink);
+
+                if (!boardSends)
+                {
+                    if (tx > 0 && peer.Tcp.GetState(tx) == TcpState.Established)
+                    {
+                        peer.Tcp.Send(tx, source, 0, source.Length);
+                    }
+                }
+                else
+                {
+                    received += Drain(peer, listener, ref rx, sink);
+                }
 
                 if (startNs < 0 && received >= warmup)
                 {
@@ -145,18 +180,37 @@ namespace EmbeddedTcp.Bench.Harness
                 // next event: a delivery, the board's release of written frames, the board becoming
                 // free with work waiting, or a stack deadline
                 long next = net.NextDeliveryNs;
-                if (pendingCount > 0) next = Math.Min(next, Math.Max(releaseNs, now + 1));
+                if (pendingCount > 0)
+                {
+                    next = Math.Min(next, Math.Max(releaseNs, now + 1));
+                }
+
                 long boardNext = chip.PacketCount > 0 ? now : board.NextDeadline() * VirtualClock.NanosecondsPerMillisecond;
                 boardNext = Math.Max(boardNext, boardFreeNs);
-                if (boardNext <= now) boardNext = now + 1;
+                if (boardNext <= now)
+                {
+                    boardNext = now + 1;
+                }
+
                 next = Math.Min(next, boardNext);
                 long peerNext = peer.NextDeadline() * VirtualClock.NanosecondsPerMillisecond;
-                if (peerNext <= now) peerNext = now + 1;
+                if (peerNext <= now)
+                {
+                    peerNext = now + 1;
+                }
+
                 next = Math.Min(next, peerNext);
-                if (next > now) clock.AdvanceTo(next);
+                if (next > now)
+                {
+                    clock.AdvanceTo(next);
+                }
             }
 
-            if (received < warmup + bytes) throw new InvalidOperationException("line-rate transfer stalled at " + received + " bytes");
+            if (received < warmup + bytes)
+            {
+                throw new InvalidOperationException("line-rate transfer stalled at " + received + " bytes");
+            }
+
             double seconds = (clock.NowNs - startNs) / 1e9;
             var result = new LineRateResult();
             result.GoodputMbps = bytes * 8 / seconds / 1e6;
@@ -173,12 +227,19 @@ namespace EmbeddedTcp.Bench.Harness
             if (handle <= 0)
             {
                 handle = stack.Tcp.Accept(listener);
-                if (handle <= 0) return 0;
+                if (handle <= 0)
+                {
+                    return 0;
+                }
             }
 
             long total = 0;
             int n;
-            while ((n = stack.Tcp.Receive(handle, sink, 0, sink.Length)) > 0) total += n;
+            while ((n = stack.Tcp.Receive(handle, sink, 0, sink.Length)) > 0)
+            {
+                total += n;
+            }
+
             return total;
         }
 

@@ -85,9 +85,17 @@ namespace EmbeddedTcp.Bench.Harness
         public static double OutOfOrderAllocationPerSegment(int holes, int iterations = 200)
         {
             var scenario = new HoleScenario(holes);
-            for (int i = 0; i < 20; i++) scenario.Iterate();
+            for (int i = 0; i < 20; i++)
+            {
+                scenario.Iterate();
+            }
+
             long m0 = GC.GetAllocatedBytesForCurrentThread();
-            for (int i = 0; i < iterations; i++) scenario.Iterate();
+            for (int i = 0; i < iterations; i++)
+            {
+                scenario.Iterate();
+            }
+
             long m1 = GC.GetAllocatedBytesForCurrentThread();
             return (m1 - m0) / (double)((long)iterations * (2 * holes + 2));
         }
@@ -101,7 +109,11 @@ namespace EmbeddedTcp.Bench.Harness
         {
             var scenario = new CostScenario(connections);
             CostResult best = null;
-            for (int r = 0; r < repeats; r++) best = CostScenario.Better(best, scenario.Measure(bytes));
+            for (int r = 0; r < repeats; r++)
+            {
+                best = CostScenario.Better(best, scenario.Measure(bytes));
+            }
+
             return best;
         }
 
@@ -114,10 +126,17 @@ namespace EmbeddedTcp.Bench.Harness
         {
             var scenarios = new CostScenario[connections.Length];
             var best = new CostResult[connections.Length];
-            for (int i = 0; i < connections.Length; i++) scenarios[i] = new CostScenario(connections[i]);
+            for (int i = 0; i < connections.Length; i++)
+            {
+                scenarios[i] = new CostScenario(connections[i]);
+            }
+
             for (int r = 0; r < rounds; r++)
             {
-                for (int i = 0; i < connections.Length; i++) best[i] = CostScenario.Better(best[i], scenarios[i].Measure(bytes));
+                for (int i = 0; i < connections.Length; i++)
+                {
+                    best[i] = CostScenario.Better(best[i], scenarios[i].Measure(bytes));
+                }
             }
 
             return best;
@@ -153,11 +172,23 @@ namespace EmbeddedTcp.Bench.Harness
         public static double HoleCostNs(int holes, int iterations = 300)
         {
             var scenario = new HoleScenario(holes);
-            for (int i = 0; i < 20; i++) scenario.Iterate();
+            for (int i = 0; i < 20; i++)
+            {
+                scenario.Iterate();
+            }
+
             var ticks = new long[iterations];
             long ooo0 = scenario.OutOfOrderSegments;
-            for (int i = 0; i < iterations; i++) ticks[i] = scenario.Iterate();
-            if (scenario.OutOfOrderSegments - ooo0 < (long)holes * iterations) throw new InvalidOperationException("segments were not out of order");
+            for (int i = 0; i < iterations; i++)
+            {
+                ticks[i] = scenario.Iterate();
+            }
+
+            if (scenario.OutOfOrderSegments - ooo0 < (long)holes * iterations)
+            {
+                throw new InvalidOperationException("segments were not out of order");
+            }
+
             Array.Sort(ticks);
             return TicksToNs(ticks[iterations / 2]);
         }
@@ -247,7 +278,11 @@ namespace EmbeddedTcp.Bench.Harness
         /// <summary>The cheaper of two results (null-tolerant).</summary>
         public static CostResult Better(CostResult a, CostResult b)
         {
-            if (a == null) return b;
+            if (a == null)
+            {
+                return b;
+            }
+
             return b.NsPerSegment < a.NsPerSegment ? b : a;
         }
     }
@@ -285,11 +320,19 @@ namespace EmbeddedTcp.Bench.Harness
                 while (_pair.B.Tcp.Receive(_bulk.Receiver, _sink, 0, _sink.Length) > 0) { }
             }
 
-            if (_pair.A.Tcp.BytesQueued(_bulk.Sender) > 0) throw new InvalidOperationException("warm-up data did not drain");
+            if (_pair.A.Tcp.BytesQueued(_bulk.Sender) > 0)
+            {
+                throw new InvalidOperationException("warm-up data did not drain");
+            }
+
             _k = 2 * holes + 2;
             _held = new byte[_k][];
             _lengths = new int[_k];
-            for (int i = 0; i < _k; i++) _held[i] = new byte[1514];
+            for (int i = 0; i < _k; i++)
+            {
+                _held[i] = new byte[1514];
+            }
+
             _source = new byte[_k * 1460];
         }
 
@@ -328,8 +371,16 @@ namespace EmbeddedTcp.Bench.Harness
             var b = _pair.B;
             int k = _k;
             long now = _pair.NowMs;
-            if (a.Tcp.Send(_bulk.Sender, _source, 0, _source.Length) != _source.Length) throw new InvalidOperationException("send buffer not empty");
-            for (int i = 0; i < 4; i++) a.Poll(now);
+            if (a.Tcp.Send(_bulk.Sender, _source, 0, _source.Length) != _source.Length)
+            {
+                throw new InvalidOperationException("send buffer not empty");
+            }
+
+            for (int i = 0; i < 4; i++)
+            {
+                a.Poll(now);
+            }
+
             int got = 0;
             while (_pair.PortB.Queued > 0)
             {
@@ -340,14 +391,26 @@ namespace EmbeddedTcp.Bench.Harness
                     continue;
                 }
 
-                if (got == k) throw new InvalidOperationException("more segments than sent: " + Describe(_drop, length) + " at " + _pair.NowMs + " ms, iteration " + _iterations + ", A retransmissions " + a.Tcp.Counters.Retransmissions);
+                if (got == k)
+                {
+                    throw new InvalidOperationException("more segments than sent: " + Describe(_drop, length) + " at " + _pair.NowMs + " ms, iteration " + _iterations + ", A retransmissions " + a.Tcp.Counters.Retransmissions);
+                }
+
                 Array.Copy(_drop, _held[got], length);
                 _lengths[got] = length;
                 got++;
             }
 
-            if (got != k) throw new InvalidOperationException("sender put " + got + " of " + k + " segments on the link (congestion window)");
-            for (int i = 0; i < k - 1; i += 2) b.Input(_held[i], _lengths[i]);
+            if (got != k)
+            {
+                throw new InvalidOperationException("sender put " + got + " of " + k + " segments on the link (congestion window)");
+            }
+
+            for (int i = 0; i < k - 1; i += 2)
+            {
+                b.Input(_held[i], _lengths[i]);
+            }
+
             long t0 = Stopwatch.GetTimestamp();
             b.Input(_held[k - 1], _lengths[k - 1]);
             long t1 = Stopwatch.GetTimestamp();
@@ -359,7 +422,10 @@ namespace EmbeddedTcp.Bench.Harness
                     {
                         // drop the dup ACKs; anything that is not TCP (ARP) goes through
                         int length = _pair.PortA.Receive(_drop, 0, _drop.Length);
-                        if (_drop[12] != 0x08 || _drop[13] != 0x00 || _drop[23] != 6) a.Input(_drop, length);
+                        if (_drop[12] != 0x08 || _drop[13] != 0x00 || _drop[23] != 6)
+                        {
+                            a.Input(_drop, length);
+                        }
                     }
                 }
 
@@ -368,10 +434,26 @@ namespace EmbeddedTcp.Bench.Harness
 
             b.Poll(now);
             int total = 0, n;
-            while ((n = b.Tcp.Receive(_bulk.Receiver, _sink, 0, _sink.Length)) > 0) total += n;
-            if (total != _source.Length) throw new InvalidOperationException("reassembly delivered " + total + " of " + _source.Length);
-            for (int i = 0; i < 100 && a.Tcp.BytesQueued(_bulk.Sender) > 0; i++) _pair.Pump();
-            for (int i = 0; i < 3; i++) _pair.Pump();
+            while ((n = b.Tcp.Receive(_bulk.Receiver, _sink, 0, _sink.Length)) > 0)
+            {
+                total += n;
+            }
+
+            if (total != _source.Length)
+            {
+                throw new InvalidOperationException("reassembly delivered " + total + " of " + _source.Length);
+            }
+
+            for (int i = 0; i < 100 && a.Tcp.BytesQueued(_bulk.Sender) > 0; i++)
+            {
+                _pair.Pump();
+            }
+
+            for (int i = 0; i < 3; i++)
+            {
+                _pair.Pump();
+            }
+
             return t1 - t0;
         }
     }
@@ -408,17 +490,28 @@ namespace EmbeddedTcp.Bench.Harness
 
         private void Exchange(NetworkStack from, int fromHandle, byte[] message, NetworkStack to, int toHandle)
         {
-            if (from.Tcp.Send(fromHandle, message, 0, message.Length) != message.Length) throw new InvalidOperationException("send refused");
+            if (from.Tcp.Send(fromHandle, message, 0, message.Length) != message.Length)
+            {
+                throw new InvalidOperationException("send refused");
+            }
+
             int got = 0;
             for (int round = 0; round < 1000 && got < message.Length; round++)
             {
                 _pair.Pump();
                 int n = to.Tcp.Receive(toHandle, _buffer, 0, _buffer.Length);
-                if (n < 0) throw new InvalidOperationException("receive failed: " + n);
+                if (n < 0)
+                {
+                    throw new InvalidOperationException("receive failed: " + n);
+                }
+
                 got += n;
             }
 
-            if (got != message.Length) throw new InvalidOperationException("exchange stalled");
+            if (got != message.Length)
+            {
+                throw new InvalidOperationException("exchange stalled");
+            }
         }
     }
 }

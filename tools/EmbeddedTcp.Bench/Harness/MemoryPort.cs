@@ -23,7 +23,10 @@ namespace EmbeddedTcp.Bench.Harness
             Array.Copy(mac, _mac, 6);
             _slots = new byte[queueFrames][];
             _lengths = new int[queueFrames];
-            for (int i = 0; i < queueFrames; i++) _slots[i] = new byte[1514];
+            for (int i = 0; i < queueFrames; i++)
+            {
+                _slots[i] = new byte[1514];
+            }
         }
 
         /// <summary>The other end of the cable.</summary>
@@ -57,12 +60,20 @@ namespace EmbeddedTcp.Bench.Harness
         /// <inheritdoc />
         public int Receive(byte[] buffer, int offset, int capacity)
         {
-            if (_count == 0) return 0;
+            if (_count == 0)
+            {
+                return 0;
+            }
+
             int length = _lengths[_head];
             byte[] slot = _slots[_head];
             _head = (_head + 1) % _slots.Length;
             _count--;
-            if (length > capacity) return 0;
+            if (length > capacity)
+            {
+                return 0;
+            }
+
             Array.Copy(slot, 0, buffer, offset, length);
             return length;
         }
@@ -71,8 +82,16 @@ namespace EmbeddedTcp.Bench.Harness
         public bool Send(byte[] frame, int offset, int length)
         {
             FramesSent++;
-            if (length > 60) DataFramesSent++;
-            if (length == 1514) FullFramesSent++;
+            if (length > 60)
+            {
+                DataFramesSent++;
+            }
+
+            if (length == 1514)
+            {
+                FullFramesSent++;
+            }
+
             return Peer.Enqueue(frame, offset, length);
         }
 

@@ -12,7 +12,11 @@ namespace EmbeddedTcp.Bench.Harness
         {
             var list = new List<KeyValuePair<string, NanoEventCost>>();
             var phases = new List<string>(NanoMeterRun.EventPhases);
-            foreach (var p in NanoMeterRun.SpiPhases) phases.Add(p.Key);
+            foreach (var p in NanoMeterRun.SpiPhases)
+            {
+                phases.Add(p.Key);
+            }
+
             foreach (string phase in phases)
             {
                 NanoMeterPerEvent e = o.PerEvent(phase) ?? throw new InvalidOperationException("the meter did not report " + phase);

@@ -128,9 +128,9 @@ namespace EmbeddedTcp.Bench.Harness
                 else if (line.StartsWith("@@nanoclr mark ", StringComparison.Ordinal))
                 {
                     var v = Values(line.Split(' ', StringSplitOptions.RemoveEmptyEntries), 3);
-                    if (v.ContainsKey("heap_block_bytes"))
+                    if (v.TryGetValue("heap_block_bytes", out long value))
                     {
-                        o.HeapBlockBytes = (int)v["heap_block_bytes"];
+                        o.HeapBlockBytes = (int)value;
                     }
                 }
                 else if (line.StartsWith("@@nanoclr site ", StringComparison.Ordinal))
@@ -191,7 +191,7 @@ namespace EmbeddedTcp.Bench.Harness
             for (int i = from; i < tokens.Length; i++)
             {
                 int eq = tokens[i].IndexOf('=');
-                if (eq > 0 && long.TryParse(tokens[i].Substring(eq + 1), NumberStyles.Integer, CultureInfo.InvariantCulture, out long n))
+                if (eq > 0 && long.TryParse(tokens[i].AsSpan(eq + 1), NumberStyles.Integer, CultureInfo.InvariantCulture, out long n))
                 {
                     d[tokens[i].Substring(0, eq)] = n;
                 }
@@ -411,8 +411,8 @@ namespace EmbeddedTcp.Bench.Harness
 
             var stdout = new StringBuilder();
             using var p = Process.Start(psi);
-            p.OutputDataReceived += (_, e) => { if (e.Data != null) lock (stdout) stdout.Append(e.Data.TrimEnd('\r')).Append('\n'); };
-            p.ErrorDataReceived += (_, e) => { if (e.Data != null) lock (stdout) stdout.Append(e.Data).Append('\n'); };
+            p.OutputDataReceived += (_, e) => { if (e.Data != null) { lock (stdout) { stdout.Append(e.Data.TrimEnd('\r')).Append('\n'); } } };
+            p.ErrorDataReceived += (_, e) => { if (e.Data != null) { lock (stdout) { stdout.Append(e.Data).Append('\n'); } } };
             p.BeginOutputReadLine();
             p.BeginErrorReadLine();
             if (!p.WaitForExit(timeoutSeconds * 1000 + 30_000))

@@ -69,12 +69,19 @@ namespace EmbeddedTcp.Bench.Harness
         public int Connect(int listener, int port, out int server)
         {
             int client = A.Tcp.Connect(IpA, IpB, port, 0);
-            if (client <= 0) throw new InvalidOperationException("connect failed: " + client);
+            if (client <= 0)
+            {
+                throw new InvalidOperationException("connect failed: " + client);
+            }
+
             server = 0;
             for (int i = 0; i < 10000 && (server <= 0 || A.Tcp.GetState(client) != TcpState.Established); i++)
             {
                 Pump();
-                if (server <= 0) server = B.Tcp.Accept(listener);
+                if (server <= 0)
+                {
+                    server = B.Tcp.Accept(listener);
+                }
             }
 
             if (server <= 0 || A.Tcp.GetState(client) != TcpState.Established)
