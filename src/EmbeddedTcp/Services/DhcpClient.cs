@@ -83,7 +83,7 @@ namespace EmbeddedTcp.Services
 
         /// <summary>
         /// Built by the interface's composition root (which starts it when
-        /// <see cref="NetworkConfig.UseDhcp"/> is set) over its UDP sockets and address; reads the
+        /// <see cref="InterfaceConfig.UseDhcp"/> is set) over its UDP sockets and address; reads the
         /// DHCP settings and the netmask of <paramref name="config"/>; gives the lease's DNS servers
         /// to <paramref name="dns"/>.
         /// </summary>
@@ -145,7 +145,7 @@ namespace EmbeddedTcp.Services
         /// instead of a DISCOVER; a DHCPNAK or no answer falls back to DISCOVER. Takes effect while
         /// the client is stopped (at the next <see cref="Start"/>) or still discovering with no offer
         /// taken (at once: call it right after constructing the stack when
-        /// <see cref="NetworkConfig.UseDhcp"/> is set); returns false otherwise or for an address no
+        /// <see cref="InterfaceConfig.UseDhcp"/> is set); returns false otherwise or for an address no
         /// lease can have. 0 forgets it.
         /// </summary>
         public bool SetPreviousAddress(uint address)
@@ -490,8 +490,8 @@ namespace EmbeddedTcp.Services
         /// <summary>
         /// The DHCPACK's address is probed before it is used (RFC 2131 3.1 step 5, RFC 5227 2.1.1).
         /// RFC 5227's constants (PROBE_NUM 3 probes 1–2 s apart, then ANNOUNCE_WAIT 2 s: about 7 s)
-        /// are scaled by configuration (<see cref="NetworkConfig.DhcpArpProbes"/> probes every
-        /// <see cref="NetworkConfig.DhcpArpProbeIntervalMs"/>, default 2 × 500 ms, then one more
+        /// are scaled by configuration (<see cref="InterfaceConfig.DhcpArpProbes"/> probes every
+        /// <see cref="InterfaceConfig.DhcpArpProbeIntervalMs"/>, default 2 × 500 ms, then one more
         /// interval): on a switched LAN a holder answers within milliseconds, and the server already
         /// checked the address (most ping it before offering), so the device comes up in 1 s
         /// instead of 7 s. The jitter RFC 5227 asks for comes from the random first delay.

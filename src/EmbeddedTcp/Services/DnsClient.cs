@@ -8,9 +8,9 @@ namespace EmbeddedTcp.Services
     /// <summary>
     /// Non-blocking DNS stub resolver for A records (RFC 1035) over UDP. Start a query with
     /// <see cref="Resolve(string)"/> (or the byte[] overload), then poll <see cref="GetResult"/>.
-    /// Up to <see cref="NetworkConfig.DnsMaxQueries"/> queries run at once; each is tried
-    /// <see cref="NetworkConfig.DnsTries"/> times, alternating between up to two servers (the DHCP
-    /// lease's, else <see cref="NetworkConfig.DnsServer"/> and <see cref="NetworkConfig.SecondaryDnsServer"/>),
+    /// Up to <see cref="InterfaceConfig.DnsMaxQueries"/> queries run at once; each is tried
+    /// <see cref="InterfaceConfig.DnsTries"/> times, alternating between up to two servers (the DHCP
+    /// lease's, else <see cref="InterfaceConfig.DnsServer"/> and <see cref="InterfaceConfig.SecondaryDnsServer"/>),
     /// the timeout doubling after each round. Answers are checked (id, QR, opcode, the question
     /// echoed, RCODE, source), compression pointers must point backwards and are bounded, records
     /// that run past the end reject the whole answer, CNAME chains inside the answer are

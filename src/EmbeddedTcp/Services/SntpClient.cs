@@ -7,7 +7,7 @@ namespace EmbeddedTcp.Services
     /// <summary>
     /// SNTP client (RFC 4330; RFC 5905 client mode) on an ephemeral UDP port of its interface
     /// (<see cref="IUdpService"/>, <see cref="IAddressSink"/>). The server comes from
-    /// <see cref="NetworkConfig.SntpServer"/> or, when that is 0, from DHCP option 42 (asked of the
+    /// <see cref="InterfaceConfig.SntpServer"/> or, when that is 0, from DHCP option 42 (asked of the
     /// <see cref="DhcpClient"/> it is given). The result is the offset between the poll clock (the
     /// <c>nowMs</c> given to the interface's <c>Poll</c>) and UTC, which the application reads
     /// (<see cref="TrySyncedOffset"/>, <see cref="UtcMs"/>): the core still reads no clock. Each reply
@@ -16,7 +16,7 @@ namespace EmbeddedTcp.Services
     /// nonce, so stale, duplicated and forged replies are dropped), from a synchronized server
     /// (leap indicator not 3, stratum 1..15). Kiss-o'-Death (stratum 0): RATE doubles the wait,
     /// DENY and RSTR stop the client. Without an answer the client retries after
-    /// <see cref="NetworkConfig.SntpMinimumIntervalMs"/>, doubling up to the poll interval.
+    /// <see cref="InterfaceConfig.SntpMinimumIntervalMs"/>, doubling up to the poll interval.
     /// Buffers are allocated at construction; nothing afterwards.
     /// </summary>
     public sealed class SntpClient : UdpServiceClient
@@ -57,7 +57,7 @@ namespace EmbeddedTcp.Services
         public readonly SntpCounters Counters = new SntpCounters();
 
         /// <summary>
-        /// Built by the interface's composition root when <see cref="NetworkConfig.UseSntp"/> is set,
+        /// Built by the interface's composition root when <see cref="InterfaceConfig.UseSntp"/> is set,
         /// over its UDP sockets and address; reads the SNTP settings of <paramref name="config"/>; asks
         /// <paramref name="dhcp"/> for the lease's NTP server when none is configured.
         /// </summary>
