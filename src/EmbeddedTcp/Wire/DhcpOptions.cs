@@ -79,119 +79,96 @@ namespace EmbeddedTcp.Wire
                     return WireResult.Truncated;
                 }
 
-                switch (code)
+                if (!Take(code, m, v, len))
                 {
-                    case DhcpOptionCode.MessageType:
-                        if (len == 1 && m[v] >= 1 && m[v] <= DhcpMessageType.Highest)
-                        {
-                            MessageType = m[v];
-                        }
-                        else
-                        {
-                            Ignored++;
-                        }
-
-                        break;
-                    case DhcpOptionCode.ServerId:
-                        if (len == 4)
-                        {
-                            ServerId = Ipv4Address.Read(m, v);
-                        }
-                        else
-                        {
-                            Ignored++;
-                        }
-
-                        break;
-                    case DhcpOptionCode.SubnetMask:
-                        if (len == 4)
-                        {
-                            SubnetMask = Ipv4Address.Read(m, v);
-                            HasSubnetMask = true;
-                        }
-                        else
-                        {
-                            Ignored++;
-                        }
-
-                        break;
-                    case DhcpOptionCode.Router:
-                        if (len >= 4 && (len & 3) == 0)
-                        {
-                            Router = Ipv4Address.Read(m, v);
-                        }
-                        else
-                        {
-                            Ignored++;
-                        }
-
-                        break;
-                    case DhcpOptionCode.DnsServers:
-                        if (len >= 4 && (len & 3) == 0)
-                        {
-                            Dns0 = Ipv4Address.Read(m, v);
-                            Dns1 = len >= 8 ? Ipv4Address.Read(m, v + 4) : 0;
-                        }
-                        else
-                        {
-                            Ignored++;
-                        }
-
-                        break;
-                    case DhcpOptionCode.NtpServers:
-                        if (len >= 4 && (len & 3) == 0)
-                        {
-                            Ntp0 = Ipv4Address.Read(m, v);
-                            Ntp1 = len >= 8 ? Ipv4Address.Read(m, v + 4) : 0;
-                        }
-                        else
-                        {
-                            Ignored++;
-                        }
-
-                        break;
-                    case DhcpOptionCode.LeaseTime:
-                        if (len == 4)
-                        {
-                            LeaseSeconds = NetOrder.ReadU32(m, v);
-                            HasLease = true;
-                        }
-                        else
-                        {
-                            Ignored++;
-                        }
-
-                        break;
-                    case DhcpOptionCode.RenewalTime:
-                        if (len == 4)
-                        {
-                            RenewalSeconds = NetOrder.ReadU32(m, v);
-                            HasRenewal = true;
-                        }
-                        else
-                        {
-                            Ignored++;
-                        }
-
-                        break;
-                    case DhcpOptionCode.RebindingTime:
-                        if (len == 4)
-                        {
-                            RebindingSeconds = NetOrder.ReadU32(m, v);
-                            HasRebinding = true;
-                        }
-                        else
-                        {
-                            Ignored++;
-                        }
-
-                        break;
+                    Ignored++;
                 }
 
                 p = v + len;
             }
 
             return WireResult.Ok;
+        }
+
+        // One option a client uses, checked for its length: false when the length is wrong for
+        // its code (the caller counts it), true otherwise (unknown codes are skipped).
+        private bool Take(int code, byte[] m, int v, int len)
+        {
+            switch (code)
+            {
+                case DhcpOptionCode.MessageType:
+                    if (len != 1 || m[v] < 1 || m[v] > DhcpMessageType.Highest)
+                    {
+                        return false;
+                    }
+
+                    MessageType = m[v];
+                    return true;
+                case DhcpOptionCode.ServerId:
+                    if (len == 4)
+                    {
+                        ServerId = Ipv4Address.Read(m, v);
+                    }
+
+                    return len == 4;
+                case DhcpOptionCode.SubnetMask:
+                    if (len == 4)
+                    {
+                        SubnetMask = Ipv4Address.Read(m, v);
+                        HasSubnetMask = true;
+                    }
+
+                    return len == 4;
+                case DhcpOptionCode.Router:
+                    if (len >= 4 && (len & 3) == 0)
+                    {
+                        Router = Ipv4Address.Read(m, v);
+                    }
+
+                    return len >= 4 && (len & 3) == 0;
+                case DhcpOptionCode.DnsServers:
+                    if (len >= 4 && (len & 3) == 0)
+                    {
+                        Dns0 = Ipv4Address.Read(m, v);
+                        Dns1 = len >= 8 ? Ipv4Address.Read(m, v + 4) : 0;
+                    }
+
+                    return len >= 4 && (len & 3) == 0;
+                case DhcpOptionCode.NtpServers:
+                    if (len >= 4 && (len & 3) == 0)
+                    {
+                        Ntp0 = Ipv4Address.Read(m, v);
+                        Ntp1 = len >= 8 ? Ipv4Address.Read(m, v + 4) : 0;
+                    }
+
+                    return len >= 4 && (len & 3) == 0;
+                case DhcpOptionCode.LeaseTime:
+                    if (len == 4)
+                    {
+                        LeaseSeconds = NetOrder.ReadU32(m, v);
+                        HasLease = true;
+                    }
+
+                    return len == 4;
+                case DhcpOptionCode.RenewalTime:
+                    if (len == 4)
+                    {
+                        RenewalSeconds = NetOrder.ReadU32(m, v);
+                        HasRenewal = true;
+                    }
+
+                    return len == 4;
+                case DhcpOptionCode.RebindingTime:
+                    if (len == 4)
+                    {
+                        RebindingSeconds = NetOrder.ReadU32(m, v);
+                        HasRebinding = true;
+                    }
+
+                    return len == 4;
+                default:
+                    return true;
+            }
         }
 
         private void Clear()
