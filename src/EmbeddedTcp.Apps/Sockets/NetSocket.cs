@@ -806,9 +806,15 @@ namespace EmbeddedTcp.Apps.Sockets
                 return _receiveShut || _tcp.CanReceive(_handle);
             }
 
-            // Writable: connected with room, or anything a Send/Connect would return at once.
-            return _tcp.CanSend(_handle) || failed
-                || (st != TcpState.SynSent && st != TcpState.SynReceived && st != TcpState.Established && st != TcpState.CloseWait);
+            // Writable: connected with room, or anything a Send/Connect would return at once. TCP's
+            // CanSend is also true while connecting (SEND queues then, RFC 9293 3.10.2), but a socket
+            // is not writable before its connection is: a blocked Connect waits for the handshake.
+            if (st == TcpState.SynSent || st == TcpState.SynReceived)
+            {
+                return failed;
+            }
+
+            return failed || (st != TcpState.Established && st != TcpState.CloseWait) || _tcp.CanSend(_handle);
         }
 
         /// <summary>Called by the poll loop under the lock: wakes waiting calls whose condition holds.</summary>
