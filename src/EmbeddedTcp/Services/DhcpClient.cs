@@ -40,7 +40,7 @@ namespace EmbeddedTcp.Services
 
         private const int ReceiveBurst = 64; // messages taken per poll
 
-        private readonly NetworkConfig _config;
+        private readonly InterfaceConfig _config;
         private readonly DnsClient _dns;
         private readonly byte[] _mac = new byte[6];
         private readonly byte[] _tx = new byte[TransmitLength];
@@ -87,7 +87,7 @@ namespace EmbeddedTcp.Services
         /// DHCP settings and the netmask of <paramref name="config"/>; gives the lease's DNS servers
         /// to <paramref name="dns"/>.
         /// </summary>
-        internal DhcpClient(IUdpService udp, IAddressSink host, NetworkConfig config, IRandomSource random, DnsClient dns)
+        internal DhcpClient(IUdpService udp, IAddressSink host, InterfaceConfig config, IRandomSource random, DnsClient dns)
             : base(udp, host, random, MaxMessageLength)
         {
             _config = config;

@@ -76,7 +76,7 @@ namespace EmbeddedTcp.Services
         /// Built by the interface's composition root over its UDP sockets and address; sized from the
         /// DNS settings of <paramref name="config"/>.
         /// </summary>
-        internal DnsClient(IUdpService udp, IAddressSink host, NetworkConfig config, IRandomSource random)
+        internal DnsClient(IUdpService udp, IAddressSink host, InterfaceConfig config, IRandomSource random)
             : base(udp, host, random, MaxMessageLength)
         {
             _configured0 = config.DnsServer;
@@ -111,7 +111,7 @@ namespace EmbeddedTcp.Services
         }
 
         /// <summary>Bytes a client of this configuration allocates, for the interface's <c>AllocatedBytes</c>.</summary>
-        internal static long Footprint(NetworkConfig config)
+        internal static long Footprint(InterfaceConfig config)
         {
             long q = config.DnsMaxQueries > 0 ? config.DnsMaxQueries : 1;
             long c = config.DnsCacheEntries > 0 ? config.DnsCacheEntries : 0;

@@ -61,7 +61,7 @@ namespace EmbeddedTcp.Services
         /// over its UDP sockets and address; reads the SNTP settings of <paramref name="config"/>; asks
         /// <paramref name="dhcp"/> for the lease's NTP server when none is configured.
         /// </summary>
-        internal SntpClient(IUdpService udp, IAddressSink host, NetworkConfig config, IRandomSource random, DhcpClient dhcp)
+        internal SntpClient(IUdpService udp, IAddressSink host, InterfaceConfig config, IRandomSource random, DhcpClient dhcp)
             : base(udp, host, random, MessageLength)
         {
             _dhcp = dhcp;
